@@ -1,0 +1,128 @@
+# stranger - plain Makefile.
+#
+#   make            build/stranger
+#   make check      install missing build deps, build, run every test, then
+#                   again under ASan+UBSan, then each fuzz harness briefly
+#   make demo       install missing deps, build, replay the article's night
+#   make static     build/static/stranger, no shared libraries
+#   make bench      side-by-side benchmarks against the peer tools
+#   make install    PREFIX=/usr/local
+#
+# Variants build in their own folder: BUILD=build/asan SAN=1.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla \
+           -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -Isrc -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+STD     := -std=gnu11
+LIBS    := -lcrypto -lpthread
+ifeq ($(SAN),1)
+CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FUZZ),1)
+CC      := clang
+CFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+endif
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+LIBS    += -ldl
+endif
+
+SRC      := $(sort $(wildcard src/util/*.c src/lib/*.c src/cmd/*.c))
+OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/src/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# tests/fixtures/NAME.c is a program, tests/fixtures/libNAME.c a preload library
+FIXT_SO_SRC := $(sort $(wildcard tests/fixtures/lib*.c))
+FIXT_SRC := $(filter-out $(FIXT_SO_SRC),$(sort $(wildcard tests/fixtures/*.c)))
+FIXT_BIN := $(FIXT_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
+            $(FIXT_SO_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures install clean
+
+all: $(BUILD)/stranger
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(BUILD)/libstranger.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/stranger: $(MAIN_OBJ) $(BUILD)/libstranger.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstranger.a
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+# Fixtures play suspects; they are built without sanitizers, as plain
+# programs, since they are what is looked at, not what looks.
+$(BUILD)/fixtures/%: tests/fixtures/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< -ldl
+
+$(BUILD)/fixtures/%.so: tests/fixtures/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -shared -fPIC \
+		-o $@ $< -ldl
+
+fixtures: $(FIXT_BIN)
+
+# Each parser's libFuzzer harness, linked against an instrumented library.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libstranger.a
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+deps:
+	@scripts/deps.sh
+
+# check: everything, on a fresh machine.
+check: deps
+	$(MAKE) test
+	$(MAKE) asan
+	$(MAKE) fuzz
+
+test: $(BUILD)/stranger $(UNIT_BIN) fixtures
+	tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 test
+
+static:
+	$(MAKE) BUILD=build/static STATIC=1 build/static/stranger
+	@ldd build/static/stranger 2>&1 | grep -q 'not a dynamic' && \
+		echo "build/static/stranger: static"
+
+# fuzz: build every harness and run each for FUZZ_SECONDS (default 5)
+fuzz:
+	$(MAKE) BUILD=build/fuzz FUZZ=1 fuzz-build
+	@scripts/fuzz.sh build/fuzz
+
+demo: deps
+	$(MAKE) all fixtures
+	demo/night.sh $(BUILD)
+
+bench: deps
+	$(MAKE) all fixtures
+	@for b in bench/*.sh; do echo "== $$b"; $$b $(BUILD) || exit 1; done
+
+install: $(BUILD)/stranger
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/stranger $(DESTDIR)$(PREFIX)/bin/stranger
+	install -m 644 doc/stranger.1 $(DESTDIR)$(PREFIX)/share/man/man1/stranger.1
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

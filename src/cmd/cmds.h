@@ -1,0 +1,17 @@
+/*
+ * cmds - the entry point of every subcommand.  Each lives in
+ * src/cmd/NAME.c, takes the arguments after the command name (argv[0] is
+ * the command name) and returns the exit status: 0 nothing found, 1
+ * something found, 2 failure.
+ */
+#ifndef STRANGER_CMD_CMDS_H
+#define STRANGER_CMD_CMDS_H
+
+/* look */
+/* hold */
+/* take */
+/* read */
+/* watch */
+/* check */
+
+#endif

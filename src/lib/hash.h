@@ -1,0 +1,34 @@
+/*
+ * hash - SHA-256 through libcrypto (which uses SHA-NI or AVX2 where the CPU
+ * has them).  A streaming context for evidence written piece by piece, and
+ * helpers for whole files and buffers.  Digests print as 64 lowercase hex
+ * characters, as sha256sum prints them.
+ *
+ * Errors: hash_file returns 0 or -errno; it reads with O_NOATIME where
+ * allowed so hashing never changes an access time.
+ */
+#ifndef STRANGER_LIB_HASH_H
+#define STRANGER_LIB_HASH_H
+
+#include <stddef.h>
+
+#define HASH_LEN 32
+#define HASH_HEX_LEN 64
+
+struct hash_ctx {
+	void *md; /* EVP_MD_CTX */
+};
+
+void hash_init(struct hash_ctx *h);
+void hash_update(struct hash_ctx *h, const void *p, size_t n);
+/* hash_final - write the digest and release the context */
+void hash_final(struct hash_ctx *h, unsigned char out[HASH_LEN]);
+void hash_buf(const void *p, size_t n, unsigned char out[HASH_LEN]);
+/* hash_hex - 64 hex characters and a NUL into out */
+void hash_hex(const unsigned char digest[HASH_LEN], char out[HASH_HEX_LEN + 1]);
+/* hash_fd - hash from the current offset to EOF; 0 or -errno */
+int hash_fd(int fd, unsigned char out[HASH_LEN], unsigned long long *size);
+int hash_file_at(int dirfd, const char *path, unsigned char out[HASH_LEN],
+		 unsigned long long *size);
+
+#endif

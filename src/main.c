@@ -1,0 +1,103 @@
+/*
+ * stranger - live response for a machine that has been broken into.
+ *
+ * main() is a checklist (after Postfix): make sure fds 0-2 are open, set
+ * the umask, find the command, run it, and make sure its output reached
+ * stdout before reporting success.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cmds.h"
+#include "util/diag.h"
+#include "version.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	/* look */
+	/* hold */
+	/* take */
+	/* read */
+	/* watch */
+	/* check */
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: stranger COMMAND [OPTIONS] [ARGS]\n"
+		     "       stranger --version\n\ncommands:\n");
+	for (size_t i = 0; commands[i].name; i++)
+		fprintf(out, "    %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nstranger COMMAND --help shows a command's options; "
+		     "man stranger has the rest.\n");
+}
+
+/* Make sure 0, 1 and 2 are open, so no file we open becomes "stdout". */
+static void sane_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	int rc;
+
+	sane_fds();
+	umask(077); /* evidence is for the responder's eyes only */
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("stranger %s\n", STRANGER_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		if (argc > 2) {
+			char *help[] = { argv[2], "--help", NULL };
+			for (size_t i = 0; commands[i].name; i++)
+				if (!strcmp(commands[i].name, argv[2])) {
+					diag_set_command(commands[i].name);
+					return commands[i].fn(2, help);
+				}
+		}
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; commands[i].name; i++)
+		if (!strcmp(commands[i].name, argv[1]))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "stranger: unknown command; try 'stranger help'\n");
+		return 2;
+	}
+	diag_set_command(cmd->name);
+	rc = cmd->fn(argc - 1, argv + 1);
+
+	/* Output that did not reach stdout is lost evidence: say so. */
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			error_errno("write error on standard output");
+		return 2;
+	}
+	return rc;
+}

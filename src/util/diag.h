@@ -1,0 +1,40 @@
+/*
+ * diag - one convention for what goes wrong.
+ *
+ *   die(fmt, ...)      print "stranger: CMD: MESSAGE" and exit 2.  Only in
+ *                      src/cmd/ and src/main.c, never in src/lib/.
+ *   error(fmt, ...)    print the same way, return -1; anywhere.
+ *   warning(fmt, ...)  partial evidence: print "stranger: CMD: warning: ..."
+ *                      and count it; the command goes on.
+ *   bug(fmt, ...)      a broken invariant of our own: print and abort().
+ *
+ * The `_errno` variants append ": strerror(errno)".  Messages are
+ * lowercase, name the object, then the system's reason (OpenBSD err(3)).
+ * Text that came from the suspect system must already be escaped
+ * (util/escape) before it is passed here.
+ *
+ * diag_set_hook() lets an evidence folder copy every warning into its
+ * case.log, so a partial result is never silent.
+ */
+#ifndef STRANGER_UTIL_DIAG_H
+#define STRANGER_UTIL_DIAG_H
+
+#define DIAG_FMT(a, b) __attribute__((format(printf, a, b)))
+
+void diag_set_command(const char *cmd);
+const char *diag_command(void);
+void diag_set_hook(void (*hook)(const char *level, const char *msg, void *ctx),
+		   void *ctx);
+/* diag_quiet - suppress warnings on stderr (they are still counted/hooked) */
+void diag_quiet(int on);
+unsigned diag_warnings(void);
+
+_Noreturn void die(const char *fmt, ...) DIAG_FMT(1, 2);
+_Noreturn void die_errno(const char *fmt, ...) DIAG_FMT(1, 2);
+int error(const char *fmt, ...) DIAG_FMT(1, 2);
+int error_errno(const char *fmt, ...) DIAG_FMT(1, 2);
+void warning(const char *fmt, ...) DIAG_FMT(1, 2);
+void warning_errno(const char *fmt, ...) DIAG_FMT(1, 2);
+_Noreturn void bug(const char *fmt, ...) DIAG_FMT(1, 2);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef STRANGER_VERSION_H
+#define STRANGER_VERSION_H
+#define STRANGER_VERSION "0.1.0"
+#endif
