@@ -75,7 +75,13 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -shared -fPIC \
 		-o $@ $< -ldl
 
-fixtures: $(FIXT_BIN)
+# The backdoor's known-good twin: the same program, saying /bin/login.
+$(BUILD)/fixtures/backdoor-twin: tests/fixtures/backdoor.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
+		-DSHELL_PATH='"/bin/login"' -o $@ $<
+
+fixtures: $(FIXT_BIN) $(BUILD)/fixtures/backdoor-twin
 
 # Each parser's libFuzzer harness, linked against an instrumented library.
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libstranger.a
