@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	/* hold */
 	/* take */
 	/* read */
+	{ "strings", cmd_strings, "printable strings of files, as GNU strings prints them" },
+	{ "sdiff", cmd_sdiff, "compare the strings of a known-good file with a suspect's" },
 	/* watch */
 	/* check */
 	{ NULL, NULL, NULL },

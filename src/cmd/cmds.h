@@ -11,6 +11,8 @@
 /* hold */
 /* take */
 /* read */
+int cmd_strings(int argc, char **argv);
+int cmd_sdiff(int argc, char **argv);
 /* watch */
 /* check */
 
