@@ -59,11 +59,33 @@ static int is_number_opt(const char *a)
 	return 1;
 }
 
+/*
+ * Test knobs (documented in the manual): STRANGER_SCAN_CHUNK and
+ * STRANGER_SCAN_THREADS set the chunk size and thread count, so tests can
+ * put chunk boundaries anywhere; STRANGER_SCAN_PLAIN=1 turns SIMD off.
+ */
+static struct scan_tune tune;
+
+static void tune_from_env(void)
+{
+	const char *s;
+	long v;
+
+	if ((s = getenv("STRANGER_SCAN_CHUNK")) && !opt_parse_long(s, &v) &&
+	    v >= 1 && v <= (1L << 30))
+		tune.chunk = (size_t)v;
+	if ((s = getenv("STRANGER_SCAN_THREADS")) && !opt_parse_long(s, &v) &&
+	    v >= 1 && v <= 64)
+		tune.threads = (unsigned)v;
+	if ((s = getenv("STRANGER_SCAN_PLAIN")) && !strcmp(s, "1"))
+		scan_force_plain(1);
+}
+
 static int scan_one(const char *name, int fd, const struct scan_opts *o,
 		    const struct scan_fmt *fmt)
 {
 	struct scan_result res;
-	int rc = scan_fd(fd, o, fmt, NULL, STDOUT_FILENO, &res);
+	int rc = scan_fd(fd, o, fmt, &tune, STDOUT_FILENO, &res);
 	struct buf esc = BUF_INIT;
 
 	escape_str(&esc, name);
@@ -168,6 +190,7 @@ int cmd_strings(int argc, char **argv)
 	}
 	nargs = opt_parse(argc, argv, opts, usage, 0);
 	(void)all;
+	tune_from_env();
 
 	if (min_s)
 		o.min = parse_min(min_s);
