@@ -26,6 +26,8 @@ struct command {
 static const struct command commands[] = {
 	/* look */
 	/* hold */
+	{ "freeze", cmd_freeze, "stop a process (and its tree) without telling it" },
+	{ "thaw", cmd_thaw, "undo freeze" },
 	/* take */
 	/* read */
 	/* watch */

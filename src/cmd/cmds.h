@@ -9,6 +9,8 @@
 
 /* look */
 /* hold */
+int cmd_freeze(int argc, char **argv);
+int cmd_thaw(int argc, char **argv);
 /* take */
 /* read */
 /* watch */
