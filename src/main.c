@@ -25,6 +25,7 @@ struct command {
 
 static const struct command commands[] = {
 	/* look */
+	{ "lsof", cmd_lsof, "list open files, sockets and mapped files" },
 	/* hold */
 	{ "freeze", cmd_freeze, "stop a process (and its tree) without telling it" },
 	{ "thaw", cmd_thaw, "undo freeze" },
