@@ -47,13 +47,14 @@ void diff_pool_release(struct diff_pool *p)
 static void pool_rehash(struct diff_pool *p)
 {
 	size_t ns = p->nslots * 2;
-	uint32_t *slots = xcalloc(ns, sizeof(*slots));
+	uint64_t *slots = xcalloc(ns, sizeof(*slots));
 
 	for (size_t id = 0; id < p->nstrs; id++) {
-		size_t i = (size_t)p->strs[id].hash & (ns - 1);
+		uint64_t h = p->strs[id].hash;
+		size_t i = (size_t)h & (ns - 1);
 		while (slots[i])
 			i = (i + 1) & (ns - 1);
-		slots[i] = (uint32_t)id + 1;
+		slots[i] = (h & 0xffffffff00000000ULL) | ((uint64_t)id + 1);
 	}
 	free(p->slots);
 	p->slots = slots;
@@ -67,13 +68,19 @@ uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 	size_t i = (size_t)h & (p->nslots - 1);
 	struct diff_str *d;
 
+	/* a slot holds the hash's top half next to id + 1: most probes
+	   that miss never touch the string itself */
 	for (; p->slots[i]; i = (i + 1) & (p->nslots - 1)) {
-		d = &p->strs[p->slots[i] - 1];
+		uint32_t id;
+		if ((p->slots[i] ^ h) >> 32)
+			continue;
+		id = (uint32_t)p->slots[i] - 1;
+		d = &p->strs[id];
 		if (d->hash == h && d->len == len &&
 		    !memcmp(p->text.data + d->off, s, len)) {
 			if (!d->count[side]++)
 				d->first[side] = off;
-			return p->slots[i] - 1;
+			return id;
 		}
 	}
 	if (p->nstrs >= UINT32_MAX - 1 || len > UINT32_MAX)
@@ -90,7 +97,7 @@ uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 	d->count[side] = 1;
 	d->first[side] = off;
 	buf_add(&p->text, s, len);
-	p->slots[i] = (uint32_t)p->nstrs + 1;
+	p->slots[i] = (h & 0xffffffff00000000ULL) | ((uint64_t)p->nstrs + 1);
 	p->nstrs++;
 	if (p->nstrs * 2 > p->nslots)
 		pool_rehash(p);

@@ -44,7 +44,7 @@ struct diff_pool {
 	struct buf text;
 	struct diff_str *strs;
 	size_t nstrs, alloc;
-	uint32_t *slots;   /* hash table: id + 1, 0 empty */
+	uint64_t *slots;   /* hash table: top 32 hash bits | id + 1; 0 empty */
 	size_t nslots;
 };
 
