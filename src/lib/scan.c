@@ -361,6 +361,28 @@ static void sink_add(struct sink *s, const void *p, size_t n)
 
 /* ---- single-byte engine: chunks, threads, stitching ---- */
 
+/*
+ * Chunks go through a ring of slots: a thread claims the next chunk index
+ * and its slot, reads and scans it into the slot's own output buffer, and
+ * marks it done.  Whichever thread finds the chunk whose turn it is done
+ * stitches and writes it; nobody waits for a turn while there is a free
+ * slot to scan into, so one thread losing its CPU does not stall the other.
+ */
+enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
+
+struct slot {
+	enum slot_state state;
+	uint64_t idx, base;
+	size_t n;
+	struct runs r;
+	uint8_t *in;
+	uint64_t *g;
+	struct buf body;
+	unsigned long long nstr;
+};
+
+#define SCAN_MAX_SLOTS (2 * SCAN_MAX_THREADS + 2)
+
 struct engine {
 	int fd;
 	struct cls cls;
@@ -372,12 +394,14 @@ struct engine {
 
 	pthread_mutex_t mx;
 	pthread_cond_t cv;
-	int eof, read_err, seekable;
+	int eof, read_err, seekable, writing;
 	uint64_t start;     /* offset of fd when the scan began (seekable) */
 	uint64_t last_idx;  /* index of the first short chunk (seekable) */
 	uint64_t next_idx, next_off, turn;
+	struct slot slots[SCAN_MAX_SLOTS];
+	unsigned nslots;
 
-	/* touched only by the thread whose turn it is */
+	/* touched only by the thread writing the chunk whose turn it is */
 	struct sink sink;
 	int carry, emitted;
 	uint64_t carry_start;
@@ -385,19 +409,29 @@ struct engine {
 	unsigned long long strings, bytes;
 };
 
-struct worker {
-	struct engine *e;
-	uint8_t *in;
-	uint64_t *g;
-	struct buf body;
-	unsigned long long nstr;
-};
-
 static size_t read_full(int fd, uint8_t *p, size_t n, int *err)
 {
 	size_t got = 0;
 	while (got < n) {
 		ssize_t r = read(fd, p + got, n - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+static size_t pread_full(int fd, uint8_t *p, size_t n, uint64_t off, int *err)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -432,14 +466,18 @@ static void carry_add(struct engine *e, const uint8_t *p, size_t n)
 	buf_add(&e->pending, p, n);
 }
 
-static void stitch(struct engine *e, struct worker *w, const uint8_t *p,
-		   size_t n, uint64_t base, const struct runs *r)
+/* stitch - write one scanned chunk, joining strings across its edges */
+static void stitch(struct engine *e, struct slot *w)
 {
+	const uint8_t *p = w->in;
+	const size_t n = w->n;
+	const struct runs *r = &w->r;
+
 	if (r->lead) {
 		if (!e->carry) {
 			e->carry = 1;
 			e->emitted = 0;
-			e->carry_start = base;
+			e->carry_start = w->base;
 			buf_reset(&e->pending);
 		}
 		carry_add(e, p, r->lead);
@@ -456,110 +494,39 @@ static void stitch(struct engine *e, struct worker *w, const uint8_t *p,
 	if (r->tail < n) {
 		e->carry = 1;
 		e->emitted = 0;
-		e->carry_start = base + r->tail;
+		e->carry_start = w->base + r->tail;
 		buf_reset(&e->pending);
 		carry_add(e, p + r->tail, n - r->tail);
 	}
 }
 
-/*
- * next_chunk - read the next chunk: from a seekable file with pread at the
- * chunk's own offset (threads read in parallel), otherwise in turn under
- * the lock.  Returns its index, or UINT64_MAX when there is nothing left.
- */
-static uint64_t next_chunk(struct engine *e, struct worker *w, size_t *np,
-			   uint64_t *basep)
+/* scan_chunk - classify and scan one chunk, formatting its inner strings */
+static void scan_chunk(struct engine *e, struct slot *w)
 {
-	uint64_t idx;
-	size_t n;
-	int err = 0;
+	const uint8_t *p = w->in;
+	const size_t n = w->n;
+	const uint64_t base = w->base;
+	struct buf *b = &w->body;
+	const char *prefix = e->fx.prefix, *sep = e->fx.sep;
+	const size_t prefixlen = e->fx.prefixlen, seplen = e->fx.seplen;
+	const size_t slack = e->fx.hdrmax + seplen + 64;
+	const int radix = e->fx.radix;
+	const unsigned long min = e->min;
+	const unsigned k = e->k;
+	unsigned long long cnt = 0;
+	struct runs r = { 0, 0 };
+	char *d, *lim;
 
-	pthread_mutex_lock(&e->mx);
-	if (e->eof) {
-		pthread_mutex_unlock(&e->mx);
-		return UINT64_MAX;
-	}
-	idx = e->next_idx++;
-	if (!e->seekable) {
-		n = read_full(e->fd, w->in, e->chunk, &err);
-		*basep = e->next_off;
-		e->next_off += n;
-		if (err && !e->read_err)
-			e->read_err = err;
-		if (n < e->chunk)
-			e->eof = 1;
-		pthread_mutex_unlock(&e->mx);
-		*np = n;
-		return idx;
-	}
-	pthread_mutex_unlock(&e->mx);
-
-	*basep = idx * e->chunk;
-	n = 0;
-	while (n < e->chunk) {
-		ssize_t r = pread(e->fd, w->in + n, e->chunk - n,
-				  (off_t)(e->start + *basep + n));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n < e->chunk) {
-		/* the first short chunk ends the input, even if it grows */
-		pthread_mutex_lock(&e->mx);
-		e->eof = 1;
-		if (idx < e->last_idx) {
-			e->last_idx = idx;
-			e->read_err = err;
-		}
-		pthread_mutex_unlock(&e->mx);
-	}
-	*np = n;
-	return idx;
-}
-
-static void *worker_run(void *arg)
-{
-	struct worker *w = arg;
-	struct engine *e = w->e;
-
-	for (;;) {
-		uint64_t idx, base = 0;
-		size_t n = 0;
-		struct runs r = { 0, 0 };
-		int skip;
-
-		idx = next_chunk(e, w, &n, &base);
-		if (idx == UINT64_MAX)
-			break;
-
-		if (n) {
-			const uint8_t *p = w->in;
-			struct buf *b = &w->body;
-			const char *prefix = e->fx.prefix, *sep = e->fx.sep;
-			const size_t prefixlen = e->fx.prefixlen, seplen = e->fx.seplen;
-			const size_t slack = e->fx.hdrmax + seplen + 64;
-			const int radix = e->fx.radix;
-			const unsigned long min = e->min;
-			const unsigned k = e->k;
-			unsigned long long cnt = 0;
-			char *d, *lim;
-
-			e->classify(p, n, &e->cls, w->g);
-			buf_reset(b);
-			buf_grow(b, n + slack);
-			d = b->data;
-			lim = b->data + b->cap - 1;
-			/*
-			 * Copies of up to 32 bytes are done as exactly 32: the
-			 * input buffer has 64 bytes of slack after the chunk and
-			 * the output `slack` covers the overshoot.
-			 */
+	e->classify(p, n, &e->cls, w->g);
+	buf_reset(b);
+	buf_grow(b, n + slack);
+	d = b->data;
+	lim = b->data + b->cap - 1;
+	/*
+	 * Strings of up to 32 bytes are copied as exactly 32: the input
+	 * buffer has 64 bytes of slack after the chunk, and the output
+	 * `slack` covers the overshoot.
+	 */
 #define EMIT_FMT(s_, e2)                                                      \
 	do {                                                                  \
 		size_t len_ = (e2) - (s_);                                    \
@@ -588,44 +555,101 @@ static void *worker_run(void *arg)
 		}                                                             \
 		cnt++;                                                        \
 	} while (0)
-			RUNS_SCAN(w->g, n, min, k, &r, EMIT_FMT);
+	RUNS_SCAN(w->g, n, min, k, &r, EMIT_FMT);
 #undef EMIT_FMT
-			b->len = (size_t)(d - b->data);
-			w->nstr = cnt;
-		}
+	b->len = (size_t)(d - b->data);
+	w->nstr = cnt;
+	w->r = r;
+}
 
-		/* every index passes its turn, in order, so nobody waits forever */
-		pthread_mutex_lock(&e->mx);
-		while (e->turn != idx)
-			pthread_cond_wait(&e->cv, &e->mx);
-		skip = idx > e->last_idx;
-		pthread_mutex_unlock(&e->mx);
+/* fill - read the claimed chunk into its slot; called with e->mx held,
+   returns with it released */
+static void fill(struct engine *e, struct slot *w)
+{
+	int err = 0;
 
-		if (n && !skip && !e->sink.err) {
-			stitch(e, w, w->in, n, base, &r);
-			e->bytes += n;
-		}
-
-		pthread_mutex_lock(&e->mx);
-		if (e->sink.err)
+	if (!e->seekable) {
+		/* a stream is read in order, under the lock */
+		w->n = read_full(e->fd, w->in, e->chunk, &err);
+		w->base = e->next_off;
+		e->next_off += w->n;
+		if (err && !e->read_err)
+			e->read_err = err;
+		if (w->n < e->chunk)
 			e->eof = 1;
-		e->turn++;
-		pthread_cond_broadcast(&e->cv);
+		pthread_mutex_unlock(&e->mx);
+		return;
+	}
+	/* a file: every chunk at its own offset, in parallel */
+	pthread_mutex_unlock(&e->mx);
+	w->base = w->idx * e->chunk;
+	w->n = pread_full(e->fd, w->in, e->chunk, e->start + w->base, &err);
+	if (w->n < e->chunk) {
+		/* the first short chunk ends the input, even if it grows */
+		pthread_mutex_lock(&e->mx);
+		e->eof = 1;
+		if (w->idx < e->last_idx) {
+			e->last_idx = w->idx;
+			e->read_err = err;
+		}
 		pthread_mutex_unlock(&e->mx);
 	}
+}
+
+static void *worker_run(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->mx);
+	for (;;) {
+		struct slot *w = &e->slots[e->turn % e->nslots];
+
+		if (!e->writing && w->state == SLOT_DONE && w->idx == e->turn) {
+			int skip = w->idx > e->last_idx;
+			e->writing = 1;
+			pthread_mutex_unlock(&e->mx);
+			if (w->n && !skip && !e->sink.err) {
+				stitch(e, w);
+				e->bytes += w->n;
+			}
+			pthread_mutex_lock(&e->mx);
+			w->state = SLOT_FREE;
+			e->turn++;
+			e->writing = 0;
+			if (e->sink.err)
+				e->eof = 1;
+			pthread_cond_broadcast(&e->cv);
+			continue;
+		}
+		if (e->eof && e->next_idx == e->turn)
+			break;
+		w = &e->slots[e->next_idx % e->nslots];
+		if (!e->eof && w->state == SLOT_FREE) {
+			w->state = SLOT_BUSY;
+			w->idx = e->next_idx++;
+			fill(e, w);
+			if (w->n)
+				scan_chunk(e, w);
+			pthread_mutex_lock(&e->mx);
+			w->state = SLOT_DONE;
+			pthread_cond_broadcast(&e->cv);
+			continue;
+		}
+		pthread_cond_wait(&e->cv, &e->mx);
+	}
+	pthread_mutex_unlock(&e->mx);
 	return NULL;
 }
 
-static void worker_init(struct worker *w, struct engine *e)
+static void slot_init(struct slot *w, size_t chunk)
 {
-	w->e = e;
-	w->in = xmalloc(e->chunk + 64);
-	w->g = xmallocarray(e->chunk / 64 + 2, sizeof(uint64_t));
+	memset(w, 0, sizeof(*w));
+	w->in = xmalloc(chunk + 64);
+	w->g = xmallocarray(chunk / 64 + 2, sizeof(uint64_t));
 	buf_init(&w->body, 0);
-	w->nstr = 0;
 }
 
-static void worker_release(struct worker *w)
+static void slot_release(struct slot *w)
 {
 	free(w->in);
 	free(w->g);
@@ -654,62 +678,64 @@ static int scan_single(int fd, const struct scan_opts *o,
 		       const struct scan_fmt *fmt, const struct scan_tune *tune,
 		       int out_fd, struct scan_result *res)
 {
-	struct engine e;
-	struct worker ws[SCAN_MAX_THREADS];
+	struct engine *e = xcalloc(1, sizeof(*e));
 	pthread_t th[SCAN_MAX_THREADS];
 	struct buf prefix = BUF_INIT;
 	unsigned nt, started = 1;
+	int rc;
 
-	memset(&e, 0, sizeof(e));
-	e.fd = fd;
-	cls_init(&e.cls, o, 1);
-	e.classify = classifier();
-	e.min = o->min;
-	e.k = o->min < 64 ? (unsigned)o->min : 64;
-	e.chunk = tune && tune->chunk ? tune->chunk : SCAN_CHUNK_DEFAULT;
-	fmtx_init(&e.fx, fmt, &prefix);
-	pthread_mutex_init(&e.mx, NULL);
-	pthread_cond_init(&e.cv, NULL);
-	e.sink.fd = out_fd;
-	buf_init(&e.sink.b, SINK_FLUSH + 1);
-	buf_init(&e.pending, 0);
-
+	e->fd = fd;
+	cls_init(&e->cls, o, 1);
+	e->classify = classifier();
+	e->min = o->min;
+	e->k = o->min < 64 ? (unsigned)o->min : 64;
+	e->chunk = tune && tune->chunk ? tune->chunk : SCAN_CHUNK_DEFAULT;
+	fmtx_init(&e->fx, fmt, &prefix);
+	pthread_mutex_init(&e->mx, NULL);
+	pthread_cond_init(&e->cv, NULL);
+	e->sink.fd = out_fd;
+	buf_init(&e->sink.b, SINK_FLUSH + 1);
+	buf_init(&e->pending, 0);
 	{
 		struct stat st;
 		off_t at = lseek(fd, 0, SEEK_CUR);
-		e.seekable = !fstat(fd, &st) && S_ISREG(st.st_mode) && at >= 0;
-		e.start = at >= 0 ? (uint64_t)at : 0;
+		e->seekable = !fstat(fd, &st) && S_ISREG(st.st_mode) && at >= 0;
+		e->start = at >= 0 ? (uint64_t)at : 0;
 	}
-	e.last_idx = UINT64_MAX;
-	nt = pick_threads(fd, tune, e.chunk);
-	for (unsigned i = 0; i < nt; i++)
-		worker_init(&ws[i], &e);
+	e->last_idx = UINT64_MAX;
+
+	nt = pick_threads(fd, tune, e->chunk);
+	e->nslots = nt == 1 ? 1 : 2 * nt + 2;
+	for (unsigned i = 0; i < e->nslots; i++)
+		slot_init(&e->slots[i], e->chunk);
 	for (unsigned i = 1; i < nt; i++) {
-		if (pthread_create(&th[i], NULL, worker_run, &ws[i]))
+		if (pthread_create(&th[i], NULL, worker_run, e))
 			break;
 		started++;
 	}
-	worker_run(&ws[0]);
+	worker_run(e);
 	for (unsigned i = 1; i < started; i++)
 		pthread_join(th[i], NULL);
 
-	if (e.carry && e.emitted)
-		sink_add(&e.sink, e.fx.sep, e.fx.seplen);
-	sink_flush(&e.sink);
+	if (e->carry && e->emitted)
+		sink_add(&e->sink, e->fx.sep, e->fx.seplen);
+	sink_flush(&e->sink);
 
-	if (e.seekable)
-		lseek(fd, (off_t)(e.start + e.bytes), SEEK_SET);
-	res->write_err = e.sink.err;
-	res->bytes = e.bytes;
-	res->strings = e.strings;
-	for (unsigned i = 0; i < nt; i++)
-		worker_release(&ws[i]);
-	buf_release(&e.sink.b);
-	buf_release(&e.pending);
+	if (e->seekable)
+		lseek(fd, (off_t)(e->start + e->bytes), SEEK_SET);
+	res->write_err = e->sink.err;
+	res->bytes = e->bytes;
+	res->strings = e->strings;
+	rc = e->read_err ? -e->read_err : 0;
+	for (unsigned i = 0; i < e->nslots; i++)
+		slot_release(&e->slots[i]);
+	buf_release(&e->sink.b);
+	buf_release(&e->pending);
 	buf_release(&prefix);
-	pthread_mutex_destroy(&e.mx);
-	pthread_cond_destroy(&e.cv);
-	return e.read_err ? -e.read_err : 0;
+	pthread_mutex_destroy(&e->mx);
+	pthread_cond_destroy(&e->cv);
+	free(e);
+	return rc;
 }
 
 /* ---- multi-byte encodings: one sequential state machine ---- */
