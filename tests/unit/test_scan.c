@@ -37,7 +37,7 @@ static const struct {
 	{ "tab\there\nnext", 14, 's', 1, 4, "0:tab\there\nnext|" },
 	{ "caf\xe9 ok", 8, 's', 0, 3, "0:caf|4: ok|" },
 	{ "caf\xe9 ok", 8, 'S', 0, 3, "0:caf\xe9 ok|" },
-	{ "a\0b\0c\0d\0\1x\0y\0z\0w\0", 20, 'l', 0, 4, "0:abcd|9:xyzw|" },
+	{ "a\0b\0c\0d\0\1x\0y\0z\0w\0", 17, 'l', 0, 4, "0:abcd|9:xyzw|" },
 	{ "a\0b\0c\0d\0e\0\1\0x\0y\0z\0w\0v\0", 22, 'b', 0, 4, "1:bcde|11:xyzwv|" },
 	{ "\0\0\0a\0\0\0b\0\0\0c", 12, 'B', 0, 3, "0:abc|" },
 	{ "x\1yz", 4, 's', 0, 1, "0:x|2:yz|" },
