@@ -143,6 +143,28 @@ classify_avx2(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
 		g[w++] = word_plain(p + 64 * nw, n % 64, c);
 	g[w] = 0;
 }
+
+__attribute__((target("avx512f,avx512bw"))) static void
+classify_avx512(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
+{
+	const __m512i b20 = _mm512_set1_epi8(0x20), n5f = _mm512_set1_epi8(0x5f);
+	const __m512i b09 = _mm512_set1_epi8(9);
+	const __m512i nws = _mm512_set1_epi8((char)(c->ws_hi - 9 + 1));
+	const uint64_t high = c->high ? ~0ULL : 0;
+	size_t nw = n / 64, w;
+
+	for (w = 0; w < nw; w++) {
+		__m512i a = _mm512_loadu_si512((const void *)(p + 64 * w));
+		/* unsigned a - lo < count: one compare per range */
+		__mmask64 m = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(a, b20), n5f) |
+			      _mm512_cmplt_epu8_mask(_mm512_sub_epi8(a, b09), nws) |
+			      (_mm512_movepi8_mask(a) & high);
+		g[w] = (uint64_t)m;
+	}
+	if (n % 64)
+		g[w++] = word_plain(p + 64 * nw, n % 64, c);
+	g[w] = 0;
+}
 #endif
 
 typedef void (*classify_fn)(const uint8_t *, size_t, const struct cls *,
@@ -154,6 +176,8 @@ static classify_fn classifier(void)
 		return classify_plain;
 #ifdef SCAN_X86
 	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512bw"))
+		return classify_avx512;
 	if (__builtin_cpu_supports("avx2"))
 		return classify_avx2;
 	if (__builtin_cpu_supports("sse2"))

@@ -73,7 +73,7 @@ cat "$C/text-no-eol" >>"$TMP/small"
 
 test_expect_success 'any chunk size and thread count, SIMD or not' '
 	i=0
-	for opts in "-t x" "-n 1 -w" "-e S -n 5" "-e l" "-e B -n 2"; do
+	for opts in "-f -t x -s ::" "-n 1 -w" "-e S -n 70" "-e l" "-e B -n 2"; do
 		i=$((i + 1))
 		"$GNU" $opts "$TMP/small" >"$TMP/gnu.$i"
 	done
@@ -81,7 +81,7 @@ test_expect_success 'any chunk size and thread count, SIMD or not' '
 		for th in 1 3; do
 			for plain in 0 1; do
 				i=0
-				for opts in "-t x" "-n 1 -w" "-e S -n 5" "-e l" "-e B -n 2"; do
+				for opts in "-f -t x -s ::" "-n 1 -w" "-e S -n 70" "-e l" "-e B -n 2"; do
 					i=$((i + 1))
 					STRANGER_SCAN_CHUNK=$chunk STRANGER_SCAN_THREADS=$th \
 					STRANGER_SCAN_PLAIN=$plain \
