@@ -19,13 +19,14 @@
  * fmt->sep is NULL).  Offsets count from 0 at the start of each input.
  *
  * Speed: single-byte encodings classify 64 bytes at a time into a bit mask
- * (AVX2 or SSE2 where the CPU has it, a table elsewhere), find candidate
- * runs with shifts of that mask, and are split across threads in chunks;
- * a string crossing a chunk boundary is stitched together in order, so the
- * output never depends on chunk size or thread count.  Input is streamed:
- * memory use is a few chunks per thread whatever the input size (plus the
- * text of one string while it is shorter than `min`).  Multi-byte
- * encodings run one sequential state machine.
+ * (AVX-512BW, AVX2 or SSE2 where the CPU has it, a table elsewhere), find
+ * candidate runs with shifts of that mask, and are split across threads in
+ * chunks that go through a ring of slots; a string crossing a chunk
+ * boundary is stitched together in order, so the output never depends on
+ * chunk size or thread count.  Input is streamed: memory use is a few
+ * chunks per thread whatever the input size (plus the text of one string
+ * while it is shorter than `min`).  Multi-byte encodings run one sequential
+ * state machine.
  *
  * Errors: scan_fd returns 0, or -errno of the first read error (what was
  * read before it is scanned and printed as if the input ended there), and
