@@ -806,6 +806,38 @@ struct mb_out {
 	int stop;
 };
 
+/*
+ * mb_skip - the first position at or after pos where a printable character
+ * starts (or where less than a character is left).  While searching with
+ * nothing collected, an unprintable character only moves one byte on, so
+ * skipping byte by byte with one test per encoding is the same walk, fast.
+ */
+static size_t mb_skip(const uint8_t *p, size_t pos, size_t n, int enc,
+		      const uint8_t *t)
+{
+	switch (enc) {
+	case 'l':
+		while (pos + 2 <= n && !(!p[pos + 1] && t[p[pos]]))
+			pos++;
+		break;
+	case 'b':
+		while (pos + 2 <= n && !(!p[pos] && t[p[pos + 1]]))
+			pos++;
+		break;
+	case 'L':
+		while (pos + 4 <= n &&
+		       !(t[p[pos]] && !p[pos + 1] && !p[pos + 2] && !p[pos + 3]))
+			pos++;
+		break;
+	default:
+		while (pos + 4 <= n &&
+		       !(!p[pos] && !p[pos + 1] && !p[pos + 2] && t[p[pos + 3]]))
+			pos++;
+		break;
+	}
+	return pos;
+}
+
 static size_t mb_run(struct mb_state *m, const uint8_t *p, size_t n,
 		     uint64_t base, struct mb_out *out)
 {
@@ -814,7 +846,14 @@ static size_t mb_run(struct mb_state *m, const uint8_t *p, size_t n,
 	size_t rl = 0;
 
 	while (pos + E <= n && !out->stop) {
-		long c = mb_char(p + pos, m->enc);
+		long c;
+
+		if (!m->printing && !m->coll.len) {
+			pos = mb_skip(p, pos, n, m->enc, m->cls->t);
+			if (pos + E > n)
+				break;
+		}
+		c = mb_char(p + pos, m->enc);
 		int ok = c >= 0 && c < 256 && m->cls->t[c];
 
 		if (m->printing) {
