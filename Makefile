@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla \
            -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -Isrc -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 STD     := -std=gnu11
-LIBS    := -lcrypto -lpthread
+LIBS    := -lcrypto -lpthread -larchive
 ifeq ($(SAN),1)
 CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined

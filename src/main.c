@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	/* read */
 	/* watch */
 	/* check */
+	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
+	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ NULL, NULL, NULL },
 };
 

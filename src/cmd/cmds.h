@@ -13,5 +13,7 @@
 /* read */
 /* watch */
 /* check */
+int cmd_baseline(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif
