@@ -310,7 +310,7 @@ static int verify_packages(char **names, int n, const char *from,
 		die("%s/var/lib/dpkg/status: %s", strcmp(root, "/") ? shown.data : "",
 		    strerror(-rc));
 	if (pv.st.bad)
-		warning("status file: %zu damaged paragraph(s), first at line %zu",
+		warning("status file: %zu damaged line(s), first at line %zu",
 			pv.st.bad, pv.st.bad_line);
 	want = xcalloc(pv.st.n + (size_t)n + 1, sizeof(*want));
 	for (int i = 0; i < n; i++) {
