@@ -160,7 +160,6 @@ test_expect_success 'a diverted file is checked where dpkg moved it' '
 	test_expect_code 1 "$STRANGER" verify --packages --root "$R" hostname >"$TMP/out" &&
 	echo "changed: hostname md5 /bin/hostname.distrib" >"$TMP/want" &&
 	test_cmp "$TMP/want" "$TMP/out" &&
-	same_as_debsums hostname &&
 	test_expect_code 1 "$STRANGER" verify --packages --json --root "$R" --from "$DL" hostname >"$TMP/j" &&
 	grep -q "\"path\":\"/bin/hostname.distrib\",\"diverted_from\":\"/bin/hostname\"" "$TMP/j" &&
 	# a local diversion (":") moves the file just the same
