@@ -21,18 +21,22 @@ FIXTURES="$BUILD/fixtures"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/stranger-test.XXXXXX")
 test_count=0
 test_failed=0
-test_pids=""
+# Fixtures are recorded in a file, not a variable: a test body runs in a
+# subshell, and a variable set there would be lost before cleanup.
+test_pidfile="$TMP/.fixture-pids"
+: >"$test_pidfile"
 
 test_cleanup() {
+	test_pids=$(cat "$test_pidfile" 2>/dev/null)
 	for p in $test_pids; do
+		# a fixture a failed test left frozen must be thawed to die
+		"$STRANGER" thaw "$p" >/dev/null 2>&1
 		kill -CONT "$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
 	done
 	for p in $test_pids; do
 		wait "$p" 2>/dev/null
 	done
-	# a freezer cgroup a test may have left behind
-	"$STRANGER" thaw --cleanup >/dev/null 2>&1 || true
 	rm -rf "$TMP"
 }
 trap test_cleanup EXIT
@@ -94,7 +98,12 @@ fixture_start() {
 	shift
 	"$@" &
 	eval "$var=$!"
-	test_pids="$test_pids $!"
+	echo "$!" >>"$test_pidfile"
+}
+
+# fixture_adopt PID - a fixture started otherwise (a daemon, a grandchild)
+fixture_adopt() {
+	echo "$1" >>"$test_pidfile"
 }
 
 # wait_for_file FILE - up to 10 s for a fixture to say it is ready
@@ -108,6 +117,7 @@ wait_for_file() {
 }
 
 fixture_kill() {
+	"$STRANGER" thaw "$1" >/dev/null 2>&1
 	kill -CONT "$1" 2>/dev/null
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null || true
