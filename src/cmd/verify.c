@@ -160,6 +160,7 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 	so.progress = tty ? baseline_progress : NULL;
 	so.error = baseline_scan_error;
 	so.ctx = &tty;
+	so.missing_ok = 1; /* a root that is gone: every path in it is removed */
 	so.skip = (const char *const *)&abs;
 	so.nskip = 1;
 	rc = basedb_scan(&cur, &so);

@@ -236,7 +236,8 @@ static int hash_entry(struct scan *s, struct basedb_entry *e, char *blk)
 	if (e->rel_off < e->path_len) {
 		fd = open_beneath(s->rootfd[e->root], e->path + e->rel_off);
 	} else {
-		int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+		/* the root itself, which the walk followed if it was a symlink */
+		int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
 		fd = open(e->path, flags | O_NOATIME);
 		if (fd < 0 && errno == EPERM)
 			fd = open(e->path, flags);
@@ -325,6 +326,8 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 			s.root_len--;
 		s.rootfd[r] = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		rc = walk_tree(root, &wo);
+		if ((rc == -ENOENT || rc == -ENOTDIR) && o->missing_ok)
+			rc = 0;
 		if (rc)
 			break;
 	}

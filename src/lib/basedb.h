@@ -100,6 +100,7 @@ struct basedb_progress {
 
 struct basedb_scan_opts {
 	unsigned threads; /* 0: one per CPU */
+	int missing_ok;   /* a root that is gone is no error (it has no entries) */
 	const char *const *skip; /* more exact paths to leave out */
 	size_t nskip;
 	/* progress - called from the scanning thread now and then; may be NULL */

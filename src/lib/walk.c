@@ -66,9 +66,9 @@ static void report(struct walker *w, const char *path, size_t len, int err)
 		w->o->error(path, len, err, w->o->ctx);
 }
 
-static int open_dir(int dirfd, const char *name)
+static int open_dir(int dirfd, const char *name, int follow)
 {
-	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
 	int fd = openat(dirfd, name, flags | O_NOATIME);
 
 	/* O_NOATIME needs ownership or CAP_FOWNER */
@@ -140,7 +140,8 @@ static int visit(struct walker *w, int dirfd, const char *at_name,
 		if (!strcmp(o->skip[i], w->path.data))
 			return 0;
 	memset(&e, 0, sizeof(e));
-	if (fstatat(dirfd, at_name, &e.st, AT_SYMLINK_NOFOLLOW)) {
+	/* ROOT itself is followed if it is a symlink (as find -H does) */
+	if (fstatat(dirfd, at_name, &e.st, depth ? AT_SYMLINK_NOFOLLOW : 0)) {
 		report(w, w->path.data, plen, -errno);
 		return 0;
 	}
@@ -156,7 +157,7 @@ static int visit(struct walker *w, int dirfd, const char *at_name,
 		rc = o->visit(&e, o->ctx);
 		return rc == WALK_PRUNE ? 0 : rc;
 	}
-	fd = open_dir(dirfd, at_name);
+	fd = open_dir(dirfd, at_name, depth == 0);
 	if (fd >= 0 && walk_skip_fs(fd)) {
 		close(fd);
 		return 0;
@@ -230,7 +231,7 @@ int walk_tree(const char *root, const struct walk_opts *o)
 	while (len > 1 && root[len - 1] == '/')
 		len--;
 	buf_add(&w.path, root, len);
-	if (fstatat(AT_FDCWD, w.path.data, &st, AT_SYMLINK_NOFOLLOW)) {
+	if (fstatat(AT_FDCWD, w.path.data, &st, 0)) {
 		rc = -errno;
 		buf_release(&w.path);
 		return rc;

@@ -9,6 +9,9 @@
  * opened with O_NOATIME where the kernel allows it, so listing them does
  * not change their access times.
  *
+ * ROOT itself is followed if it is a symlink (as find -H does), so that
+ * /bin on a merged-/usr system means the directory.
+ *
  * Order: a directory is reported before its entries; entries of one
  * directory are reported in byte order of their names.  Callers that need
  * the whole tree sorted by path bytes sort afterwards.

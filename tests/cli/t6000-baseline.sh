@@ -201,6 +201,20 @@ test_expect_success '-x stays on one file system; /proc and /sys are never walke
 	grep -qx "#options one_fs=1" "$TMP/x.db"
 '
 
+test_expect_success 'a root that is a symlink is followed; a root that is gone is removed' '
+	mktree &&
+	ln -s tree "$TMP/alias" &&
+	"$STRANGER" baseline -o "$TMP/alias.db" "$TMP/alias" >/dev/null &&
+	grep -q "^$TMP/alias d " "$TMP/alias.db" &&
+	grep -q "^$TMP/alias/bin/login f " "$TMP/alias.db" &&
+	"$STRANGER" baseline -o "$TMP/file.db" "$TMP/alias/bin/login" >/dev/null &&
+	test "$(grep -vc "^#" "$TMP/file.db")" = 1 &&
+	mv "$T" "$TMP/moved" &&
+	test_expect_code 1 "$STRANGER" verify "$TMP/alias.db" >"$TMP/v" &&
+	test "$(grep -c "^removed: " "$TMP/v")" = "$(grep -vc "^#" "$TMP/alias.db")" &&
+	mv "$TMP/moved" "$T"
+'
+
 test_expect_success 'a truncated DB is refused, naming the line' '
 	mktree &&
 	"$STRANGER" baseline -o "$DB" "$T" >/dev/null &&

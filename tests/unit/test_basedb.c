@@ -43,7 +43,7 @@ static void test_round_trip(void **state)
 	} names[] = {
 		/* sorted by raw bytes, as a DB must be */
 		{ "/", 1, 'd' },
-		{ "/a\tb|c\\d", 9, 'f' },
+		{ "/a\tb|c\\d", 8, 'f' },
 		{ "/a\nb", 4, 'l' },
 		{ "/a b", 4, 'f' },
 		{ "/x\0y", 4, 'p' },
