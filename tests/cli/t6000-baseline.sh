@@ -270,6 +270,16 @@ test_expect_success 'not a DB, an empty file, a missing file' '
 	no_control_bytes "$TMP/err"
 '
 
+test_expect_success 'progress on a terminal only' '
+	mktree &&
+	"$STRANGER" baseline -o "$TMP/p.db" "$T" >/dev/null 2>"$TMP/err" &&
+	test_cmp /dev/null "$TMP/err" &&
+	head -c 200000000 /dev/zero >"$T/big" &&
+	script -qec "\"$STRANGER\" baseline -o \"$TMP/p.db\" \"$T\"" /dev/null >"$TMP/tty" &&
+	grep -q "paths, " "$TMP/tty" &&
+	rm "$T/big"
+'
+
 test_expect_success 'usage errors exit 2' '
 	test_expect_code 2 "$STRANGER" baseline "$T" &&
 	test_expect_code 2 "$STRANGER" baseline -o "$TMP/n.db" &&
