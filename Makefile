@@ -32,6 +32,8 @@ endif
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 LIBS    += -ldl
+# libarchive's own libraries, which a static link must name
+LIBS    += -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lxml2 -licuuc -licudata -lstdc++ -lm
 endif
 
 SRC      := $(sort $(wildcard src/util/*.c src/lib/*.c src/cmd/*.c))
