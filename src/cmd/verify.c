@@ -88,7 +88,7 @@ static void report_file(struct out *o, const char *status,
 	o->found++;
 	if (o->json) {
 		struct json j;
-		struct buf list = BUF_INIT, tmp = BUF_INIT;
+		struct buf tmp = BUF_INIT;
 		json_begin(&j, &o->line);
 		json_cstr(&j, "status", status);
 		json_str(&j, "path", e->path, e->path_len);
@@ -109,7 +109,6 @@ static void report_file(struct out *o, const char *status,
 			json_cstr(&j, "type", t);
 		}
 		json_end(&j);
-		buf_release(&list);
 		buf_release(&tmp);
 	} else {
 		buf_addstr(&o->line, status);
