@@ -19,7 +19,7 @@ WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla \
            -Wno-missing-field-initializers
 CPPFLAGS += -Isrc -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 STD     := -std=gnu11
-LIBS    := -lcrypto -lpthread
+LIBS    := -lcrypto -lpthread -larchive
 ifeq ($(SAN),1)
 CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
@@ -32,6 +32,8 @@ endif
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 LIBS    += -ldl
+# libarchive's own libraries, which a static link must name
+LIBS    += -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lxml2 -licuuc -licudata -lstdc++ -lm
 endif
 
 SRC      := $(sort $(wildcard src/util/*.c src/lib/*.c src/cmd/*.c))

@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "sdiff", cmd_sdiff, "compare the strings of a known-good file with a suspect's" },
 	/* watch */
 	/* check */
+	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
+	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ NULL, NULL, NULL },
 };
 

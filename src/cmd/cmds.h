@@ -19,5 +19,7 @@ int cmd_strings(int argc, char **argv);
 int cmd_sdiff(int argc, char **argv);
 /* watch */
 /* check */
+int cmd_baseline(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

@@ -1,0 +1,170 @@
+/*
+ * baseline - record what every file under PATH looks like now, so that
+ * `stranger verify DB` can tell later what changed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/baseline.h"
+#include "cmd/cmds.h"
+#include "lib/basedb.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/escape.h"
+#include "util/opt.h"
+#include "util/xalloc.h"
+
+static const char *const usage[] = {
+	"stranger baseline -o DB [-x] [--exclude PATTERN]... PATH...",
+	NULL,
+};
+
+void baseline_progress(const struct basedb_progress *p, void *ctx)
+{
+	(void)ctx;
+	if (!p->files_total)
+		fprintf(stderr, "\r%s: looking at %zu paths\033[K",
+			diag_command(), p->files_done);
+	else
+		fprintf(stderr, "\r%s: hashed %zu/%zu files, %llu/%llu MB\033[K",
+			diag_command(), p->files_done, p->files_total,
+			p->bytes_done >> 20, p->bytes_total >> 20);
+	fflush(stderr);
+}
+
+void baseline_scan_error(const char *path, size_t len, int err, void *ctx)
+{
+	struct buf b = BUF_INIT;
+	int *tty = ctx;
+
+	if (*tty)
+		fprintf(stderr, "\r\033[K");
+	escape_bytes(&b, path, len);
+	if (err == -ESTALE)
+		warning("%s: changed while being looked at", b.data);
+	else
+		warning("%s: %s", b.data, strerror(-err));
+	buf_release(&b);
+}
+
+/* baseline_abspath - PATH made absolute against the working directory */
+char *baseline_abspath(const char *path)
+{
+	struct buf b = BUF_INIT;
+	char *cwd;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		die_errno("cannot find the working directory");
+	buf_addstr(&b, cwd);
+	if (strcmp(cwd, "/"))
+		buf_addc(&b, '/');
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (strcmp(path, "."))
+		buf_addstr(&b, path);
+	free(cwd);
+	while (b.len > 1 && b.data[b.len - 1] == '/')
+		b.data[--b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	const char *out = NULL;
+	int one_fs = 0, tty = isatty(2), fd;
+	struct strlist excludes = { NULL, 0 };
+	const struct opt opts[] = {
+		{ OPT_STRING, 'o', "output", &out, "DB", "write the baseline to DB", NULL, 0, 0 },
+		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system", NULL, 0, 0 },
+		{ OPT_LIST, 0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)", NULL, 0, 0 },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	};
+	struct basedb db;
+	struct basedb_scan_opts so;
+	struct buf text = BUF_INIT, tmp = BUF_INIT, shown = BUF_INIT;
+	struct utsname un;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t files = 0;
+	unsigned long long bytes = 0;
+	int rc;
+
+	argc = opt_parse(argc, argv, opts, usage, 0);
+	if (!out)
+		opt_usage_error(usage, "-o DB is required");
+	if (argc < 1)
+		opt_usage_error(usage, "no PATH to record");
+
+	basedb_init(&db);
+	db.one_fs = one_fs;
+	for (size_t i = 0; i < excludes.n; i++)
+		basedb_add_exclude(&db, excludes.v[i]);
+	for (int i = 0; i < argc; i++) {
+		char *abs = baseline_abspath(argv[i]);
+		basedb_add_root(&db, abs);
+		free(abs);
+	}
+	db.db_path = baseline_abspath(out);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	db.created = xstrdup(when);
+	db.host = xstrdup(uname(&un) ? "-" : un.nodename);
+
+	/* the DB must be writable before hours of hashing, not after */
+	buf_addf(&tmp, "%s.XXXXXX", out);
+	fd = mkstemp(tmp.data);
+	if (fd < 0)
+		die_errno("cannot create %s", tmp.data);
+
+	memset(&so, 0, sizeof(so));
+	so.progress = tty ? baseline_progress : NULL;
+	so.error = baseline_scan_error;
+	so.ctx = &tty;
+	{
+		char *abs_tmp = baseline_abspath(tmp.data);
+		const char *skip[1] = { abs_tmp };
+		so.skip = skip;
+		so.nskip = 1;
+		rc = basedb_scan(&db, &so);
+		free(abs_tmp);
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	if (rc) {
+		unlink(tmp.data);
+		die("cannot record: %s", strerror(-rc));
+	}
+	basedb_format(&db, &text);
+	if (buf_write_fd(&text, fd) || fsync(fd) || close(fd) ||
+	    rename(tmp.data, out)) {
+		int err = errno;
+		unlink(tmp.data);
+		errno = err;
+		die_errno("cannot write %s", out);
+	}
+	for (size_t i = 0; i < db.n; i++)
+		if (db.e[i].type == 'f') {
+			files++;
+			bytes += db.e[i].size;
+		}
+	escape_str(&shown, out);
+	printf("%s: %zu paths, %zu files (%llu MB) hashed\n", shown.data, db.n,
+	       files, bytes >> 20);
+	buf_release(&shown);
+	buf_release(&text);
+	buf_release(&tmp);
+	basedb_release(&db);
+	strlist_release(&excludes);
+	return 0;
+}
