@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	/* take */
 	/* read */
 	/* watch */
+	{ "trace", cmd_trace, "system calls as strace shows them, with a wiretap" },
 	/* check */
 	{ NULL, NULL, NULL },
 };

@@ -12,6 +12,7 @@
 /* take */
 /* read */
 /* watch */
+int cmd_trace(int argc, char **argv);
 /* check */
 
 #endif

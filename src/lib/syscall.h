@@ -92,7 +92,8 @@ struct sc_call {
 	int rval;               /* SC_RVAL_* */
 	int nout;               /* arguments printed so far */
 	size_t argoff[SC_MAX_ARGS + 1];
-	size_t line_start;      /* offset in the output buf of the "name(" */
+	long long line_start;   /* where the line began in the output buf (may
+	                         * be negative for a resumed line) */
 	unsigned long long saved[4];
 	int suppress_ret;       /* exit/exit_group: " = ?" */
 	/* set at exit to print more after the return value, " (flags ...)" */
