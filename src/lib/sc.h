@@ -32,6 +32,7 @@ extern const struct sc_decoder sc_net_decoders[];
 extern const struct sc_decoder sc_mem_decoders[];
 extern const struct sc_decoder sc_proc_decoders[];
 extern const struct sc_decoder sc_signal_decoders[];
+extern const struct sc_decoder sc_misc_decoders[];
 
 /* sc_arg - begin the next argument */
 void sc_arg(struct sc_call *c, struct buf *o);

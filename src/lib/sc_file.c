@@ -131,23 +131,28 @@ static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
 	c->rval = SC_RVAL_FD;
 }
 
-/* stat: strace's abbreviated form unless -v */
-static void print_stat(struct sc_call *c, struct buf *o, unsigned long long addr)
+static void print_file_mode(struct buf *o, unsigned mode)
 {
-	struct stat st;
 	static const struct sc_named types[] = {
 		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFCHR, "S_IFCHR" },
 		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFLNK, "S_IFLNK" },
 		{ S_IFSOCK, "S_IFSOCK" }, { 0, NULL },
 	};
+	sc_xlat(o, mode & S_IFMT, types, 1);
+	buf_addf(o, "|%#o", mode & 07777);
+}
+
+/* stat: strace's abbreviated form unless -v */
+static void print_stat(struct sc_call *c, struct buf *o, unsigned long long addr)
+{
+	struct stat st;
 
 	if (c->ret < 0 || sc_mem_read(c, addr, &st, sizeof(st))) {
 		sc_ptr(o, addr);
 		return;
 	}
 	buf_addstr(o, "{st_mode=");
-	sc_xlat(o, st.st_mode & S_IFMT, types, 1);
-	buf_addf(o, "|%#o", st.st_mode & 07777);
+	print_file_mode(o, st.st_mode);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
 		buf_addf(o, ", st_rdev=makedev(%#x, %#x)", major(st.st_rdev),
 			 minor(st.st_rdev));
@@ -185,6 +190,27 @@ static void dec_newfstatat(struct sc_call *c, struct buf *o, int exiting)
 	sc_flags(o, c->args[3], at_flags, "0");
 }
 
+static const struct sc_named statx_mask[] = {
+	{ 0xfff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
+	{ 0x4, "STATX_NLINK" },	      { 0x8, "STATX_UID" },	 { 0x10, "STATX_GID" },
+	{ 0x20, "STATX_ATIME" },      { 0x40, "STATX_MTIME" },	 { 0x80, "STATX_CTIME" },
+	{ 0x100, "STATX_INO" },	      { 0x200, "STATX_SIZE" },	 { 0x400, "STATX_BLOCKS" },
+	{ 0x800, "STATX_BTIME" },     { 0x1000, "STATX_MNT_ID" }, { 0x2000, "STATX_DIOALIGN" },
+	{ 0, NULL },
+};
+
+static void print_statx_flags(struct buf *o, unsigned long long f)
+{
+	static const char *const sync[] = { "AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
+					    "AT_STATX_DONT_SYNC", "0x6000" };
+	buf_addstr(o, sync[(f >> 13) & 3]);
+	f &= ~0x6000ULL;
+	if (f) {
+		buf_addc(o, '|');
+		sc_flags(o, f, at_flags, NULL);
+	}
+}
+
 static void dec_statx(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
@@ -193,9 +219,9 @@ static void dec_statx(struct sc_call *c, struct buf *o, int exiting)
 		sc_arg(c, o);
 		sc_path(c, o, c->args[1]);
 		sc_arg(c, o);
-		sc_flags(o, c->args[2], at_flags, "AT_STATX_SYNC_AS_STAT");
+		print_statx_flags(o, c->args[2]);
 		sc_arg(c, o);
-		sc_hex(o, c->args[3]);
+		sc_flags(o, (unsigned)c->args[3], statx_mask, "0");
 		return;
 	}
 	sc_arg(c, o);
@@ -204,9 +230,13 @@ static void dec_statx(struct sc_call *c, struct buf *o, int exiting)
 		sc_ptr(o, c->args[4]);
 		return;
 	}
-	buf_addf(o, "{stx_mask=%#x, stx_attributes=%#llx, stx_mode=%#o, stx_size=%llu, ...}",
-		 sx.stx_mask, (unsigned long long)sx.stx_attributes, sx.stx_mode,
-		 (unsigned long long)sx.stx_size);
+	buf_addstr(o, "{stx_mask=");
+	sc_flags(o, sx.stx_mask, statx_mask, "0");
+	buf_addstr(o, ", stx_attributes=");
+	sc_hex(o, sx.stx_attributes);
+	buf_addstr(o, ", stx_mode=");
+	print_file_mode(o, sx.stx_mode);
+	buf_addf(o, ", stx_size=%llu, ...}", (unsigned long long)sx.stx_size);
 }
 
 static const struct sc_named access_modes[] = {

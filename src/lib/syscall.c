@@ -31,6 +31,7 @@ static int ready;
 static const struct sc_decoder *const families[] = {
 	sc_file_decoders, sc_desc_decoders, sc_net_decoders,
 	sc_mem_decoders,  sc_proc_decoders, sc_signal_decoders,
+	sc_misc_decoders,
 };
 
 static unsigned class_bits(const char *s)
