@@ -931,7 +931,7 @@ int cmd_trace(int argc, char **argv)
 			av[i] = argv[i];
 		if (use_seccomp)
 			sc_each(collect_nr, &nc);
-		int r = ptrace_tracer_spawn(tr, exe, av, nc.nrs, nc.n, &pid);
+		int r = ptrace_tracer_spawn(tr, exe, av, nc.nrs, nc.n, stranger_user_umask, &pid);
 		free(nc.nrs);
 		free(av);
 		free(exe);

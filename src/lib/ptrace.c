@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -411,7 +412,7 @@ static int install_filter(const int *nrs, size_t n)
 }
 
 int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const argv[],
-			const int *nrs, size_t n, pid_t *pidp)
+			const int *nrs, size_t n, mode_t mask, pid_t *pidp)
 {
 	pid_t pid;
 	int st;
@@ -422,6 +423,7 @@ int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const a
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		umask(mask);
 		/* the child stops itself so the tracer can seize it */
 		if ((t->flags & PTRACER_SECCOMP) && install_filter(nrs, n) < 0)
 			_exit(127);

@@ -107,7 +107,7 @@ void ptrace_tracer_free(struct ptrace_tracer *t);
  * execve are not reported.
  */
 int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const argv[],
-			const int *nrs, size_t n, pid_t *pid);
+			const int *nrs, size_t n, mode_t umask, pid_t *pid);
 /* ptrace_tracer_attach - seize every thread of pid; its stop state is kept */
 int ptrace_tracer_attach(struct ptrace_tracer *t, pid_t pid, size_t *nthreads);
 /* ptrace_tracer_next - the next event; see above */

@@ -316,32 +316,35 @@ void sc_decode_dump(struct sc_call *c, struct buf *o)
 	if (!c->ent || !op || (!op->read_fds && !op->write_fds))
 		return;
 	n = c->ent->name;
-	if (c->ret <= 0)
-		return;
-	len = (unsigned long long)c->ret;
+	/* what was read: the bytes the call returned; what was written: the
+	 * bytes it was asked to write, whatever came of it (as strace) */
+	len = c->ret > 0 ? (unsigned long long)c->ret : 0;
 	if (!strcmp(n, "read") || !strcmp(n, "pread64") || !strcmp(n, "recvfrom") ||
-	    !strcmp(n, "recv"))
+	    !strcmp(n, "recv")) {
 		rd = 1;
-	else if (!strcmp(n, "write") || !strcmp(n, "pwrite64") ||
-		 !strcmp(n, "sendto") || !strcmp(n, "send"))
+		if (!len)
+			return;
+	} else if (!strcmp(n, "write") || !strcmp(n, "pwrite64") ||
+		   !strcmp(n, "sendto") || !strcmp(n, "send")) {
 		rd = 0;
-	else if (!strcmp(n, "readv") || !strcmp(n, "preadv") || !strcmp(n, "preadv2")) {
-		if (in_set(op->read_fds, fd))
+		len = c->args[2];
+	} else if (!strcmp(n, "readv") || !strcmp(n, "preadv") || !strcmp(n, "preadv2")) {
+		if (len && in_set(op->read_fds, fd))
 			sc_dump_iov(c, o, c->args[1], c->args[2], len);
 		return;
 	} else if (!strcmp(n, "writev") || !strcmp(n, "pwritev") ||
 		   !strcmp(n, "pwritev2")) {
 		if (in_set(op->write_fds, fd))
-			sc_dump_iov(c, o, c->args[1], c->args[2], len);
+			sc_dump_iov(c, o, c->args[1], c->args[2], ~0ULL);
 		return;
 	} else if (!strcmp(n, "recvmsg") || !strcmp(n, "sendmsg")) {
 		int isrd = n[0] == 'r';
 		unsigned long long m[7]; /* struct msghdr as 64-bit words */
-		if (!in_set(isrd ? op->read_fds : op->write_fds, fd))
+		if (!in_set(isrd ? op->read_fds : op->write_fds, fd) || (isrd && !len))
 			return;
 		if (sc_mem_read(c, c->args[1], m, sizeof(m)))
 			return;
-		sc_dump_iov(c, o, m[2], m[3], len);
+		sc_dump_iov(c, o, m[2], m[3], isrd ? len : ~0ULL);
 		return;
 	} else
 		return;
