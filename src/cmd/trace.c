@@ -379,9 +379,12 @@ static void prefix(struct trace *t, struct tstate *s, struct buf *o,
 }
 
 /* end someone else's open line before writing another */
+/* a cut line ends as strace's does: "wait4(-1,  <unfinished ...>" */
 static void cut_pending(struct out *o, struct tstate *except)
 {
 	if (o->pending && o->pending != except) {
+		if (o->pending->call.at_exit && o->pending->call.nout)
+			buf_add(&o->b, ",", 1);
 		buf_addstr(&o->b, " <unfinished ...>\n");
 		o->pending->cut = 1;
 		o->pending = NULL;
@@ -394,8 +397,14 @@ static int touches_path(struct trace *t, struct tstate *s)
 		return 1;
 	for (size_t i = 0; i < t->npaths; i++) {
 		struct buf q = BUF_INIT;
+		int hit = 0, n = s->call.nout < SC_MAX_ARGS ? s->call.nout : SC_MAX_ARGS;
 		sc_quote(&q, (const unsigned char *)t->paths[i], strlen(t->paths[i]), 0);
-		int hit = memmem(s->line.data, s->line.len, q.data, q.len) != NULL;
+		/* an argument that is exactly the path (not an argv holding it) */
+		for (int k = 0; k < n && !hit; k++) {
+			size_t a = s->call.argoff[k];
+			size_t b = k + 1 < n ? s->call.argoff[k + 1] - 2 : s->line.len;
+			hit = b >= a && b - a == q.len && !memcmp(s->line.data + a, q.data, q.len);
+		}
 		buf_release(&q);
 		if (hit)
 			return 1;
@@ -403,9 +412,9 @@ static int touches_path(struct trace *t, struct tstate *s)
 			char link[64], target[PATH_MAX];
 			snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)s->pid,
 				 (int)s->call.args[0]);
-			ssize_t n = readlink(link, target, sizeof(target) - 1);
-			if (n > 0) {
-				target[n] = 0;
+			ssize_t len = readlink(link, target, sizeof(target) - 1);
+			if (len > 0) {
+				target[len] = 0;
 				if (!strcmp(target, t->paths[i]))
 					return 1;
 			}
@@ -429,6 +438,9 @@ static int selected(const struct trace *t, int arch, long nr)
 		return t->sel.unknown;
 	return t->sel.nr[arch][nr];
 }
+
+static void json_call(struct trace *t, struct tstate *s, const struct timespec *when,
+		      long long dur_us, const struct buf *dump);
 
 static void on_entry(struct trace *t, const struct ptrace_event *ev)
 {
@@ -457,7 +469,22 @@ static void on_entry(struct trace *t, const struct ptrace_event *ev)
 	if (s->shown && t->npaths && !touches_path(t, s))
 		s->shown = 0;
 	s->printed = 0;
-	if (!s->shown || t->json)
+	if (!s->shown)
+		return;
+	if (s->call.suppress_ret) {
+		/* exit_group never returns: the whole line now, as strace */
+		s->in_call = 0;
+		sc_decode_exit(&s->call, &s->line, 0);
+		if (t->json) {
+			json_call(t, s, &ev->when, 0, NULL);
+			return;
+		}
+		cut_pending(o, NULL);
+		buf_add(&o->b, s->line.data, s->line.len);
+		buf_addc(&o->b, '\n');
+		return;
+	}
+	if (t->json)
 		return;
 	cut_pending(o, s);
 	buf_add(&o->b, s->line.data, s->line.len);
@@ -527,6 +554,7 @@ static void on_exit_event(struct trace *t, const struct ptrace_event *ev)
 	struct out *o = s->out;
 	struct buf dump = BUF_INIT;
 	long long dur;
+	int skip = 0;
 
 	if (!s->in_call)
 		return; /* attached in the middle of a call */
@@ -560,6 +588,11 @@ static void on_exit_event(struct trace *t, const struct ptrace_event *ev)
 		prefix(t, s, &r, &ev->when);
 		buf_addf(&r, "<... %s resumed>", s->call.ent ? s->call.ent->name : "syscall");
 		s->call.line_start = (long long)s->line.len - (long long)r.len;
+		if (s->call.at_exit && s->call.nout) {
+			/* the cut line already said ", " */
+			s->call.line_start += 2;
+			skip = 2;
+		}
 		buf_add(&o->b, r.data, r.len);
 		buf_release(&r);
 	}
@@ -568,7 +601,10 @@ static void on_exit_event(struct trace *t, const struct ptrace_event *ev)
 	if (t->json) {
 		json_call(t, s, &ev->when, dur, &dump);
 	} else {
-		buf_add(&o->b, s->line.data + s->printed, s->line.len - s->printed);
+		size_t from = s->printed;
+		if (skip && s->line.len >= from + 2 && !memcmp(s->line.data + from, ", ", 2))
+			from += 2;
+		buf_add(&o->b, s->line.data + from, s->line.len - from);
 		if (t->timing)
 			buf_addf(&o->b, " <%lld.%06lld>", dur / 1000000, dur % 1000000);
 		buf_addc(&o->b, '\n');
@@ -877,7 +913,14 @@ int cmd_trace(int argc, char **argv)
 	buf_init(&t.main.b, 1 << 16);
 
 	unsigned flags = follow ? PTRACER_FOLLOW : 0;
-	int use_seccomp = nargs && !no_seccomp && (seccomp || t.sel.filtered) && !t.npaths;
+	/*
+	 * A seccomp filter (stop only at the traced calls) is inherited by
+	 * every child; a child nobody traces would get ENOSYS from each
+	 * RET_TRACE, so it is only safe when -f follows them all (strace's
+	 * rule too).  Attached processes never get one.
+	 */
+	int use_seccomp = nargs && follow && !no_seccomp && (seccomp || t.sel.filtered) &&
+			  !t.npaths;
 	if (use_seccomp)
 		flags |= PTRACER_SECCOMP;
 	tr = ptrace_tracer_new(flags);

@@ -18,6 +18,7 @@ typedef void (*sc_decoder_fn)(struct sc_call *c, struct buf *o, int exiting);
 struct sc_decoder {
 	const char *name;
 	sc_decoder_fn fn;
+	int at_exit; /* prints arguments at exit too (read's buffer, ...) */
 };
 
 /* value/name pairs for flags and enumerations */

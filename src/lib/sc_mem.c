@@ -127,14 +127,14 @@ static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_mem_decoders[] = {
-	{ "mmap", dec_mmap },
-	{ "mprotect", dec_mprotect },
-	{ "pkey_mprotect", dec_mprotect },
-	{ "munmap", dec_mprotect },
-	{ "mlock", dec_mprotect },
-	{ "munlock", dec_mprotect },
-	{ "brk", dec_brk },
-	{ "mremap", dec_mremap },
-	{ "madvise", dec_madvise },
-	{ NULL, NULL },
+	{ "mmap", dec_mmap, 0 },
+	{ "mprotect", dec_mprotect, 0 },
+	{ "pkey_mprotect", dec_mprotect, 0 },
+	{ "munmap", dec_mprotect, 0 },
+	{ "mlock", dec_mprotect, 0 },
+	{ "munlock", dec_mprotect, 0 },
+	{ "brk", dec_brk, 0 },
+	{ "mremap", dec_mremap, 0 },
+	{ "madvise", dec_madvise, 0 },
+	{ NULL, NULL, 0 },
 };

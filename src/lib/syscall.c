@@ -25,6 +25,7 @@ static const char *const table_classes[] = {
 #define MAX_NR 1024
 
 static sc_decoder_fn decoders[NROWS];
+static unsigned char decoder_at_exit[NROWS];
 static short by_nr[SC_NARCH][MAX_NR];
 static int ready;
 
@@ -76,6 +77,7 @@ static void init(void)
 			if (!e)
 				bug("decoder for unknown system call %s", d->name);
 			decoders[e - table] = d->fn;
+			decoder_at_exit[e - table] = (unsigned char)d->at_exit;
 		}
 	ready = 1;
 }
@@ -249,6 +251,7 @@ void sc_decode_entry(struct sc_call *c, struct buf *o)
 		buf_addf(o, "syscall_%#lx", (unsigned long)c->nr);
 	buf_addc(o, '(');
 	c->argoff[0] = o->len;
+	c->at_exit = c->ent && decoders[c->ent - table] ? decoder_at_exit[c->ent - table] : 0;
 	decoder_of(c)(c, o, 0);
 }
 

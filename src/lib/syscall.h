@@ -96,6 +96,7 @@ struct sc_call {
 	                         * be negative for a resumed line) */
 	unsigned long long saved[4];
 	int suppress_ret;       /* exit/exit_group: " = ?" */
+	int at_exit;            /* its decoder prints arguments at exit too */
 	/* set at exit to print more after the return value, " (flags ...)" */
 	void (*rdecor)(struct sc_call *c, struct buf *o);
 };
