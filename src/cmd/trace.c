@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,6 +254,8 @@ struct trace {
 	pid_t launched;
 	int launched_status;
 	int write_failed;
+	long long last_flush;
+	int timer_armed;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -263,9 +266,12 @@ static void on_signal(int sig)
 	alarm(1); /* in case the signal came just before waitpid blocked */
 }
 
+static volatile sig_atomic_t alarmed;
+
 static void on_alarm(int sig)
 {
 	(void)sig;
+	alarmed = 1;
 	if (interrupted)
 		alarm(1);
 }
@@ -281,13 +287,50 @@ static void out_flush(struct trace *t, struct out *o)
 	buf_reset(&o->b);
 }
 
-static void flush_all(void *ctx)
+static void flush_all(struct trace *t)
 {
-	struct trace *t = ctx;
 	out_flush(t, &t->main);
 	for (size_t i = 0; i < t->nts; i++)
 		if (t->ts[i]->out != &t->main)
 			out_flush(t, t->ts[i]->out);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Output is written at most every FLUSH_MS while calls keep coming (one
+ * write per call would cost as much as the call), and always before the
+ * tracer sleeps: a timer wakes it if it went to sleep with output held.
+ */
+#define FLUSH_MS 20
+
+static int idle(void *ctx, int run)
+{
+	struct trace *t = ctx;
+	int pending = t->main.b.len > 0;
+
+	for (size_t i = 0; i < t->nts && !pending; i++)
+		pending = t->ts[i]->out->b.len > 0;
+	if (run) {
+		flush_all(t);
+		t->last_flush = now_ms();
+		return 0;
+	}
+	if (!pending)
+		return 0;
+	if (now_ms() - t->last_flush >= FLUSH_MS || t->main.b.len >= 65536)
+		return 1;
+	if (!t->timer_armed) {
+		struct itimerval it = { { 0, 0 }, { 0, FLUSH_MS * 1000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+		t->timer_armed = 1;
+	}
+	return 0;
 }
 
 static void out_maybe_flush(struct trace *t, struct out *o)
@@ -924,7 +967,7 @@ int cmd_trace(int argc, char **argv)
 	if (use_seccomp)
 		flags |= PTRACER_SECCOMP;
 	tr = ptrace_tracer_new(flags);
-	ptrace_tracer_set_idle(tr, flush_all, &t);
+	ptrace_tracer_set_idle(tr, idle, &t);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: waitpid must return */
@@ -983,6 +1026,7 @@ int cmd_trace(int argc, char **argv)
 			die("cannot trace %s: %s", argv[0], strerror(-r));
 		}
 		t.launched = pid;
+
 		t.launched_status = 0;
 	}
 
@@ -998,8 +1042,15 @@ int cmd_trace(int argc, char **argv)
 		if (r == 0)
 			break;
 		if (r < 0) {
-			if (r == -EINTR && !interrupted)
-				continue; /* a stray SIGALRM */
+			if (r == -EINTR && !interrupted) {
+				/* the flush timer: the next idle check writes */
+				if (alarmed) {
+					alarmed = 0;
+					t.timer_armed = 0;
+					t.last_flush = 0;
+				}
+				continue;
+			}
 			if (r != -EINTR)
 				warning("trace: %s", strerror(-r));
 			/* Ctrl-C: let everything go exactly as it was */

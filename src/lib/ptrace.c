@@ -260,11 +260,11 @@ struct ptrace_tracer {
 	pid_t cur;
 	enum resume cur_res;
 	int cur_sig;
-	void (*idle)(void *ctx);
+	int (*idle)(void *ctx, int run);
 	void *idle_ctx;
 };
 
-void ptrace_tracer_set_idle(struct ptrace_tracer *t, void (*fn)(void *ctx),
+void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run),
 			    void *ctx)
 {
 	t->idle = fn;
@@ -508,9 +508,10 @@ int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev)
 		resume(t);
 		if (!t->n)
 			return 0;
-		pid = waitpid(-1, &st, __WALL | (t->idle ? WNOHANG : 0));
+		int busy = t->idle && t->idle(t->idle_ctx, 0);
+		pid = waitpid(-1, &st, __WALL | (busy ? WNOHANG : 0));
 		if (pid == 0) {
-			t->idle(t->idle_ctx);
+			t->idle(t->idle_ctx, 1);
 			pid = waitpid(-1, &st, __WALL);
 		}
 		if (pid < 0) {

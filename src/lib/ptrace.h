@@ -112,9 +112,12 @@ int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const a
 int ptrace_tracer_attach(struct ptrace_tracer *t, pid_t pid, size_t *nthreads);
 /* ptrace_tracer_next - the next event; see above */
 int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev);
-/* ptrace_tracer_set_idle - fn(ctx) runs before the tracer blocks waiting
- * (the place to flush buffered output) */
-void ptrace_tracer_set_idle(struct ptrace_tracer *t, void (*fn)(void *ctx),
+/*
+ * ptrace_tracer_set_idle - a hook for buffered output: before blocking,
+ * the tracer asks fn(ctx, 0) whether there is work; if so, and no event
+ * is already waiting, it calls fn(ctx, 1) (flush) and then blocks.
+ */
+void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run),
 			    void *ctx);
 /* ptrace_tracer_detach_all - let every tracee go as it was */
 void ptrace_tracer_detach_all(struct ptrace_tracer *t);
