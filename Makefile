@@ -15,7 +15,8 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla \
-           -Wformat=2 -Wno-format-nonliteral
+           -Wformat=2 -Wno-format-nonliteral \
+           -Wno-missing-field-initializers
 CPPFLAGS += -Isrc -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 STD     := -std=gnu11
 LIBS    := -lcrypto -lpthread
@@ -51,11 +52,12 @@ all: $(BUILD)/stranger
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(BUILD)/libstranger.a: $(OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/stranger: $(MAIN_OBJ) $(BUILD)/libstranger.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
