@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "lib/proc.h"
 #include "lib/ptrace.h"
 #include "lib/syscall.h"
 #include "util/buf.h"
@@ -258,15 +259,13 @@ struct trace {
 	int timer_armed;
 };
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, alarmed;
 
 static void on_signal(int sig)
 {
 	interrupted = sig;
 	alarm(1); /* in case the signal came just before waitpid blocked */
 }
-
-static volatile sig_atomic_t alarmed;
 
 static void on_alarm(int sig)
 {
@@ -320,6 +319,12 @@ static int idle(void *ctx, int run)
 		flush_all(t);
 		t->last_flush = now_ms();
 		return 0;
+	}
+	if (alarmed) {
+		/* the timer fired (maybe while we were busy): it is spent */
+		alarmed = 0;
+		t->timer_armed = 0;
+		return pending;
 	}
 	if (!pending)
 		return 0;
@@ -781,19 +786,21 @@ static char *find_in_path(const char *cmd)
 	return NULL;
 }
 
+/* tracer_of - the PID already tracing pid (0: none); -errno if pid is gone */
 static pid_t tracer_of(pid_t pid)
 {
-	char path[64];
 	struct buf b = BUF_INIT;
-	const char *p;
-	pid_t tp = 0;
+	struct proc_status st;
+	int fd = proc_open(pid), r;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (buf_read_at(&b, AT_FDCWD, path, 1 << 16) == 0 &&
-	    (p = strstr(b.data, "\nTracerPid:")))
-		tp = (pid_t)strtol(p + 11, NULL, 10);
+	if (fd < 0)
+		return fd;
+	r = proc_read_at(fd, "status", &b);
+	close(fd);
+	if (r == 0)
+		r = proc_parse_status(b.data, b.len, &st);
 	buf_release(&b);
-	return tp;
+	return r < 0 ? r : st.tracer_pid;
 }
 
 static int parse_pids(const struct strlist *l, pid_t **pids, size_t *n)
@@ -929,17 +936,14 @@ int cmd_trace(int argc, char **argv)
 
 	/* refuse what cannot or must not be traced before touching anything */
 	for (size_t i = 0; i < npids; i++) {
-		char path[64];
-		struct stat st;
 		pid_t tp;
-		snprintf(path, sizeof(path), "/proc/%d", (int)pids[i]);
 		if (pids[i] == getpid())
 			die("cannot trace itself (PID %d)", (int)pids[i]);
-		if (stat(path, &st))
+		tp = tracer_of(pids[i]);
+		if (tp < 0)
 			die("attach %d: no such process", (int)pids[i]);
 		if (pids[i] == 1 && !force)
 			die("refusing to trace PID 1 (init) without --force");
-		tp = tracer_of(pids[i]);
 		if (tp > 0)
 			die("attach %d: already traced by PID %d", (int)pids[i], (int)tp);
 	}
@@ -1043,13 +1047,7 @@ int cmd_trace(int argc, char **argv)
 			break;
 		if (r < 0) {
 			if (r == -EINTR && !interrupted) {
-				/* the flush timer: the next idle check writes */
-				if (alarmed) {
-					alarmed = 0;
-					t.timer_armed = 0;
-					t.last_flush = 0;
-				}
-				continue;
+				continue; /* the flush timer: the idle check writes */
 			}
 			if (r != -EINTR)
 				warning("trace: %s", strerror(-r));

@@ -60,8 +60,6 @@ void ptrace_proc_release(struct ptrace_proc *p);
 int ptrace_getregset(pid_t tid, int type, void *buf, size_t *len);
 /* ptrace_mem_read - up to n bytes of pid's memory; bytes read or -errno */
 long ptrace_mem_read(pid_t pid, unsigned long long addr, void *dst, size_t n);
-/* ptrace_list_tasks - the thread ids of pid, sorted; caller frees */
-int ptrace_list_tasks(pid_t pid, pid_t **tids, size_t *n);
 
 /* ---- layer 2: the tracer ---- */
 

@@ -3,10 +3,18 @@
 # Ctrl-C leaves each process as it was, and bad input.
 . "$(dirname "$0")/../lib.sh"
 
+# Fixtures started inside a test body run in its subshell, out of reach of
+# lib.sh's cleanup: remember their PIDs in a file and end them at exit.
+remember() {
+	echo "$1" >>"$TMP/fixture.pids"
+}
+trap 'for p in $(cat "$TMP/fixture.pids" 2>/dev/null); do kill -CONT "$p"; kill -KILL "$p"; done 2>/dev/null; test_cleanup' EXIT
+
 # start_wiretap - the wiretap fixture in the background, $WT its PID
 start_wiretap() {
 	rm -f "$TMP/ready" "$TMP/stop"
 	fixture_start WT "$FIXTURES/wiretap" -r "$TMP/ready" -s "$TMP/stop"
+	remember "$WT"
 	wait_for_file "$TMP/ready"
 }
 
@@ -67,6 +75,25 @@ test_expect_success 'a process continued while traced is traced, stopped again s
 	kill -CONT "$WT" && touch "$TMP/stop" && wait "$WT"
 '
 
+if "$STRANGER" freeze --help 2>/dev/null | grep -q cgroup && [ -w /sys/fs/cgroup ]; then
+test_expect_success 'a process frozen by stranger freeze stays frozen through attach and detach' '
+	start_wiretap
+	"$STRANGER" freeze "$WT" >"$TMP/freeze.out"
+	"$STRANGER" trace -q -p "$WT" -e trace=write -o "$TMP/f.out" &
+	TR=$! &&
+	sleep 0.5 &&
+	kill -INT "$TR" && wait "$TR" &&
+	! grep -q "^write(" "$TMP/f.out" &&
+	test "$(sed -n "s/^TracerPid:\t//p" /proc/$WT/status)" = 0 &&
+	touch "$TMP/stop" && sleep 0.3 &&
+	kill -0 "$WT" &&
+	"$STRANGER" thaw "$WT" >/dev/null &&
+	wait "$WT"
+'
+else
+	test_skip 'frozen by the cgroup freezer' 'no writable cgroup freezer'
+fi
+
 test_expect_success 'the backdoor: accept, and the password as it is typed' '
 	rm -f "$TMP/ready" &&
 	fixture_start BD "$FIXTURES/backdoor" -d "$TMP" -p 25120 -r "$TMP/ready" 2>/dev/null &&
@@ -75,7 +102,13 @@ test_expect_success 'the backdoor: accept, and the password as it is typed' '
 	"$STRANGER" trace -p "$BPID" -e trace=%network,read,write -e read=all -o "$TMP/b.out" 2>"$TMP/b.err" &
 	TR=$! &&
 	wait_for_grep "attached" "$TMP/b.err" &&
-	{ printf "root\nsecret-pw\n" >/dev/tcp/127.0.0.1/$BPORT; } 2>/dev/null;
+	{
+		exec 3<>"/dev/tcp/127.0.0.1/$BPORT" &&
+		printf "root\nsecret-pw\n" >&3 &&
+		timeout 2 cat <&3 >/dev/null
+		exec 3<&-
+	} 2>/dev/null
+
 	wait_for_grep "^write([0-9]*, \"Last login" "$TMP/b.out" &&
 	kill -INT "$TR" && wait "$TR" &&
 	C=$(sed -n "s/^accept([0-9]*, NULL, NULL) *= \([0-9]*\)$/\1/p" "$TMP/b.out") &&
@@ -100,7 +133,7 @@ test_expect_success 'launched command: Ctrl-C detaches and the command runs on' 
 	rm -f "$TMP/stop" "$TMP/ready"
 	"$STRANGER" trace -o "$TMP/l.out" "$FIXTURES/wiretap" -r "$TMP/ready" -s "$TMP/stop" &
 	TR=$! &&
-	wait_for_file "$TMP/ready" && WT=$(cat "$TMP/ready") && test_pids="$test_pids $WT" &&
+	wait_for_file "$TMP/ready" && WT=$(cat "$TMP/ready") && remember "$WT" &&
 	wait_for_grep "^write(4, " "$TMP/l.out" &&
 	kill -INT "$TR" &&
 	test_expect_code 130 wait "$TR" &&
