@@ -17,6 +17,8 @@
 #include "util/diag.h"
 #include "version.h"
 
+mode_t stranger_user_umask = 022;
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -35,6 +37,7 @@ static const struct command commands[] = {
 	{ "strings", cmd_strings, "printable strings of files, as GNU strings prints them" },
 	{ "sdiff", cmd_sdiff, "compare the strings of a known-good file with a suspect's" },
 	/* watch */
+	{ "trace", cmd_trace, "system calls as strace shows them, with a wiretap" },
 	/* check */
 	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
 	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
@@ -68,7 +71,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	sane_fds();
-	umask(077); /* evidence is for the responder's eyes only */
+	/* evidence is for the responder's eyes only; a command stranger runs
+	 * for the user (trace -- CMD) gets the user's own umask back */
+	stranger_user_umask = umask(077);
 
 	if (argc < 2) {
 		usage(stderr);

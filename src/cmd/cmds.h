@@ -7,6 +7,11 @@
 #ifndef STRANGER_CMD_CMDS_H
 #define STRANGER_CMD_CMDS_H
 
+#include <sys/types.h>
+
+/* the umask stranger was started with (main sets 077 for itself) */
+extern mode_t stranger_user_umask;
+
 /* look */
 int cmd_ps(int argc, char **argv);
 int cmd_lsof(int argc, char **argv);
@@ -18,6 +23,7 @@ int cmd_thaw(int argc, char **argv);
 int cmd_strings(int argc, char **argv);
 int cmd_sdiff(int argc, char **argv);
 /* watch */
+int cmd_trace(int argc, char **argv);
 /* check */
 int cmd_baseline(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
