@@ -45,12 +45,12 @@ int proc_parse_pid(const char *s, pid_t *pid)
 	return 0;
 }
 
-int proc_list_dir(int dirfd, pid_t **ids, size_t *n)
+static int list_numeric(int dirfd, int **ids, size_t *n, int allow_zero)
 {
 	enum { DBUF = 64 * 1024 };
 	char *dbuf = xmalloc(DBUF);
 	size_t cnt = 0, cap = 256;
-	pid_t *v = xmallocarray(cap, sizeof(*v));
+	int *v = xmallocarray(cap, sizeof(*v));
 
 	for (;;) {
 		long got = syscall(SYS_getdents64, dirfd, dbuf, DBUF);
@@ -68,7 +68,9 @@ int proc_list_dir(int dirfd, pid_t **ids, size_t *n)
 			if (d->d_reclen == 0)
 				break;
 			off += d->d_reclen;
-			if (proc_parse_pid(d->d_name, &pid))
+			if (allow_zero && !strcmp(d->d_name, "0"))
+				pid = 0;
+			else if (proc_parse_pid(d->d_name, &pid))
 				continue;
 			if (cnt == cap) {
 				cap *= 2;
@@ -82,6 +84,16 @@ int proc_list_dir(int dirfd, pid_t **ids, size_t *n)
 	*ids = v;
 	*n = cnt;
 	return 0;
+}
+
+int proc_list_dir(int dirfd, pid_t **ids, size_t *n)
+{
+	return list_numeric(dirfd, ids, n, 0);
+}
+
+int proc_list_fds(int dirfd, int **fds, size_t *n)
+{
+	return list_numeric(dirfd, fds, n, 1);
 }
 
 int proc_list(pid_t **pids, size_t *n)

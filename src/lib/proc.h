@@ -66,6 +66,8 @@ struct proc_map {
 int proc_list(pid_t **pids, size_t *n);
 /* proc_list_dir - every numeric entry of an open directory fd, sorted */
 int proc_list_dir(int dirfd, pid_t **ids, size_t *n);
+/* proc_list_fds - every fd number in an open /proc/PID/fd, sorted */
+int proc_list_fds(int dirfd, int **fds, size_t *n);
 /* proc_list_tasks - every thread of pid (/proc/PID/task), sorted */
 int proc_list_tasks(pid_t pid, pid_t **tids, size_t *n);
 /* proc_open - an O_DIRECTORY fd of /proc/PID, or -errno */
