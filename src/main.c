@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	/* read */
 	/* watch */
 	/* check */
+	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
 	{ NULL, NULL, NULL },
 };
 

@@ -17,5 +17,6 @@ int cmd_thaw(int argc, char **argv);
 /* read */
 /* watch */
 /* check */
+int cmd_hidden(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "lib/hidden.h"
@@ -317,6 +318,7 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 	struct lib *libs = NULL;
 	size_t nlibs = 0, pos = 0;
 	struct proc_map m;
+	struct stat exe_st;
 	const char *val;
 	size_t vlen;
 	int procfd, rc = 0;
@@ -342,18 +344,22 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 	rc = proc_read_at(procfd, "maps", &maps);
 	if (rc)
 		goto out;
-	proc_readlink_at(procfd, "exe", &exe);
+	if (fstatat(procfd, "exe", &exe_st, 0))
+		exe_st.st_ino = 0;
 	while (proc_maps_next(maps.data, maps.len, &pos, &m) == 1) {
 		size_t i;
 		if (m.perms[2] != 'x' || !m.path_len || m.path[0] != '/' || !m.inode)
 			continue;
+		if (m.inode == exe_st.st_ino &&
+		    makedev(m.dev_major, m.dev_minor) == exe_st.st_dev)
+			continue; /* the executable itself */
 		if (m.path_len >= 7 && (!memcmp(m.path, "/memfd:", 7) ||
 					!memcmp(m.path, "/dev/", 5)))
 			continue;
 		char *path = xstrndup(m.path, m.path_len);
 		for (i = 0; i < nlibs && strcmp(libs[i].path, path); i++)
 			;
-		if (i < nlibs || !strcmp(path, exe.data)) {
+		if (i < nlibs) {
 			free(path);
 			continue;
 		}
@@ -368,6 +374,15 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 	}
 	if (!nlibs)
 		goto out;
+	{
+		/* Nothing outside the system's folders and nothing preloaded:
+		 * nothing to judge, no file to read. */
+		int odd = pp->env || glob.len;
+		for (size_t i = 0; i < nlibs && !odd; i++)
+			odd = !system_dir(libs[i].path);
+		if (!odd)
+			goto out;
+	}
 
 	for (size_t i = 0; i < nlibs; i++) {
 		struct preload_elf e = { .needed = &libs[i].needed };
