@@ -20,7 +20,7 @@
 #include "util/table.h"
 
 static const char *const hidden_usage[] = {
-	"stranger hidden [--tools] [--json]",
+	"stranger hidden [--tools] [--json] [--only VIEWS]",
 	"",
 	"Ask the system the same questions several ways and report where the",
 	"answers disagree: processes (the raw /proc listing against probing every",
@@ -28,7 +28,8 @@ static const char *const hidden_usage[] = {
 	"TCP/UDP port against the socket tables and the sockets processes hold),",
 	"kernel modules (/proc/modules, /sys/module, /proc/kallsyms), preload",
 	"libraries.  With --tools, also what the host's own ps, ls and ss/netstat",
-	"leave out.  Exit 1 if anything is found.",
+	"leave out.  VIEWS: a comma list of processes, ports, modules, preload",
+	"(default: all).  Exit 1 if anything is found.",
 	NULL,
 };
 
@@ -109,12 +110,16 @@ int cmd_hidden(int argc, char **argv)
 {
 	int tools = 0, json = 0, failed = 0, rc;
 	long max_pid = 0, settle = 0;
+	const char *only = NULL;
+	unsigned views = 0;
 	struct hidden_opts o = { 0 };
 	struct hidden_report r;
 	const struct opt opts[] = {
 		{ OPT_BOOL, 0, "tools", &tools, NULL,
 		  "also run the host's ps, ls and ss/netstat and report omissions" },
 		{ OPT_BOOL, 0, "json", &json, NULL, "JSON Lines output" },
+		{ OPT_STRING, 0, "only", &only, "VIEWS",
+		  "only these views: processes,ports,modules,preload" },
 		{ OPT_INT, 0, "max-pid", &max_pid, "N",
 		  "probe pids below N (default: kernel.pid_max)", NULL, 2, 1L << 30 },
 		{ OPT_INT, 0, "settle", &settle, "MS",
@@ -126,18 +131,46 @@ int cmd_hidden(int argc, char **argv)
 	argc = opt_parse(argc, argv, opts, hidden_usage, 0);
 	if (argc)
 		opt_usage_error(hidden_usage, "no arguments expected");
+	if (only) {
+		static const char *const names[] = { "processes", "ports", "modules",
+						     "preload" };
+		char *copy = strdup(only), *save = NULL;
+		if (!copy)
+			die("out of memory");
+		for (char *t = strtok_r(copy, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save)) {
+			size_t i;
+			for (i = 0; i < 4 && strcmp(t, names[i]); i++)
+				;
+			if (i == 4)
+				opt_usage_error(hidden_usage, "unknown view '%.32s'", t);
+			views |= 1u << i;
+		}
+		free(copy);
+	} else {
+		views = 15;
+	}
+	if (getenv("LD_PRELOAD"))
+		warning("this process runs with LD_PRELOAD set; every view here "
+			"uses system calls directly, but prefer a static build");
 	o.max_pid = max_pid;
 	o.settle_ms = (unsigned)settle;
 	hidden_report_init(&r);
 
-	rc = hidden_scan_processes(&o, &r);
-	if (rc) {
-		error("process views: %s", strerror(-rc));
-		failed = 1;
+	if (views & 1) {
+		rc = hidden_scan_processes(&o, &r);
+		if (rc) {
+			error("process views: %s", strerror(-rc));
+			failed = 1;
+		}
 	}
-	scan_step("port views", hidden_scan_ports(&o, &r));
-	scan_step("module views", hidden_scan_modules(&r, o.settle_ms ? o.settle_ms : 200));
-	scan_step("preload views", preload_scan(&r));
+	if (views & 2)
+		scan_step("port views", hidden_scan_ports(&o, &r));
+	if (views & 4)
+		scan_step("module views",
+			  hidden_scan_modules(&r, o.settle_ms ? o.settle_ms : 200));
+	if (views & 8)
+		scan_step("preload views", preload_scan(&r));
 	if (tools)
 		scan_step("tool views", hidden_tool_scan(&o, &r));
 

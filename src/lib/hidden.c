@@ -396,59 +396,84 @@ static int proc_hidepid(void)
 
 /* ---- mounts over /proc/PID ----------------------------------------------- */
 
-/* mount_over - the mount points at or under /proc/<digits> in mountinfo */
-static void mounts_over_proc(struct hidden_report *r, const struct sweep *s)
+void hidden_mounts_parse(const char *s, size_t n, struct hidden_report *r)
 {
-	struct buf b = BUF_INIT;
-	const char *p, *end;
+	const char *p = s, *end = s + n;
 
-	if (buf_read_at(&b, AT_FDCWD, "/proc/self/mountinfo", 0)) {
-		buf_release(&b);
-		return;
-	}
-	for (p = b.data, end = b.data + b.len; p < end;) {
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end, *f = p, *mp = NULL, *src = NULL;
-		size_t mplen = 0;
+		const char *eol = nl ? nl : end, *f = p;
 		int field = 0;
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE */
-		while (f < eol) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE ... */
+		while (f < eol && field < 4) {
 			const char *sp = memchr(f, ' ', (size_t)(eol - f));
-			const char *fe = sp ? sp : eol;
-			if (field == 4) {
-				mp = f;
-				mplen = (size_t)(fe - f);
-				if (mplen > 6 && !memcmp(mp, "/proc/", 6)) {
-					size_t k = 6;
-					pid_t pid = 0;
-					while (k < mplen && mp[k] >= '0' && mp[k] <= '9' &&
-					       pid < 100000000)
-						pid = pid * 10 + (mp[k++] - '0');
-					if (k > 6 && (k == mplen || mp[k] == '/') && pid > 0) {
-						char obj[64], why[512];
-						const char *dash = strstr(fe, " - ");
-						if (dash && dash < eol)
-							src = dash + 3;
-						snprintf(obj, sizeof(obj), "%d", (int)pid);
-						snprintf(why, sizeof(why), "mounted over %.*s: %.*s",
-							 (int)(mplen > 200 ? 200 : mplen), mp,
-							 src ? (int)((eol - src) > 200 ? 200 : (eol - src)) : 0,
-							 src ? src : "");
-						unsigned m = pid < s->max ? sweep_mask(s, pid) : 0;
-						hidden_add(r, HIDDEN_MOUNT, pid, obj,
-							   (m & V_NOTPROC) ? "mountinfo,stat"
-									   : "mountinfo",
-							   "procfs", why);
-					}
-				}
+			if (!sp)
 				break;
-			}
+			f = sp + 1;
 			field++;
-			f = fe + 1;
+		}
+		if (field == 4 && f < eol) {
+			const char *sp = memchr(f, ' ', (size_t)(eol - f));
+			const char *mp = f, *fe = sp ? sp : eol;
+			size_t mplen = (size_t)(fe - f), k = 6;
+			long pid = 0;
+			if (mplen > 6 && !memcmp(mp, "/proc/", 6)) {
+				while (k < mplen && mp[k] >= '0' && mp[k] <= '9' &&
+				       pid < 100000000)
+					pid = pid * 10 + (mp[k++] - '0');
+			}
+			if (k > 6 && (k == mplen || mp[k] == '/') && pid > 0 &&
+			    pid <= 0x7fffffff) {
+				char obj[24];
+				struct buf why = BUF_INIT;
+				const char *src = NULL;
+				/* the optional fields end at " - " */
+				for (const char *q = fe; q + 3 <= eol; q++)
+					if (!memcmp(q, " - ", 3)) {
+						src = q + 3;
+						break;
+					}
+				snprintf(obj, sizeof(obj), "%ld", pid);
+				buf_addstr(&why, "mounted over ");
+				buf_add(&why, mp, mplen > 256 ? 256 : mplen);
+				if (src) {
+					buf_addstr(&why, ": ");
+					buf_add(&why, src, (size_t)(eol - src) > 256 ? 256 : (size_t)(eol - src));
+				}
+				hidden_add(r, HIDDEN_MOUNT, (pid_t)pid, obj, "mountinfo",
+					   "procfs", why.data);
+				buf_release(&why);
+			}
 		}
 		p = eol + 1;
 	}
+}
+
+/* mounts_over_proc - mountinfo and the stat view, one finding per pid */
+static void mounts_over_proc(struct hidden_report *r, const struct sweep *s)
+{
+	struct buf b = BUF_INIT;
+	size_t first = r->n;
+
+	if (!buf_read_at(&b, AT_FDCWD, "/proc/self/mountinfo", 0))
+		hidden_mounts_parse(b.data, b.len, r);
 	buf_release(&b);
+	for (long p = 1; p < s->max; p++) {
+		size_t i;
+		if (!bit_get(s->notproc, p))
+			continue;
+		for (i = first; i < r->n && r->v[i].pid != p; i++)
+			;
+		if (i < r->n) {
+			free(r->v[i].seen_by);
+			r->v[i].seen_by = xstrdup("mountinfo,stat");
+		} else {
+			char obj[24];
+			snprintf(obj, sizeof(obj), "%ld", p);
+			hidden_add(r, HIDDEN_MOUNT, (pid_t)p, obj, "stat", "procfs",
+				   "/proc/PID is not procfs");
+		}
+	}
 }
 
 /* ---- the scan ------------------------------------------------------------ */

@@ -86,6 +86,12 @@ void hidden_sleep_ms(unsigned ms);
 int hidden_scan_processes(const struct hidden_opts *o, struct hidden_report *r);
 
 /*
+ * hidden_mounts_parse - a HIDDEN_MOUNT finding for every mount point at or
+ * under /proc/<digits> in mountinfo text (untrusted; fuzzed).
+ */
+void hidden_mounts_parse(const char *s, size_t n, struct hidden_report *r);
+
+/*
  * hidden_pids - pids (thread-group ids) that the probes find and the
  * /proc listing does not, confirmed by a re-probe; sorted, malloc'd.
  * What `ps` flags `hidden`.  0 or -errno.

@@ -21,36 +21,39 @@
 
 const char *hidden_port_name(int which)
 {
-	static const char *const n[] = { "tcp", "tcp6", "udp", "udp6" };
-	return which >= 0 && which < HP_NPROTO ? n[which] : "?";
-}
-
-static int hp_family(int which)
-{
-	return which == HP_TCP4 || which == HP_UDP4 ? AF_INET : AF_INET6;
+	return which == HP_TCP ? "tcp" : which == HP_UDP ? "udp" : "?";
 }
 
 static int hp_tcp(int which)
 {
-	return which == HP_TCP4 || which == HP_TCP6;
+	return which == HP_TCP;
 }
 
 /*
- * A probe socket.  No SO_REUSEADDR: a port in TIME_WAIT counts as in use,
- * and the tables list it, so it is explained; the same for an IPv6 probe
- * that also meets IPv4 sockets (dual stack).  Fewer system calls per port.
+ * A probe socket: IPv6, not v6-only, so that it meets the sockets of both
+ * families; IPv4 where there is no IPv6.  No SO_REUSEADDR: a port in
+ * TIME_WAIT counts as in use, and the tables list it, so it is explained.
  */
-static int probe_socket(int which)
+static int probe_socket(int which, int *family)
 {
-	int fd = socket(hp_family(which),
-			(hp_tcp(which) ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	int type = (hp_tcp(which) ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC;
+	int zero = 0, fd = socket(AF_INET6, type, 0);
 
+	if (fd >= 0 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0) {
+		*family = AF_INET6;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = socket(AF_INET, type, 0);
+	*family = AF_INET;
 	return fd < 0 ? -errno : fd;
 }
 
-static int try_bind(int fd, int which, unsigned port)
+static int try_bind(int fd, int family, unsigned port)
 {
-	if (hp_family(which) == AF_INET) {
+	if (family == AF_INET) {
 		struct sockaddr_in a = { .sin_family = AF_INET,
 					 .sin_port = htons((uint16_t)port),
 					 .sin_addr.s_addr = htonl(INADDR_ANY) };
@@ -65,11 +68,11 @@ static int try_bind(int fd, int which, unsigned port)
 
 int hidden_port_probe_one(int which, unsigned port)
 {
-	int fd = probe_socket(which), rc;
+	int family, fd = probe_socket(which, &family), rc;
 
 	if (fd < 0)
 		return fd;
-	rc = try_bind(fd, which, port);
+	rc = try_bind(fd, family, port);
 	close(fd);
 	return rc == -EADDRINUSE ? 1 : rc == 0 ? 0 : rc;
 }
@@ -90,7 +93,7 @@ static void *probe_thread(void *arg)
 
 	for (;;) {
 		unsigned job, which, lo, hi;
-		int fd = -1;
+		int fd = -1, family = AF_INET6;
 		pthread_mutex_lock(&w->lock);
 		job = w->next++;
 		pthread_mutex_unlock(&w->lock);
@@ -106,12 +109,12 @@ static void *probe_thread(void *arg)
 		for (unsigned p = lo; p <= hi && p >= lo; p++) {
 			int rc;
 			if (fd < 0) {
-				fd = probe_socket((int)which);
+				fd = probe_socket((int)which, &family);
 				if (fd < 0)
 					break;
 				__atomic_store_n(&w->made, 1, __ATOMIC_RELAXED);
 			}
-			rc = try_bind(fd, (int)which, p);
+			rc = try_bind(fd, family, p);
 			if (rc == 0) {
 				/* bound: the port was free; the socket is spent */
 				close(fd);
@@ -197,7 +200,7 @@ static void views_release(struct views *v)
 
 static int used(const struct views *v, int which, unsigned port)
 {
-	int k = hp_tcp(which) ? 0 : 1;
+	int k = which == HP_TCP ? 0 : 1;
 	return (int)((v->used[k][port >> 6] >> (port & 63)) & 1);
 }
 

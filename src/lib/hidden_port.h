@@ -28,16 +28,21 @@
 struct hidden_opts;
 struct hidden_report;
 
-enum { HP_TCP4, HP_TCP6, HP_UDP4, HP_UDP6, HP_NPROTO };
+/*
+ * One probe per protocol: an IPv6 wildcard socket that is not v6-only
+ * meets every IPv4 and IPv6 socket on its port, so one bind judges both
+ * families (an IPv4 socket where the kernel has no IPv6).
+ */
+enum { HP_TCP, HP_UDP, HP_NPROTO };
 
-/* A bit per port, per protocol and family. */
+/* A bit per port, per protocol. */
 struct hidden_port_map {
 	uint64_t bits[HP_NPROTO][65536 / 64];
 };
 
 /*
- * hidden_port_probe - bind ports lo..hi (inclusive) of every protocol and
- * family; set the bit of each that is in use.  threads: parallel probes.
+ * hidden_port_probe - bind ports lo..hi (inclusive) of both protocols; set
+ * the bit of each that is in use.  threads: parallel probes.
  * 0 or -errno (no socket could be made at all).
  */
 int hidden_port_probe(struct hidden_port_map *m, unsigned lo, unsigned hi,
@@ -48,7 +53,7 @@ int hidden_port_probe_one(int which, unsigned port);
 /* hidden_scan_ports - the port cross-view; 0 or -errno */
 int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r);
 
-/* hidden_port_name - "tcp", "tcp6", "udp", "udp6" */
+/* hidden_port_name - "tcp", "udp" */
 const char *hidden_port_name(int which);
 
 #endif
