@@ -421,24 +421,36 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	views_load(&c);
 	struct held h2;
 	held_load(&h2);
-	for (size_t i = 0; i < ncand; i++) {
-		int w = (int)cand[i][0];
-		unsigned p = cand[i][1];
+	/*
+	 * Ports: still in use by a fresh bind, and in no table loaded before
+	 * or after that bind, nor held by a socket the tables cannot show.
+	 * Tables are loaded once per round, not per port: they can be huge.
+	 */
+	{
+		size_t k = 0;
 		struct views d;
-		char obj[32];
-		if (used(&c, w, p) || hidden_port_probe_one(w, p) != 1)
-			continue;
-		views_load(&d);
-		int again = used(&d, w, p) || bound_elsewhere(&h2, &d, w, p);
-		views_release(&d);
-		if (again)
-			continue;
-		snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name(w), p);
-		hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
-			   c.have_nl && c.have_pf ? "sock_diag,proc_net"
-			   : c.have_nl	       ? "sock_diag"
-					       : "proc_net",
-			   "port in use, but in no socket table");
+		for (size_t i = 0; i < ncand; i++)
+			if (!used(&c, (int)cand[i][0], cand[i][1]) &&
+			    hidden_port_probe_one((int)cand[i][0], cand[i][1]) == 1)
+				memcpy(cand[k++], cand[i], sizeof(cand[i]));
+		ncand = k;
+		if (ncand) {
+			views_load(&d);
+			for (size_t i = 0; i < ncand; i++) {
+				int w = (int)cand[i][0];
+				unsigned p = cand[i][1];
+				char obj[32];
+				if (used(&d, w, p) || bound_elsewhere(&h2, &d, w, p))
+					continue;
+				snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name(w), p);
+				hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
+					   d.have_nl && d.have_pf ? "sock_diag,proc_net"
+					   : d.have_nl		  ? "sock_diag"
+								  : "proc_net",
+					   "port in use, but in no socket table");
+			}
+			views_release(&d);
+		}
 	}
 	if (tables_disagree && c.have_nl && c.have_pf) {
 		for (int k = 0; k < 2; k++) {
