@@ -180,6 +180,8 @@ static void views_load(struct views *v)
 	memset(v, 0, sizeof(*v));
 	sock_table_init(&v->nl);
 	sock_table_init(&v->pf);
+	/* every port in use counts, also TIME_WAIT and closing ones */
+	v->nl.unowned = v->pf.unowned = 1;
 	if (!sock_table_load_netlink(&v->nl)) {
 		v->have_nl = 1;
 		sock_table_sort(&v->nl);
@@ -206,7 +208,8 @@ static int used(const struct views *v, int which, unsigned port)
 
 static int is_inet_listener(const struct sock_entry *e)
 {
-	return (e->family == AF_INET || e->family == AF_INET6) && sock_is_listening(e);
+	return (e->family == AF_INET || e->family == AF_INET6) && e->inode &&
+	       sock_is_listening(e);
 }
 
 /* ---- sockets held by processes ------------------------------------------ */
@@ -427,30 +430,41 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	 * Tables are loaded once per round, not per port: they can be huge.
 	 */
 	{
-		size_t k = 0;
 		struct views d;
-		for (size_t i = 0; i < ncand; i++)
-			if (!used(&c, (int)cand[i][0], cand[i][1]) &&
-			    hidden_port_probe_one((int)cand[i][0], cand[i][1]) == 1)
-				memcpy(cand[k++], cand[i], sizeof(cand[i]));
-		ncand = k;
-		if (ncand) {
+		int have_d = 0;
+		/* two rounds: a port that busy clients reuse rarely lies twice */
+		for (int round = 0; round < 2 && ncand; round++) {
+			size_t k = 0;
+			if (have_d)
+				views_release(&d);
+			for (size_t i = 0; i < ncand; i++)
+				if (!used(&c, (int)cand[i][0], cand[i][1]) &&
+				    hidden_port_probe_one((int)cand[i][0], cand[i][1]) == 1)
+					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+			ncand = k;
 			views_load(&d);
-			for (size_t i = 0; i < ncand; i++) {
-				int w = (int)cand[i][0];
-				unsigned p = cand[i][1];
-				char obj[32];
-				if (used(&d, w, p) || bound_elsewhere(&h2, &d, w, p))
-					continue;
-				snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name(w), p);
-				hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
-					   d.have_nl && d.have_pf ? "sock_diag,proc_net"
-					   : d.have_nl		  ? "sock_diag"
-								  : "proc_net",
-					   "port in use, but in no socket table");
-			}
-			views_release(&d);
+			have_d = 1;
+			k = 0;
+			for (size_t i = 0; i < ncand; i++)
+				if (!used(&d, (int)cand[i][0], cand[i][1]) &&
+				    !bound_elsewhere(&h2, &d, (int)cand[i][0], cand[i][1]))
+					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+			ncand = k;
+			if (round == 0 && ncand)
+				hidden_sleep_ms(settle / 2 + 1);
 		}
+		for (size_t i = 0; i < ncand; i++) {
+			char obj[32];
+			snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name((int)cand[i][0]),
+				 cand[i][1]);
+			hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
+				   d.have_nl && d.have_pf ? "sock_diag,proc_net"
+				   : d.have_nl		  ? "sock_diag"
+							  : "proc_net",
+				   "port in use, but in no socket table");
+		}
+		if (have_d)
+			views_release(&d);
 	}
 	if (tables_disagree && c.have_nl && c.have_pf) {
 		for (int k = 0; k < 2; k++) {
