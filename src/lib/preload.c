@@ -240,6 +240,38 @@ static int system_dir(const char *path)
 	return 0;
 }
 
+/*
+ * install_prefix - where a self-contained program is installed: the
+ * folder above its bin/ (/opt/app for /opt/app/bin/app), with a trailing
+ * '/'.  Empty for the shared prefixes (/, /usr, /usr/local), whose lib/
+ * folders any program - and any rootkit - may use.
+ */
+static void install_prefix(const struct buf *exe, struct buf *out)
+{
+	static const char *const shared[] = { "/", "/usr/", "/usr/local/" };
+	size_t n = exe->len;
+	int up = 2;
+
+	buf_reset(out);
+	while (n && up) {
+		n--;
+		while (n && exe->data[n] != '/')
+			n--;
+		up--;
+	}
+	if (up || exe->data[0] != '/')
+		return;
+	buf_add(out, exe->data, n + 1);
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
+		if (!strcmp(out->data, shared[i]))
+			buf_reset(out);
+}
+
+static int own_prefix(const char *prefix, size_t n, const char *path)
+{
+	return n && !strncmp(path, prefix, n);
+}
+
 /* parse_file - the dynamic section of an open file */
 static int parse_fd(int fd, struct preload_elf *e)
 {
@@ -314,7 +346,7 @@ static int in_list(const char *list, size_t len, const char *path)
 int preload_check(pid_t pid, struct preload_proc *pp)
 {
 	struct buf env = BUF_INIT, maps = BUF_INIT, exe = BUF_INIT, glob = BUF_INIT;
-	struct buf envlist = BUF_INIT;
+	struct buf envlist = BUF_INIT, prefix = BUF_INIT;
 	struct lib *libs = NULL;
 	size_t nlibs = 0, pos = 0;
 	struct proc_map m;
@@ -346,6 +378,8 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 		goto out;
 	if (fstatat(procfd, "exe", &exe_st, 0))
 		exe_st.st_ino = 0;
+	if (!proc_readlink_at(procfd, "exe", &exe))
+		install_prefix(&exe, &prefix);
 	while (proc_maps_next(maps.data, maps.len, &pos, &m) == 1) {
 		size_t i;
 		if (m.perms[2] != 'x' || !m.path_len || m.path[0] != '/' || !m.inode)
@@ -432,8 +466,9 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 		if (in_list(envlist.data, envlist.len, libs[i].path) ||
 		    in_list(glob.data, glob.len, libs[i].path))
 			continue; /* already named as preloaded */
-		if (system_dir(libs[i].path))
-			continue; /* dlopen()ed from the system's own folders */
+		if (system_dir(libs[i].path) || own_prefix(prefix.data, prefix.len,
+							   libs[i].path))
+			continue; /* dlopen()ed from the system's or the program's own folders */
 		if (pp->why->len)
 			buf_addstr(pp->why, "; ");
 		buf_addstr(pp->why, "not a dependency: ");
@@ -447,6 +482,7 @@ out:
 	buf_release(&exe);
 	buf_release(&glob);
 	buf_release(&envlist);
+	buf_release(&prefix);
 	close(procfd);
 	if (rc)
 		return rc;

@@ -17,10 +17,10 @@ in_ns() {
 		unshare -pfnm --mount-proc --propagation private bash -c '
 		ip link set lo up 2>/dev/null || true
 		start_bd() {
-			mkdir -p "$TMP/bd.$$"
-			"$FIXTURES/backdoor" -d "$TMP/bd.$$" -p 5120 -r "$TMP/bd.ready.$$" &
-			for _ in $(seq 200); do [ -s "$TMP/bd.ready.$$" ] && break; sleep 0.05; done
-			read -r BD BDPORT <"$TMP/bd.ready.$$"
+			d=$(mktemp -d "$TMP/bd.XXXXXX")
+			"$FIXTURES/backdoor" -d "$d" -p 5120 -r "$d/ready" &
+			for _ in $(seq 200); do [ -s "$d/ready" ] && break; sleep 0.05; done
+			read -r BD BDPORT <"$d/ready"
 		}
 		'"$1"
 }
@@ -90,6 +90,7 @@ test_expect_success 'a bind mount over /proc/PID is found, exit 1' '
 		echo \$BD >\"\$TMP/mnt.pid\"
 		\"\$STRANGER\" hidden $P --only processes >\"\$TMP/mnt\"; echo \$? >\"\$TMP/mnt.rc\"
 		\"\$STRANGER\" hidden $P --only processes --json >\"\$TMP/mnt.json\"
+		true
 	" &&
 	cat "$TMP/mnt" &&
 	test "$(cat "$TMP/mnt.rc")" = 1 &&
@@ -156,8 +157,8 @@ test_expect_success 'a trojaned ps and ss first in PATH: their omissions are fou
 	in_ns "
 		start_bd
 		echo \"\$BD \$BDPORT\" >\"\$TMP/troj.pid\"
-		printf \"#!/bin/sh\\n$(command -v ps) \\\"\\\$@\\\" | grep -v \\\"^ *\$BD\\\$\\\"\\n\" >\"\$TMP/bin/ps\"
-		printf \"#!/bin/sh\\n$(command -v ss) \\\"\\\$@\\\" | grep -v \\\":\$BDPORT \\\"\\n\" >\"\$TMP/bin/ss\"
+		printf \"#!/bin/sh\\n$(command -v ps) \\\"\\\$@\\\" | grep -v \\\"^ *\$BD\\\$\\\"\\nexit 0\\n\" >\"\$TMP/bin/ps\"
+		printf \"#!/bin/sh\\n$(command -v ss) \\\"\\\$@\\\" | grep -v \\\":\$BDPORT \\\"\\nexit 0\\n\" >\"\$TMP/bin/ss\"
 		chmod +x \"\$TMP/bin/ps\" \"\$TMP/bin/ss\"
 		PATH=\"\$TMP/bin:\$PATH\" \"\$STRANGER\" hidden $P --tools --only modules --json >\"\$TMP/troj\"
 		echo \$? >\"\$TMP/troj.rc\"
