@@ -3,8 +3,9 @@
 # and unhide-tcp, on the same quiet system: private PID and network
 # namespaces holding the backdoor fixture and a few sleepers.  Both sides
 # must agree that nothing is hidden.  Prints each time and the ratios.
-# A new PID namespace has its own pid_max (4194304 on recent kernels):
-# both tools then cover that whole PID space.
+# A new PID namespace has its own pid_max (4194304 on recent kernels); it
+# is set to the host's, so both tools cover the host's PID space, and
+# stranger's sweep of the whole 4194304 space is timed on its own.
 #
 # unhide brute forks once per PID and can take many minutes; each peer
 # gets PEER_TIMEOUT seconds (default 60), and a peer cut off there is
@@ -20,11 +21,14 @@ for t in unhide unhide-tcp unshare; do
 	command -v "$t" >/dev/null || { echo "bench/hidden: $t not installed (Debian: unhide)"; exit 2; }
 done
 WORK=$(mktemp -d /tmp/stranger-bench.XXXXXX)
+HOST_PID_MAX=$(cat /proc/sys/kernel/pid_max)
 trap 'rm -rf "$WORK"' EXIT
 
 STRANGER="$STRANGER" FIXTURES="$FIXTURES" WORK="$WORK" PEER_TIMEOUT="$PEER_TIMEOUT" \
+HOST_PID_MAX="$HOST_PID_MAX" \
 unshare -pfnm --mount-proc --propagation private bash -c '
 ip link set lo up 2>/dev/null
+echo "$HOST_PID_MAX" >/proc/sys/kernel/pid_max 2>/dev/null
 mkdir -p "$WORK/bd"
 "$FIXTURES/backdoor" -d "$WORK/bd" -p 5120 -r "$WORK/ready" &
 for _ in $(seq 200); do [ -s "$WORK/ready" ] && break; sleep 0.05; done
@@ -44,6 +48,7 @@ timed() {
 timed s_proc "$STRANGER" hidden --only processes
 timed s_port "$STRANGER" hidden --only ports
 cat /proc/sys/kernel/pid_max >"$WORK/pid_max"
+timed s_4m "$STRANGER" hidden --only processes --max-pid 4194304
 timed u_brute unhide brute
 timed u_procall unhide procall
 timed u_tcp unhide-tcp
@@ -59,7 +64,7 @@ ratio() { # PEER STRANGER
 }
 
 agree=yes
-for s in s_proc s_port; do
+for s in s_proc s_port s_4m; do
 	[ "$(get $s 1)" = 0 ] || { agree=no; echo "stranger ($s) found something:"; cat "$WORK/$s.out"; }
 done
 for u in u_brute u_procall; do
@@ -74,5 +79,6 @@ printf "%-44s %12s   ratio %s\n" "unhide brute" "$(fmt u_brute)" "$(ratio u_brut
 printf "%-44s %12s   ratio %s\n" "unhide procall" "$(fmt u_procall)" "$(ratio u_procall s_proc)"
 printf "%-44s %12s\n" "stranger hidden --only ports" "$(fmt s_port)"
 printf "%-44s %12s   ratio %s\n" "unhide-tcp" "$(fmt u_tcp)" "$(ratio u_tcp s_port)"
+printf "%-44s %12s\n" "stranger hidden --only processes, 4194304 PIDs" "$(fmt s_4m)"
 echo "outputs agree (nothing hidden): $agree"
 [ "$agree" = yes ]
