@@ -34,13 +34,30 @@ static int hp_tcp(int which)
  * families; IPv4 where there is no IPv6.  No SO_REUSEADDR: a port in
  * TIME_WAIT counts as in use, and the tables list it, so it is explained.
  */
+/* 1 when new IPv6 sockets are dual-stack already (net.ipv6.bindv6only 0) */
+static int dual_default = -1;
+
+static void read_dual_default(void)
+{
+	char c = '1';
+	int fd = open("/proc/sys/net/ipv6/bindv6only", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '1';
+		close(fd);
+	}
+	dual_default = c == '0';
+}
+
 static int probe_socket(int which, int *family)
 {
 	int type = (hp_tcp(which) ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC;
 	int zero = 0, fd = socket(AF_INET6, type, 0);
 
 	if (fd >= 0 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0) {
+	    (dual_default == 1 ||
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0)) {
 		*family = AF_INET6;
 		return fd;
 	}
@@ -138,6 +155,8 @@ int hidden_port_probe(struct hidden_port_map *m, unsigned lo, unsigned hi,
 	int started = 0;
 
 	memset(m, 0, sizeof(*m));
+	if (dual_default < 0)
+		read_dual_default();
 	pthread_mutex_init(&w.lock, NULL);
 	w.next = 0;
 	/* skip the blocks below lo */
