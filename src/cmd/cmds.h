@@ -15,6 +15,8 @@ int cmd_freeze(int argc, char **argv);
 int cmd_thaw(int argc, char **argv);
 /* take */
 /* read */
+int cmd_strings(int argc, char **argv);
+int cmd_sdiff(int argc, char **argv);
 /* watch */
 /* check */
 int cmd_hidden(int argc, char **argv);
