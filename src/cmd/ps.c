@@ -14,6 +14,8 @@
 
 #include "cmd/cmds.h"
 #include "lib/files.h"
+#include "lib/hidden.h"
+#include "lib/preload.h"
 #include "lib/proc.h"
 #include "lib/sock.h"
 #include "lib/users.h"
@@ -28,7 +30,7 @@ static const char *const ps_usage[] = {
 	"",
 	"List every process (read with raw getdents64 on /proc, so a rootkit that",
 	"hooks readdir hides nothing) with FLAGS: exe_deleted, name_mismatch,",
-	"listening, preload.  --suspicious lists flagged processes only and exits",
+	"listening, preload, hidden.  --suspicious lists flagged processes only and exits",
 	"1 if there are any.",
 	NULL,
 };
@@ -44,16 +46,16 @@ enum {
 	F_NAME_MISMATCH = 2,
 	F_LISTENING = 4,
 	F_PRELOAD = 8,
+	F_HIDDEN = 16,
+	NFLAGS = 5,
 };
 static const char *const flag_names[] = { "exe_deleted", "name_mismatch",
-					  "listening", "preload" };
+					  "listening", "preload", "hidden" };
 
 struct ps_ctx {
 	int json, suspicious;
 	struct users users;
 	struct sock_table socks;
-	struct strlist preload_libs; /* from /etc/ld.so.preload */
-	struct buf preload_text;
 	long long boot;
 	long ticks;
 	struct table table;
@@ -130,32 +132,6 @@ static int name_mismatch(int procfd, const struct proc_stat *st,
 	return 1;
 }
 
-static int has_ld_preload(const struct buf *env)
-{
-	for (size_t off = 0; off < env->len;) {
-		const char *v = env->data + off;
-		size_t l = strnlen(v, env->len - off);
-		if (l > 11 && !memcmp(v, "LD_PRELOAD=", 11))
-			return 1;
-		off += l + 1;
-	}
-	return 0;
-}
-
-static int maps_preload(int procfd, const struct strlist *libs)
-{
-	struct buf maps = BUF_INIT;
-	int found = 0;
-	if (!libs->n || proc_read_at(procfd, "maps", &maps)) {
-		buf_release(&maps);
-		return 0;
-	}
-	for (size_t i = 0; i < libs->n && !found; i++)
-		found = strstr(maps.data, libs->v[i]) != NULL;
-	buf_release(&maps);
-	return found;
-}
-
 static void fmt_start(struct buf *b, long long when, int iso)
 {
 	time_t t = (time_t)when, now = time(NULL);
@@ -172,7 +148,7 @@ static void fmt_start(struct buf *b, long long when, int iso)
 	buf_addstr(b, tmp);
 }
 
-static void ps_one(struct ps_ctx *c, pid_t pid)
+static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 {
 	struct buf statb = BUF_INIT, statusb = BUF_INIT, cmdline = BUF_INIT;
 	struct buf exe = BUF_INIT, env = BUF_INIT, cmd = BUF_INIT, user = BUF_INIT;
@@ -183,7 +159,6 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 	size_t ninodes = 0;
 	const char *lst[64];
 	size_t nlisten = 0;
-	unsigned f = 0;
 	int procfd = proc_open(pid), kthread, exe_deleted = 0;
 	unsigned uid;
 	char pidstr[16], ppidstr[16], uidstr[16], statestr[4], timestr[32];
@@ -225,9 +200,11 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 		}
 		if (nlisten)
 			f |= F_LISTENING;
-		if ((!proc_read_at(procfd, "environ", &env) && has_ld_preload(&env)) ||
-		    maps_preload(procfd, &c->preload_libs))
-			f |= F_PRELOAD;
+		{
+			struct preload_proc pp = { .why = &env };
+			if (preload_check(pid, &pp) == 1)
+				f |= F_PRELOAD;
+		}
 	}
 	if (c->suspicious && !f)
 		goto out;
@@ -257,7 +234,7 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 		else
 			buf_addu(&user, uid);
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < NFLAGS; i++)
 		if (f & (1u << i)) {
 			if (flags.len)
 				buf_addc(&flags, ',');
@@ -270,9 +247,9 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 	}
 	if (c->json) {
 		struct json j;
-		const char *fl[4];
+		const char *fl[NFLAGS];
 		size_t nf = 0;
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < NFLAGS; i++)
 			if (f & (1u << i))
 				fl[nf++] = flag_names[i];
 		fmt_start(&start, c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 1);
@@ -332,18 +309,6 @@ out:
 	buf_release(&start);
 }
 
-static void load_preload_list(struct ps_ctx *c)
-{
-	/* /etc/ld.so.preload: names separated by whitespace or ':' */
-	buf_init(&c->preload_text, 0);
-	if (buf_read_at(&c->preload_text, AT_FDCWD, "/etc/ld.so.preload", 1 << 20))
-		return;
-	for (char *tok = strtok(c->preload_text.data, " \t\n:"); tok;
-	     tok = strtok(NULL, " \t\n:"))
-		if (*tok != '#')
-			strlist_add(&c->preload_libs, tok);
-}
-
 int cmd_ps(int argc, char **argv)
 {
 	struct ps_ctx c;
@@ -366,13 +331,21 @@ int cmd_ps(int argc, char **argv)
 	users_load(&c.users, "/etc/passwd");
 	if (sock_table_load(&c.socks))
 		warning("socket tables unreadable; the listening flag may be missing");
-	load_preload_list(&c);
 	c.boot = proc_boot_time();
 	c.ticks = proc_clock_ticks();
 	table_init(&c.table, cols, sizeof(cols) / sizeof(cols[0]));
 	buf_init(&c.out, 0);
 	for (size_t i = 0; i < n; i++)
-		ps_one(&c, pids[i]);
+		ps_one(&c, pids[i], 0);
+	{
+		/* processes the probes find and the /proc listing does not */
+		pid_t *hid = NULL;
+		size_t nh = 0;
+		if (!hidden_pids(NULL, &hid, &nh))
+			for (size_t i = 0; i < nh; i++)
+				ps_one(&c, hid[i], F_HIDDEN);
+		free(hid);
+	}
 	if (c.json)
 		fwrite(c.out.data, 1, c.out.len, stdout);
 	else if (c.table.nrows || !c.suspicious)
@@ -381,8 +354,6 @@ int cmd_ps(int argc, char **argv)
 	buf_release(&c.out);
 	sock_table_release(&c.socks);
 	users_release(&c.users);
-	strlist_release(&c.preload_libs);
-	buf_release(&c.preload_text);
 	free(pids);
 	return c.suspicious && c.flagged ? 1 : 0;
 }

@@ -73,7 +73,7 @@ static void parse_inet_msg(struct sock_table *t, const struct inet_diag_msg *m,
 			   int proto)
 {
 	struct sock_entry *e;
-	if (!m->idiag_inode)
+	if (!m->idiag_inode && !t->unowned)
 		return; /* TIME_WAIT and other sockets without an owner */
 	e = add(t);
 	e->inode = m->idiag_inode;
@@ -351,7 +351,7 @@ int sock_parse_proc_inet(struct sock_table *t, const char *s, size_t n,
 		    parse_ull(f[7], fl[7], 10, &uid) || uid > 0xffffffffULL ||
 		    parse_ull(f[9], fl[9], 10, &ino))
 			continue;
-		if (!ino)
+		if (!ino && !t->unowned)
 			continue;
 		e.inode = ino;
 		e.family = family;

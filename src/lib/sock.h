@@ -47,6 +47,7 @@ struct sock_table {
 	struct sock_entry *v;
 	size_t n, cap;
 	int source;
+	int unowned; /* set before loading: keep TIME_WAIT and orphans (inode 0) */
 };
 
 void sock_table_init(struct sock_table *t);

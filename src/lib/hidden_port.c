@@ -1,0 +1,542 @@
+#include "lib/hidden_port.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/hidden.h"
+#include "lib/proc.h"
+#include "lib/sock.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/xalloc.h"
+
+const char *hidden_port_name(int which)
+{
+	return which == HP_TCP ? "tcp" : which == HP_UDP ? "udp" : "?";
+}
+
+static int hp_tcp(int which)
+{
+	return which == HP_TCP;
+}
+
+/*
+ * A probe socket: IPv6, not v6-only, so that it meets the sockets of both
+ * families; IPv4 where there is no IPv6.  No SO_REUSEADDR: a port in
+ * TIME_WAIT counts as in use, and the tables list it, so it is explained.
+ */
+/* 1 when new IPv6 sockets are dual-stack already (net.ipv6.bindv6only 0) */
+static int dual_default = -1;
+
+static void read_dual_default(void)
+{
+	char c = '1';
+	int fd = open("/proc/sys/net/ipv6/bindv6only", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '1';
+		close(fd);
+	}
+	dual_default = c == '0';
+}
+
+static int probe_socket(int which, int *family)
+{
+	int type = (hp_tcp(which) ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC;
+	int zero = 0, fd = socket(AF_INET6, type, 0);
+
+	if (fd >= 0 &&
+	    (dual_default == 1 ||
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0)) {
+		*family = AF_INET6;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = socket(AF_INET, type, 0);
+	*family = AF_INET;
+	return fd < 0 ? -errno : fd;
+}
+
+static int try_bind(int fd, int family, unsigned port)
+{
+	if (family == AF_INET) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons((uint16_t)port),
+					 .sin_addr.s_addr = htonl(INADDR_ANY) };
+		return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+	} else {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+					  .sin6_port = htons((uint16_t)port),
+					  .sin6_addr = IN6ADDR_ANY_INIT };
+		return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+	}
+}
+
+int hidden_port_probe_one(int which, unsigned port)
+{
+	int family, fd = probe_socket(which, &family), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = try_bind(fd, family, port);
+	close(fd);
+	return rc == -EADDRINUSE ? 1 : rc == 0 ? 0 : rc;
+}
+
+struct probe_work {
+	struct hidden_port_map *m;
+	unsigned lo, hi;
+	unsigned next; /* next job: which * 65536 + port block */
+	pthread_mutex_t lock;
+	int made; /* some socket could be made */
+};
+
+#define PBLOCK 1024u
+
+static void *probe_thread(void *arg)
+{
+	struct probe_work *w = arg;
+
+	for (;;) {
+		unsigned job, which, lo, hi;
+		int fd = -1, family = AF_INET6;
+		pthread_mutex_lock(&w->lock);
+		job = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		which = job / (65536 / PBLOCK);
+		if (which >= HP_NPROTO)
+			break;
+		lo = (job % (65536 / PBLOCK)) * PBLOCK;
+		hi = lo + PBLOCK - 1;
+		if (lo < w->lo)
+			lo = w->lo;
+		if (hi > w->hi)
+			hi = w->hi;
+		for (unsigned p = lo; p <= hi && p >= lo; p++) {
+			int rc;
+			if (fd < 0) {
+				fd = probe_socket((int)which, &family);
+				if (fd < 0)
+					break;
+				__atomic_store_n(&w->made, 1, __ATOMIC_RELAXED);
+			}
+			rc = try_bind(fd, family, p);
+			if (rc == 0) {
+				/* bound: the port was free; the socket is spent */
+				close(fd);
+				fd = -1;
+			} else if (rc == -EADDRINUSE) {
+				w->m->bits[which][p >> 6] |= 1ULL << (p & 63);
+			}
+			/* other errors (EACCES below 1024): unknown, not in use */
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return NULL;
+}
+
+int hidden_port_probe(struct hidden_port_map *m, unsigned lo, unsigned hi,
+		      int threads)
+{
+	struct probe_work w = { .m = m, .lo = lo ? lo : 1, .hi = hi > 65535 ? 65535 : hi };
+	pthread_t tid[64];
+	int started = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (dual_default < 0)
+		read_dual_default();
+	pthread_mutex_init(&w.lock, NULL);
+	w.next = 0;
+	/* skip the blocks below lo */
+	for (int t = 1; t < threads && t < 64; t++)
+		if (!pthread_create(&tid[started], NULL, probe_thread, &w))
+			started++;
+	probe_thread(&w);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&w.lock);
+	return w.made ? 0 : -EAFNOSUPPORT;
+}
+
+/* ---- the tables ------------------------------------------------------- */
+
+struct views {
+	struct sock_table nl, pf;
+	int have_nl, have_pf;
+	/* every local port any socket of either table uses, tcp (0) and udp (1) */
+	uint64_t used[2][65536 / 64];
+};
+
+static int proto_ix(int proto)
+{
+	return proto == IPPROTO_TCP ? 0 : proto == IPPROTO_UDP ? 1 : -1;
+}
+
+static void mark_used(struct views *v, const struct sock_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		int k = proto_ix(t->v[i].proto);
+		unsigned p = t->v[i].lport;
+		if (k >= 0 && p < 65536)
+			v->used[k][p >> 6] |= 1ULL << (p & 63);
+	}
+}
+
+static void views_load(struct views *v)
+{
+	memset(v, 0, sizeof(*v));
+	sock_table_init(&v->nl);
+	sock_table_init(&v->pf);
+	/* every port in use counts, also TIME_WAIT and closing ones */
+	v->nl.unowned = v->pf.unowned = 1;
+	if (!sock_table_load_netlink(&v->nl)) {
+		v->have_nl = 1;
+		sock_table_sort(&v->nl);
+		mark_used(v, &v->nl);
+	}
+	if (!sock_table_load_procfs(&v->pf, "/proc/net")) {
+		v->have_pf = 1;
+		sock_table_sort(&v->pf);
+		mark_used(v, &v->pf);
+	}
+}
+
+static void views_release(struct views *v)
+{
+	sock_table_release(&v->nl);
+	sock_table_release(&v->pf);
+}
+
+static int used(const struct views *v, int which, unsigned port)
+{
+	int k = which == HP_TCP ? 0 : 1;
+	return (int)((v->used[k][port >> 6] >> (port & 63)) & 1);
+}
+
+static int is_inet_listener(const struct sock_entry *e)
+{
+	return (e->family == AF_INET || e->family == AF_INET6) && e->inode &&
+	       sock_is_listening(e);
+}
+
+/* ---- sockets held by processes ------------------------------------------ */
+
+struct held {
+	unsigned long long *ino;
+	pid_t *pid;
+	int *fd;
+	size_t n, alloc;
+	size_t unreadable; /* processes whose fds could not be read */
+};
+
+static void held_add(struct held *h, unsigned long long ino, pid_t pid, int fd)
+{
+	if (h->n == h->alloc) {
+		h->alloc = h->alloc ? 2 * h->alloc : 256;
+		h->ino = xreallocarray(h->ino, h->alloc, sizeof(*h->ino));
+		h->pid = xreallocarray(h->pid, h->alloc, sizeof(*h->pid));
+		h->fd = xreallocarray(h->fd, h->alloc, sizeof(*h->fd));
+	}
+	h->ino[h->n] = ino;
+	h->pid[h->n] = pid;
+	h->fd[h->n] = fd;
+	h->n++;
+}
+
+static void held_release(struct held *h)
+{
+	free(h->ino);
+	free(h->pid);
+	free(h->fd);
+	memset(h, 0, sizeof(*h));
+}
+
+static int held_has(const struct held *h, unsigned long long ino)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->ino[i] == ino)
+			return 1;
+	return 0;
+}
+
+/* held_load - every socket fd of every listed process */
+static void held_load(struct held *h)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (proc_list(&pids, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		int procfd = proc_open(pids[i]), fdd;
+		pid_t *fds = NULL;
+		size_t nfds = 0;
+		if (procfd < 0)
+			continue;
+		fdd = openat(procfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fdd < 0 && errno != ENOENT)
+			h->unreadable++;
+		if (fdd >= 0 && !proc_list_dir(fdd, &fds, &nfds)) {
+			for (size_t k = 0; k < nfds; k++) {
+				char name[16], link[64];
+				ssize_t len;
+				unsigned long long ino;
+				snprintf(name, sizeof(name), "%d", (int)fds[k]);
+				len = readlinkat(fdd, name, link, sizeof(link) - 1);
+				if (len < 0 && errno == EACCES) {
+					h->unreadable++;
+					break;
+				}
+				if (len <= 8 || memcmp(link, "socket:[", 8))
+					continue;
+				link[len] = '\0';
+				ino = strtoull(link + 8, NULL, 10);
+				if (ino)
+					held_add(h, ino, pids[i], (int)fds[k]);
+			}
+			free(fds);
+		}
+		if (fdd >= 0)
+			close(fdd);
+		close(procfd);
+	}
+	free(pids);
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/*
+ * bound_elsewhere - is port held by a socket no table lists (a TCP socket
+ * bound and nothing more)?  Looks at the held sockets the tables do not
+ * know, through a duplicate of the holder's fd.
+ */
+static int bound_elsewhere(const struct held *h, const struct views *v,
+			   int which, unsigned port)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int type = 0, pfd, fd, hit = 0;
+		socklen_t tl = sizeof(type);
+		if ((v->have_nl && sock_find(&v->nl, h->ino[i])) ||
+		    (v->have_pf && sock_find(&v->pf, h->ino[i])))
+			continue;
+		pfd = (int)syscall(SYS_pidfd_open, h->pid[i], 0);
+		if (pfd < 0)
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, pfd, h->fd[i], 0);
+		close(pfd);
+		if (fd < 0)
+			continue;
+		if (!getsockname(fd, (struct sockaddr *)&ss, &sl) &&
+		    !getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) &&
+		    (type == SOCK_STREAM) == hp_tcp(which)) {
+			if (ss.ss_family == AF_INET)
+				hit = ntohs(((struct sockaddr_in *)&ss)->sin_port) == port;
+			else if (ss.ss_family == AF_INET6)
+				hit = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == port;
+		}
+		close(fd);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- the scan ----------------------------------------------------------- */
+
+static void describe(struct buf *b, const struct sock_entry *e)
+{
+	buf_addstr(b, e->proto == IPPROTO_TCP ? "tcp" : "udp");
+	if (e->family == AF_INET6)
+		buf_addc(b, '6');
+	buf_addc(b, ' ');
+	sock_addr_format(b, e->family, e->laddr, e->lport);
+}
+
+static int same_listener(const struct sock_table *t, const struct sock_entry *e)
+{
+	const struct sock_entry *f = sock_find(t, e->inode);
+	return f && f->proto == e->proto && f->lport == e->lport &&
+	       is_inet_listener(f);
+}
+
+int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
+{
+	struct hidden_port_map *map = xcalloc(1, sizeof(*map));
+	struct views a, b, c;
+	struct held h;
+	int threads = o && o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned settle = o && o->settle_ms ? o->settle_ms : 200;
+	unsigned (*cand)[2] = NULL; /* (which, port) */
+	size_t ncand = 0;
+	int rc, tables_disagree = 0, unheld = 0;
+
+	if (threads < 1)
+		threads = 1;
+	views_load(&a);
+	if (!a.have_nl && !a.have_pf) {
+		views_release(&a);
+		free(map);
+		return -ENOENT;
+	}
+	rc = hidden_port_probe(map, 1, 65535, threads);
+	views_load(&b);
+	held_load(&h);
+	if (rc) {
+		warning("bind probes: %s", strerror(-rc));
+		r->notes++;
+	}
+
+	/* ports in use that neither table showed before or after the probe */
+	for (int w = 0; !rc && w < HP_NPROTO; w++)
+		for (unsigned p = 1; p < 65536; p++)
+			if (((map->bits[w][p >> 6] >> (p & 63)) & 1) && !used(&a, w, p) &&
+			    !used(&b, w, p)) {
+				cand = xreallocarray(cand, ncand + 1, sizeof(*cand));
+				cand[ncand][0] = (unsigned)w;
+				cand[ncand][1] = p;
+				ncand++;
+			}
+	/* listeners one table shows and the other does not */
+	if (a.have_nl && a.have_pf) {
+		for (int k = 0; k < 2; k++) {
+			const struct sock_table *x = k ? &a.pf : &a.nl, *y = k ? &a.nl : &a.pf;
+			for (size_t i = 0; i < x->n; i++)
+				if (is_inet_listener(&x->v[i]) && !same_listener(y, &x->v[i]))
+					tables_disagree = 1;
+		}
+	}
+	/* listeners no process holds: only when every process's fds were read */
+	if (h.unreadable) {
+		warning("the open files of %zu processes are unreadable: "
+			"sockets are not matched with their holders", h.unreadable);
+		r->notes++;
+	}
+	for (size_t i = 0; !h.unreadable && i < b.nl.n + b.pf.n; i++) {
+		const struct sock_entry *e = i < b.nl.n ? &b.nl.v[i] : &b.pf.v[i - b.nl.n];
+		if (is_inet_listener(e) && e->inode && !held_has(&h, e->inode))
+			unheld = 1;
+	}
+	if (!ncand && !tables_disagree && !unheld)
+		goto out;
+
+	hidden_sleep_ms(settle);
+	views_load(&c);
+	struct held h2;
+	held_load(&h2);
+	/*
+	 * Ports: still in use by a fresh bind, and in no table loaded before
+	 * or after that bind, nor held by a socket the tables cannot show.
+	 * Tables are loaded once per round, not per port: they can be huge.
+	 */
+	{
+		struct views d;
+		int have_d = 0;
+		/* two rounds: a port that busy clients reuse rarely lies twice */
+		for (int round = 0; round < 2 && ncand; round++) {
+			size_t k = 0;
+			if (have_d)
+				views_release(&d);
+			for (size_t i = 0; i < ncand; i++)
+				if (!used(&c, (int)cand[i][0], cand[i][1]) &&
+				    hidden_port_probe_one((int)cand[i][0], cand[i][1]) == 1)
+					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+			ncand = k;
+			views_load(&d);
+			have_d = 1;
+			k = 0;
+			for (size_t i = 0; i < ncand; i++)
+				if (!used(&d, (int)cand[i][0], cand[i][1]) &&
+				    !bound_elsewhere(&h2, &d, (int)cand[i][0], cand[i][1]))
+					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+			ncand = k;
+			if (round == 0 && ncand)
+				hidden_sleep_ms(settle / 2 + 1);
+		}
+		for (size_t i = 0; i < ncand; i++) {
+			char obj[32];
+			snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name((int)cand[i][0]),
+				 cand[i][1]);
+			hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
+				   d.have_nl && d.have_pf ? "sock_diag,proc_net"
+				   : d.have_nl		  ? "sock_diag"
+							  : "proc_net",
+				   "port in use, but in no socket table");
+		}
+		if (have_d)
+			views_release(&d);
+	}
+	if (tables_disagree && c.have_nl && c.have_pf) {
+		for (int k = 0; k < 2; k++) {
+			const struct sock_table *x = k ? &c.pf : &c.nl, *y = k ? &c.nl : &c.pf;
+			const struct sock_table *xa = k ? &a.pf : &a.nl, *ya = k ? &a.nl : &a.pf;
+			for (size_t i = 0; i < x->n; i++) {
+				const struct sock_entry *e = &x->v[i];
+				struct buf obj = BUF_INIT;
+				if (!is_inet_listener(e) || same_listener(y, e) ||
+				    !same_listener(xa, e) || same_listener(ya, e))
+					continue;
+				describe(&obj, e);
+				hidden_add(r, HIDDEN_PORT, 0, obj.data,
+					   k ? "proc_net" : "sock_diag",
+					   k ? "sock_diag" : "proc_net",
+					   "listening socket missing from one socket table");
+				buf_release(&obj);
+			}
+		}
+	}
+	if (unheld) {
+		for (size_t i = 0; i < c.nl.n + c.pf.n; i++) {
+			const struct sock_entry *e =
+				i < c.nl.n ? &c.nl.v[i] : &c.pf.v[i - c.nl.n];
+			struct buf obj = BUF_INIT, why = BUF_INIT;
+			if (!is_inet_listener(e) || !e->inode || h2.unreadable ||
+			    held_has(&h2, e->inode) || held_has(&h, e->inode))
+				continue;
+			/* one finding per socket, even when both tables list it */
+			if (i >= c.nl.n && c.have_nl && sock_find(&c.nl, e->inode))
+				continue;
+			describe(&obj, e);
+			buf_addf(&why, "listening socket (inode %llu) that no listed "
+				       "process holds",
+				 e->inode);
+			hidden_add(r, HIDDEN_PORT, 0, obj.data,
+				   c.have_nl && sock_find(&c.nl, e->inode) &&
+						   c.have_pf && sock_find(&c.pf, e->inode)
+					   ? "sock_diag,proc_net"
+				   : i < c.nl.n ? "sock_diag"
+						: "proc_net",
+				   "fd", why.data);
+			buf_release(&obj);
+			buf_release(&why);
+		}
+	}
+	held_release(&h2);
+	views_release(&c);
+out:
+	free(cand);
+	held_release(&h);
+	views_release(&a);
+	views_release(&b);
+	free(map);
+	return 0;
+}

@@ -1,0 +1,191 @@
+#!/bin/bash
+# hidden: cross-view detection.  Each case runs in private PID, mount and
+# network namespaces that the test makes (unshare), so the host's own
+# processes and sockets are neither judged nor touched, and everything a
+# case starts dies with its namespace.
+. "$(dirname "$0")/../lib.sh"
+
+if ! unshare -pfnm --mount-proc true 2>/dev/null; then
+	test_skip 'hidden' 'no PID/mount/network namespaces here'
+	test_done
+	exit 0
+fi
+
+# in_ns SCRIPT - run SCRIPT under bash in fresh namespaces, lo up
+in_ns() {
+	STRANGER="$STRANGER" FIXTURES="$FIXTURES" TMP="$TMP" \
+		unshare -pfnm --mount-proc --propagation private bash -c '
+		ip link set lo up 2>/dev/null || true
+		start_bd() {
+			d=$(mktemp -d "$TMP/bd.XXXXXX")
+			"$FIXTURES/backdoor" -d "$d" -p 5120 -r "$d/ready" &
+			for _ in $(seq 200); do [ -s "$d/ready" ] && break; sleep 0.05; done
+			read -r BD BDPORT <"$d/ready"
+		}
+		'"$1"
+}
+
+# A new PID namespace has its own pid_max (4194304 on recent kernels);
+# its processes all have small PIDs, so the probes stop at 65536 there.
+P="--max-pid 65536"
+
+# Sanitizer runtimes refuse to run under a foreign LD_PRELOAD by default.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+test_expect_success 'a clean machine: nothing found, exit 0' '
+	in_ns "
+		sleep 300 & start_bd
+		\"\$STRANGER\" hidden $P >\"\$TMP/clean\"; echo \$? >\"\$TMP/clean.rc\"
+	" &&
+	test "$(cat "$TMP/clean.rc")" = 0 &&
+	test ! -s "$TMP/clean"
+'
+
+test_expect_success 'a fork storm and a flood of short connections: no finding' '
+	cat >"$TMP/churn.py" <<-\PY &&
+	import os, socket, sys, threading, time
+	srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(128)
+	port = srv.getsockname()[1]
+	def serve():
+	    while True:
+	        c, _ = srv.accept(); c.close()
+	def flood():
+	    while True:
+	        s = socket.socket()
+	        try:
+	            s.connect(("127.0.0.1", port))
+	        except OSError:
+	            pass
+	        s.close()
+	        u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+	        u.bind(("::1", 0)); u.close()
+	def spawn():
+	    while True:
+	        t = threading.Thread(target=time.sleep, args=(0.001,)); t.start(); t.join()
+	for f in (serve, flood, flood, spawn):
+	    threading.Thread(target=f, daemon=True).start()
+	open(sys.argv[1], "w").write("ready\n")
+	while True:
+	    pid = os.fork()
+	    if pid == 0:
+	        os._exit(0)
+	    os.waitpid(pid, 0)
+	PY
+	in_ns "
+		python3 \"\$TMP/churn.py\" \"\$TMP/churn.ready\" &
+		for _ in \$(seq 200); do [ -s \"\$TMP/churn.ready\" ] && break; sleep 0.05; done
+		( while :; do /bin/true & /bin/true & wait; done ) &
+		\"\$STRANGER\" hidden $P --json >\"\$TMP/churn\"; echo \$? >\"\$TMP/churn.rc\"
+	" &&
+	cat "$TMP/churn" &&
+	test "$(cat "$TMP/churn.rc")" = 0 &&
+	test ! -s "$TMP/churn"
+'
+
+test_expect_success 'a bind mount over /proc/PID is found, exit 1' '
+	mkdir -p "$TMP/empty" &&
+	in_ns "
+		start_bd
+		mount --bind \"\$TMP/empty\" /proc/\$BD
+		echo \$BD >\"\$TMP/mnt.pid\"
+		\"\$STRANGER\" hidden $P --only processes >\"\$TMP/mnt\"; echo \$? >\"\$TMP/mnt.rc\"
+		\"\$STRANGER\" hidden $P --only processes --json >\"\$TMP/mnt.json\"
+		true
+	" &&
+	cat "$TMP/mnt" &&
+	test "$(cat "$TMP/mnt.rc")" = 1 &&
+	bd=$(cat "$TMP/mnt.pid") &&
+	grep -E "^mount +$bd +$bd +mountinfo,stat +procfs +mounted over /proc/$bd" "$TMP/mnt" &&
+	valid_json_lines "$TMP/mnt.json" &&
+	python3 - "$TMP/mnt.json" "$bd" <<-\PY
+	import json, sys
+	f = [json.loads(l) for l in open(sys.argv[1])]
+	m = [x for x in f if x["kind"] == "mount" and x["pid"] == int(sys.argv[2])]
+	assert m and m[0]["seen_by"] == ["mountinfo", "stat"], f
+	assert m[0]["missing_from"] == ["procfs"], m
+	PY
+'
+
+test_expect_success 'hidden from readdir by a preloaded library: stranger sees it, ls and ps do not' '
+	in_ns "
+		start_bd
+		echo \$BD >\"\$TMP/hider.pid\"
+		HIDER_PIDS=\$BD LD_PRELOAD=\"\$FIXTURES/libhider.so\" ls /proc >\"\$TMP/hider.ls\"
+		HIDER_PIDS=\$BD LD_PRELOAD=\"\$FIXTURES/libhider.so\" \
+			\"\$STRANGER\" hidden $P --tools --only processes >\"\$TMP/hider\" 2>\"\$TMP/hider.err\"
+		echo \$? >\"\$TMP/hider.rc\"
+	" &&
+	cat "$TMP/hider" "$TMP/hider.err" &&
+	bd=$(cat "$TMP/hider.pid") &&
+	! grep -qx "$bd" "$TMP/hider.ls" &&
+	test "$(cat "$TMP/hider.rc")" = 1 &&
+	grep -E "^tool +$bd +<defunct> +getdents +ls +omitted by [^ ]*/ls -1 /proc$" "$TMP/hider" &&
+	grep -E "^tool +$bd +<defunct> +getdents +ps +omitted by [^ ]*/ps -e -o pid=$" "$TMP/hider" &&
+	! grep -E "^process" "$TMP/hider" &&
+	grep -q "LD_PRELOAD" "$TMP/hider.err"
+'
+
+test_expect_success 'a process started with LD_PRELOAD is flagged preload' '
+	in_ns "
+		LD_PRELOAD=\"\$FIXTURES/libhider.so\" sleep 300 &
+		echo \$! >\"\$TMP/pre.pid\"
+		sleep 0.3
+		\"\$STRANGER\" hidden $P --only preload >\"\$TMP/pre\"; echo \$? >\"\$TMP/pre.rc\"
+	" &&
+	cat "$TMP/pre" &&
+	p=$(cat "$TMP/pre.pid") &&
+	test "$(cat "$TMP/pre.rc")" = 1 &&
+	grep -E "^preload +$p +sleep +environ +LD_PRELOAD=.*/libhider.so$" "$TMP/pre"
+'
+
+test_expect_success 'a library loaded from outside the system folders is flagged' '
+	in_ns "
+		python3 -c \"import ctypes, sys, time; ctypes.CDLL(sys.argv[1]); open(sys.argv[2], \\\"w\\\").write(\\\"x\\\"); time.sleep(300)\" \
+			\"\$FIXTURES/libhider.so\" \"\$TMP/dl.ready\" &
+		echo \$! >\"\$TMP/dl.pid\"
+		for _ in \$(seq 200); do [ -s \"\$TMP/dl.ready\" ] && break; sleep 0.05; done
+		\"\$STRANGER\" hidden $P --only preload >\"\$TMP/dl\"; echo \$? >\"\$TMP/dl.rc\"
+	" &&
+	cat "$TMP/dl" &&
+	p=$(cat "$TMP/dl.pid") &&
+	test "$(cat "$TMP/dl.rc")" = 1 &&
+	grep -E "^preload +$p +python3 +maps +elf_needed +not a dependency: .*/libhider.so$" "$TMP/dl"
+'
+
+test_expect_success 'a trojaned ps and ss first in PATH: their omissions are found' '
+	mkdir -p "$TMP/bin" &&
+	in_ns "
+		start_bd
+		echo \"\$BD \$BDPORT\" >\"\$TMP/troj.pid\"
+		printf \"#!/bin/sh\\n$(command -v ps) \\\"\\\$@\\\" | grep -v \\\"^ *\$BD\\\$\\\"\\nexit 0\\n\" >\"\$TMP/bin/ps\"
+		printf \"#!/bin/sh\\n$(command -v ss) \\\"\\\$@\\\" | grep -v \\\":\$BDPORT \\\"\\nexit 0\\n\" >\"\$TMP/bin/ss\"
+		chmod +x \"\$TMP/bin/ps\" \"\$TMP/bin/ss\"
+		PATH=\"\$TMP/bin:\$PATH\" \"\$STRANGER\" hidden $P --tools --only modules --json >\"\$TMP/troj\"
+		echo \$? >\"\$TMP/troj.rc\"
+	" &&
+	cat "$TMP/troj" &&
+	read -r bd port <"$TMP/troj.pid" &&
+	test "$(cat "$TMP/troj.rc")" = 1 &&
+	valid_json_lines "$TMP/troj" &&
+	python3 - "$TMP/troj" "$bd" "$port" "$TMP/bin" <<-\PY
+	import json, sys
+	f = [json.loads(l) for l in open(sys.argv[1])]
+	bd, port, bindir = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+	ps = [x for x in f if x["missing_from"] == ["ps"]]
+	assert [x["pid"] for x in ps] == [bd], f
+	assert ps[0]["kind"] == "tool" and ps[0]["seen_by"] == ["getdents"], ps
+	assert ps[0]["detail"] == "omitted by %s/ps -e -o pid=" % bindir, ps
+	ss = [x for x in f if x["missing_from"] == ["ss"]]
+	assert [x["object"] for x in ss] == ["tcp :" + port], f
+	assert not [x for x in f if x["missing_from"] in (["ls"], ["netstat"])], f
+	PY
+'
+
+test_expect_success 'bad usage exits 2 with one line' '
+	test_expect_code 2 "$STRANGER" hidden --only bogus 2>"$TMP/err1" &&
+	grep -q "unknown view" "$TMP/err1" &&
+	test_expect_code 2 "$STRANGER" hidden extra 2>"$TMP/err2" &&
+	test_expect_code 2 "$STRANGER" hidden --max-pid=1 2>"$TMP/err3"
+'
+
+test_done
