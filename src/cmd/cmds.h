@@ -8,7 +8,11 @@
 #define STRANGER_CMD_CMDS_H
 
 /* look */
+int cmd_ps(int argc, char **argv);
+int cmd_lsof(int argc, char **argv);
 /* hold */
+int cmd_freeze(int argc, char **argv);
+int cmd_thaw(int argc, char **argv);
 /* take */
 /* read */
 /* watch */
