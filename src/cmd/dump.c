@@ -17,6 +17,7 @@
 #include "util/escape.h"
 #include "util/opt.h"
 #include "util/table.h"
+#include "util/xalloc.h"
 
 static const char *const dump_usage[] = {
 	"stranger dump PID -o DIR",
@@ -65,7 +66,7 @@ int cmd_dump(int argc, char **argv)
 		{ OPT_END },
 	};
 	int all_argc = argc;
-	char **all_argv = argv;
+	char **all_argv = xmemdup(argv, (size_t)argc * sizeof(*argv));
 	struct evidence *ev;
 	struct evidence_file *f;
 	struct elfcore_stats st;
@@ -165,6 +166,7 @@ int cmd_dump(int argc, char **argv)
 		table_release(&t);
 	}
 	close(procfd);
+	free(all_argv);
 	buf_release(&maps);
 	buf_release(&why);
 	buf_release(&cell);

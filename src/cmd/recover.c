@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cmd/cmds.h"
@@ -189,11 +190,19 @@ static void recover_maps(struct evidence *ev, struct recovered *rec,
 	struct { unsigned dmaj, dmin; unsigned long long ino; } *seen = NULL;
 	int rc;
 
+	struct stat exe;
+	int have_exe = !fstatat(procfd, "exe", &exe, 0);
+
 	while ((rc = proc_maps_next(maps->data, maps->len, &pos, &m)) == 1) {
 		char file[64], name[64];
 		size_t i;
 
 		if (!m.deleted || !m.path_len || m.path[0] != '/')
+			continue;
+		/* the executable's own mappings: DIR/exe has it already */
+		if (have_exe && exe.st_ino == m.inode &&
+		    major(exe.st_dev) == m.dev_major &&
+		    minor(exe.st_dev) == m.dev_minor)
 			continue;
 		for (i = 0; i < nseen; i++)
 			if (seen[i].ino == m.inode && seen[i].dmaj == m.dev_major &&
@@ -229,7 +238,7 @@ int cmd_recover(int argc, char **argv)
 		{ OPT_END },
 	};
 	int all_argc = argc;
-	char **all_argv = argv;
+	char **all_argv = xmemdup(argv, (size_t)argc * sizeof(*argv));
 	struct evidence *ev;
 	struct recovered rec;
 	struct buf maps = BUF_INIT, exe = BUF_INIT;

@@ -243,9 +243,13 @@ static int thread_notes(struct buf *notes, struct seize *sz, pid_t pid,
 		rs = xmalloc(REGSET_MAX);
 		for (size_t i = 0; i < elfcore_arch.nregsets; i++) {
 			len = REGSET_MAX;
-			if (!seize_regset(sz, tid, (int)elfcore_arch.regsets[i].type, rs,
-					  &len) && len)
-				elfcore_note(notes, elfcore_arch.regsets[i].name,
+			if (seize_regset(sz, tid, (int)elfcore_arch.regsets[i].type, rs,
+					 &len) || !len)
+				continue;
+			if (elfcore_arch.fix_regset)
+				len = elfcore_arch.fix_regset(elfcore_arch.regsets[i].type,
+							      rs, len, REGSET_MAX);
+			elfcore_note(notes, elfcore_arch.regsets[i].name,
 					     elfcore_arch.regsets[i].type, rs, len);
 		}
 		free(rs);

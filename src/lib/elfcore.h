@@ -92,6 +92,12 @@ struct elfcore_arch {
 	/* syscall_regs - the general registers (elf_gregset_t) from sc */
 	void (*syscall_regs)(void *gregs, size_t size,
 			     const struct elfcore_syscall *sc);
+	/*
+	 * fix_regset - bring a register set into the layout debuggers read
+	 * (NULL: none needed); returns the new length, at most cap.
+	 */
+	size_t (*fix_regset)(unsigned type, unsigned char *buf, size_t len,
+			     size_t cap);
 };
 extern const struct elfcore_arch elfcore_arch;
 

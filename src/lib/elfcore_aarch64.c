@@ -45,5 +45,6 @@ static void syscall_regs(void *gregs, size_t size,
 
 const struct elfcore_arch elfcore_arch = {
 	EM_AARCH64, regsets, sizeof(regsets) / sizeof(regsets[0]), syscall_regs,
+	NULL,
 };
 #endif
