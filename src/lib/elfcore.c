@@ -372,7 +372,6 @@ static int dump_region(struct mem *mm, const struct region *r,
 	while (a < r->end) {
 		size_t n = r->end - a < EVIDENCE_BUFSZ ? (size_t)(r->end - a)
 						       : EVIDENCE_BUFSZ;
-		int any = 1;
 
 		if (gone || rc == -ESRCH) {
 			bad += n;
@@ -383,13 +382,35 @@ static int dump_region(struct mem *mm, const struct region *r,
 			continue;
 		}
 		if (r->anon && !mem_present(mm, a, n / PAGE, present)) {
-			any = 0;
-			for (size_t i = 0; i < n / PAGE; i++)
-				any |= present[i];
-		}
-		if (!any) {
-			if (evidence_file_skip(f, n))
-				return evidence_file_error(f);
+			/*
+			 * Untouched private anonymous pages read as zeros:
+			 * they become holes without being read (reading them
+			 * would also map the zero page into the target).
+			 */
+			size_t i = 0, np = n / PAGE;
+			while (i < np) {
+				size_t j = i + 1;
+				while (j < np && present[j] == present[i])
+					j++;
+				if (!present[i]) {
+					if (evidence_file_skip(f, (j - i) * PAGE))
+						return evidence_file_error(f);
+				} else {
+					void *b = evidence_file_buffer(f);
+					int m = mem_read(mm, a + i * PAGE, b, (j - i) * PAGE,
+							 &bad);
+					if (evidence_file_commit(f, (j - i) * PAGE, 1))
+						return evidence_file_error(f);
+					if (m == -ESRCH) {
+						rc = -ESRCH;
+						if (j < np && evidence_file_skip(f, (np - j) * PAGE))
+							return evidence_file_error(f);
+						bad += (np - j) * PAGE;
+						break;
+					}
+				}
+				i = j;
+			}
 		} else {
 			void *b = evidence_file_buffer(f);
 			int m = mem_read(mm, a, b, n, &bad);

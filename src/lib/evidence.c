@@ -24,6 +24,7 @@
 #define CASELOG "case.log"
 #define QLEN 256
 #define PAGE 4096
+#define RESERVE (64 << 10)
 
 struct manifest_entry {
 	char *name;
@@ -34,6 +35,7 @@ struct evidence {
 	char *path;
 	int dirfd;
 	int logfd;
+	int mfd; /* manifest.sha256.tmp, its space reserved */
 	int log_err;
 	struct manifest_entry *ents;
 	size_t nents, aents;
@@ -210,6 +212,15 @@ int evidence_open(const char *dir, int argc, char **argv, struct evidence **out)
 		free(ev);
 		return rc;
 	}
+	/*
+	 * Room for the rest of case.log and for the manifest is taken now,
+	 * so a disk that fills up during the work still gets both.
+	 */
+	fallocate(ev->logfd, FALLOC_FL_KEEP_SIZE, 0, RESERVE);
+	ev->mfd = openat(dirfd, MANIFEST ".tmp",
+			 O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+	if (ev->mfd >= 0)
+		fallocate(ev->mfd, FALLOC_FL_KEEP_SIZE, 0, RESERVE);
 	evidence_log(ev, "stranger %s: case log", STRANGER_VERSION);
 	if (!uname(&u)) {
 		evidence_log(ev, "host: %s", u.nodename);
@@ -615,14 +626,19 @@ static int write_manifest(struct evidence *ev)
 		buf_addstr(&m, ev->ents[i].name);
 		buf_addc(&m, '\n');
 	}
-	fd = openat(ev->dirfd, MANIFEST ".tmp",
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+	fd = ev->mfd;
+	ev->mfd = -1;
+	if (fd < 0)
+		fd = openat(ev->dirfd, MANIFEST ".tmp",
+			    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0400);
 	if (fd < 0) {
 		rc = -errno;
 		buf_release(&m);
 		return rc;
 	}
 	rc = write_all(fd, m.data, m.len, NULL);
+	if (!rc && ftruncate(fd, (off_t)m.len))
+		rc = -errno;
 	if (!rc && fsync(fd))
 		rc = -errno;
 	if (close(fd) && !rc)
@@ -655,6 +671,10 @@ int evidence_close(struct evidence *ev, int status)
 	if (!rc) {
 		add_entry(ev, CASELOG, d);
 		rc = write_manifest(ev);
+	}
+	if (ev->mfd >= 0) {
+		close(ev->mfd);
+		unlinkat(ev->dirfd, MANIFEST ".tmp", 0);
 	}
 	if (rc) {
 		evidence_log(ev, "manifest: not written: %s", strerror(-rc));
