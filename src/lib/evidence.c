@@ -121,11 +121,18 @@ static void log_line(struct evidence *ev, const char *text, size_t n)
 	evidence_iso8601(when);
 	buf_addstr(&line, when);
 	buf_addc(&line, ' ');
-	/* diag messages are escaped already; only raw control bytes remain */
-	if (escape_is_clean(text, n))
-		buf_add(&line, text, n);
-	else
-		escape_bytes(&line, text, n);
+	/*
+	 * The text is escaped already (diag's convention); a raw control or
+	 * non-ASCII byte that slipped through is escaped here, so case.log
+	 * never holds one.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c >= 0x20 && c < 0x7f)
+			buf_addc(&line, c);
+		else
+			escape_bytes(&line, &text[i], 1);
+	}
 	buf_addc(&line, '\n');
 	if (write_all(ev->logfd, line.data, line.len, NULL) && !ev->log_err) {
 		ev->log_err = errno ? errno : EIO;
