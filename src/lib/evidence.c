@@ -25,6 +25,7 @@
 #define QLEN 256
 #define PAGE 4096
 #define RESERVE (64 << 10)
+#define WRITEBACK (32ULL << 20)
 
 struct manifest_entry {
 	char *name;
@@ -58,6 +59,7 @@ struct evidence_file {
 	unsigned long long size;   /* bytes accepted */
 	unsigned long long ondisk; /* bytes the file really holds */
 	unsigned long long hole;   /* zeros accepted but not yet on disk */
+	unsigned long long flushed; /* writeback started up to here */
 
 	struct hash_ctx hash;
 	pthread_t thread;
@@ -413,6 +415,12 @@ static int put(struct evidence_file *f, const char *p, size_t n, int rel)
 	queue(f, f->hole, p, done, rel);
 	f->ondisk += f->hole + done;
 	f->hole = 0;
+	if (f->ondisk - f->flushed >= WRITEBACK) {
+		/* start writing back now, so the final fsync finds little to do */
+		sync_file_range(f->fd, (off_t)f->flushed,
+				(off_t)(f->ondisk - f->flushed), SYNC_FILE_RANGE_WRITE);
+		f->flushed = f->ondisk;
+	}
 	return rel >= 0;
 }
 
@@ -536,14 +544,15 @@ int evidence_file_close(struct evidence_file *f, unsigned char digest[HASH_LEN],
 			f->hole = 0;
 		}
 	}
+	/* the disk catches up while the hasher finishes */
+	if (fsync(f->fd) && !f->err)
+		f->err = -errno;
 	pthread_mutex_lock(&f->mu);
 	f->stop = 1;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
 	pthread_join(f->thread, NULL);
 	hash_final(&f->hash, d);
-	if (fsync(f->fd) && !f->err)
-		f->err = -errno;
 	if (fchmod(f->fd, 0400) && !f->err)
 		f->err = -errno;
 	if (close(f->fd) && !f->err)
