@@ -11,6 +11,42 @@ gdb_core() {
 	gdb -nx -batch "${args[@]}" "$exe" "$core" 2>&1
 }
 sealed() { (cd "$1" && sha256sum -c --strict manifest.sha256 >/dev/null); }
+# sealed_big DIR - the same check as sealed for huge sparse files: every
+# manifest line's SHA-256 recomputed, holes hashed as zeros without reading
+# them (reading 4 GiB of holes takes minutes on a busy machine)
+sealed_big() {
+	python3 - "$1" <<'PY'
+import hashlib, os, sys
+os.chdir(sys.argv[1])
+zero = bytes(16 << 20)
+for line in open("manifest.sha256"):
+    want, name = line.rstrip("\n").split("  ", 1)
+    h = hashlib.sha256()
+    fd = os.open(name, os.O_RDONLY)
+    size, pos = os.fstat(fd).st_size, 0
+    while pos < size:
+        try:
+            data = os.lseek(fd, pos, os.SEEK_DATA)
+        except OSError:
+            data = size
+        while pos < data:
+            n = min(data - pos, len(zero))
+            h.update(zero[:n]) if n < len(zero) else h.update(zero)
+            pos += n
+        if pos >= size:
+            break
+        hole = os.lseek(fd, pos, os.SEEK_HOLE)
+        while pos < hole:
+            b = os.pread(fd, min(hole - pos, 16 << 20), pos)
+            if not b:
+                sys.exit(name + ": short read")
+            h.update(b)
+            pos += len(b)
+    os.close(fd)
+    if h.hexdigest() != want:
+        sys.exit(name + ": FAILED")
+PY
+}
 threads_in() { grep -c "^[* ] *[0-9][0-9]* *Thread 0x" "$1"; }
 
 test_expect_success '500 threads: every one with its registers' '
@@ -34,7 +70,7 @@ test_expect_success 'a 4 GiB sparse mapping: a sparse core, both ends readable' 
 	test "$(du -k "$TMP/sparse/core" | cut -f1)" -lt $((256 << 10)) &&
 	gdb_core "$FIXTURES/dumpee" "$TMP/sparse/core" "x/s sparse_marks[0]" "x/s sparse_marks[1]" >"$TMP/gdb" &&
 	grep -q "SPARSE-START" "$TMP/gdb" && grep -q "SPARSE-END" "$TMP/gdb" &&
-	sealed "$TMP/sparse" &&
+	sealed_big "$TMP/sparse" &&
 	fixture_kill "$P"
 '
 
@@ -44,7 +80,7 @@ test_expect_success 'memory stays bounded (under 64 MiB) for a 256 MiB target' '
 	/usr/bin/time -f "%M" -o "$TMP/rss" "$STRANGER" dump "$P" -o "$TMP/big" >/dev/null &&
 	echo "max RSS $(cat "$TMP/rss") KiB" &&
 	test "$(tail -n 1 "$TMP/rss")" -lt 65536 &&
-	sealed "$TMP/big" &&
+	sealed_big "$TMP/big" &&
 	fixture_kill "$P"
 '
 
@@ -83,7 +119,7 @@ test_expect_success 'disk full: a clear error, the partial core named, no lying 
 '
 
 test_expect_success 'the process dies during the dump: partial core, warning, exit 1' '
-	fixture_start P "$FIXTURES/dumpee" -r "$TMP/rdie" -m 1024 &&
+	fixture_start P "$FIXTURES/dumpee" -r "$TMP/rdie" -m 768 &&
 	wait_for_file "$TMP/rdie"
 	{ "$STRANGER" dump "$P" -o "$TMP/die" >/dev/null 2>"$TMP/err"; echo $? >"$TMP/rc"; } &
 	dumper=$! &&
@@ -91,7 +127,7 @@ test_expect_success 'the process dies during the dump: partial core, warning, ex
 	cat "$TMP/err" &&
 	test "$(cat "$TMP/rc")" = 1 &&
 	grep -q "warning: the process exited during the dump" "$TMP/die/case.log" &&
-	sealed "$TMP/die" &&
+	sealed_big "$TMP/die" &&
 	fixture_kill "$P"
 '
 
