@@ -85,7 +85,7 @@ void evidence_iso8601(char out[32])
 	gmtime_r(&ts.tv_sec, &tm);
 	if (!strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm))
 		base[0] = '\0';
-	snprintf(out, 32, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+	snprintf(out, 32, "%.23s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 static int write_all(int fd, const void *p, size_t n, size_t *done)
