@@ -110,6 +110,9 @@ int cmd_dump(int argc, char **argv)
 	if (rc) {
 		error("%s/core: %s", dir, strerror(-rc));
 		evidence_close(ev, 2);
+		free(all_argv);
+		buf_release(&maps);
+		close(procfd);
 		return 2;
 	}
 	rc = elfcore_dump(pid, procfd, &maps, f, &st, show_progress, &prog, &why);

@@ -291,5 +291,6 @@ int cmd_recover(int argc, char **argv)
 	buf_release(&maps);
 	buf_release(&exe);
 	close(procfd);
+	free(all_argv);
 	return status;
 }
