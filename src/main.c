@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "freeze", cmd_freeze, "stop a process (and its tree) without telling it" },
 	{ "thaw", cmd_thaw, "undo freeze" },
 	/* take */
+	{ "recover", cmd_recover, "copy out a process's deleted executable and files" },
+	{ "dump", cmd_dump, "write an ELF core file of a process (gdb loads it)" },
 	/* read */
 	{ "strings", cmd_strings, "printable strings of files, as GNU strings prints them" },
 	{ "sdiff", cmd_sdiff, "compare the strings of a known-good file with a suspect's" },

@@ -19,6 +19,8 @@ int cmd_lsof(int argc, char **argv);
 int cmd_freeze(int argc, char **argv);
 int cmd_thaw(int argc, char **argv);
 /* take */
+int cmd_recover(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 /* read */
 int cmd_strings(int argc, char **argv);
 int cmd_sdiff(int argc, char **argv);
