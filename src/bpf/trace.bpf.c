@@ -41,6 +41,12 @@ const volatile __u32 cfg_buf_max = 33;   /* buffer bytes (-s + 1) */
 const volatile __u32 cfg_full_max = 32768; /* buffer bytes, -e read/write fds */
 const volatile __u32 cfg_trace_unknown = 0; /* numbers beyond BT_NR_MAX */
 const volatile __u64 cfg_wake_bytes = 1 << 20;
+const volatile __s64 cfg_nr_execve = -1;
+const volatile __s64 cfg_nr_execveat = -1;
+
+/* tgids values: traced, or launched and not traced before its execve */
+#define TGID_TRACED 1
+#define TGID_AT_EXEC 2
 
 #define SCRATCH_SIZE (2 * BT_CAP_SPACE + 64)
 #define SLOT_ENTER 0
@@ -465,8 +471,17 @@ int BPF_PROG(trace_enter, struct pt_regs *regs, long id)
 	struct scratch *s;
 	__u32 faulted = 0, full;
 
-	if (!traced_tgid(pt >> 32))
+	__u32 tgid = pt >> 32, *t;
+
+	t = bpf_map_lookup_elem(&tgids, &tgid);
+	if (!t)
 		return 0;
+	if (*t == TGID_AT_EXEC) {
+		/* a launched command: what it does before execve is ours */
+		if (id != cfg_nr_execve && id != cfg_nr_execveat)
+			return 0;
+		*t = TGID_TRACED;
+	}
 	sp = spec_of(id);
 	if (!sp || !(sp->flags & BT_SPEC_TRACED))
 		return 0;
@@ -612,7 +627,7 @@ static __always_inline void small_submit(struct small_event *e)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(trace_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptgid = parent->tgid, ctgid = child->tgid, one = 1;
+	__u32 ptgid = parent->tgid, ctgid = child->tgid, one = TGID_TRACED;
 	struct small_event *e;
 
 	if (!traced_tgid(ptgid))

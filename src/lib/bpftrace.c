@@ -348,6 +348,8 @@ int bpftrace_open(struct bpftrace **out, const struct bpftrace_opts *o)
 		skel->rodata->cfg_full_max = o->full_max;
 	skel->rodata->cfg_trace_unknown = !o->traced;
 	skel->rodata->cfg_wake_bytes = ring / 8;
+	skel->rodata->cfg_nr_execve = SYS_execve;
+	skel->rodata->cfg_nr_execveat = SYS_execveat;
 	bpf_map__set_max_entries(skel->maps.rb, ring);
 	bpf_map__set_max_entries(skel->maps.scratch, 2 * ncpus);
 	rc = trace_bpf__load(skel);
@@ -384,16 +386,21 @@ fail:
 	return rc;
 }
 
-int bpftrace_add(struct bpftrace *bt, pid_t tgid)
+static int add_tgid(struct bpftrace *bt, pid_t tgid, __u32 how)
 {
-	__u32 key = tgid, one = 1;
+	__u32 key = tgid;
 
 	if (tgid <= 0)
 		return -EINVAL;
-	if (bpf_map_update_elem(bpf_map__fd(bt->skel->maps.tgids), &key, &one,
+	if (bpf_map_update_elem(bpf_map__fd(bt->skel->maps.tgids), &key, &how,
 				BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+int bpftrace_add(struct bpftrace *bt, pid_t tgid)
+{
+	return add_tgid(bt, tgid, 1);
 }
 
 int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
@@ -423,9 +430,9 @@ int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
 	}
 	if (!child) {
 		/*
-		 * Wait until the parent has added us to the traced set; the
-		 * read's own exit is not reported (its entry was not seen),
-		 * so execve is the first call the trace shows.
+		 * Wait until the parent has added us to the traced set, as
+		 * one whose calls count from its execve on: what the child
+		 * does until then is ours, not the command's.
 		 */
 		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
@@ -439,7 +446,7 @@ int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
 	}
 	close(go[0]);
 	close(err[1]);
-	rc = bpftrace_add(bt, child);
+	rc = add_tgid(bt, child, 2);
 	if (!rc && write(go[1], &c, 1) != 1)
 		rc = -errno;
 	close(go[1]);
