@@ -13,6 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -387,15 +391,117 @@ static void test_bad_options(void **state)
 	assert_true(strlen(bpftrace_strerror()) > 0);
 }
 
+/* the state field of /proc/PID/stat and the TracerPid of status */
+static void stealth_check(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	/* never a trace stop (t), never stopped (T) */
+	assert_true(p[2] != 't' && p[2] != 'T');
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "\nTracerPid:\t0\n"));
+}
+
+/* attach to a running process: its calls are seen, it is never stopped
+   and never marked traced, and the trace ends when it does */
+static void test_attach_leaves_no_mark(void **state)
+{
+	struct bpftrace_opts o = { 0 };
+	struct bpftrace *bt;
+	struct run r;
+	int rc, status;
+	pid_t pid;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		execl(fixture(), fixture(), "loop", (char *)NULL);
+		_exit(127);
+	}
+	rc = bpftrace_open(&bt, &o);
+	if (rc) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		SKIP_IF_DENIED(rc);
+	}
+	assert_int_equal(bpftrace_add(bt, pid), 0);
+	for (int i = 0; i < 20; i++) {
+		assert_true(bpftrace_poll(bt, 10, keep, &r) >= 0);
+		stealth_check(pid);
+	}
+	assert_true(count(&r, BT_ENTER, SYS_write, pid) >= 3);
+	assert_int_equal(bpftrace_alive(bt), 1);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	while (bpftrace_poll(bt, 0, keep, &r) > 0)
+		;
+	assert_int_equal(bpftrace_alive(bt), 0);
+	assert_int_equal(count(&r, BT_TASKEXIT, -1, pid), 1);
+	bpftrace_close(bt);
+	run_release(&r);
+}
+
+/* where the bpf() call is refused, open says EPERM so the caller can
+   fall back to ptrace */
+static void test_denied_bpf_says_eperm(void **state)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_bpf, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	struct bpftrace_opts o = { 0 };
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct bpftrace *bt;
+		int rc;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(3);
+		rc = bpftrace_open(&bt, &o);
+		_exit(rc == -EPERM && !bt && *bpftrace_strerror() ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_lookup),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_denied_bpf_says_eperm),
 		cmocka_unit_test(test_launch_sees_known_calls),
 		cmocka_unit_test(test_filter_and_no_follow),
 		cmocka_unit_test(test_full_data_of_chosen_fds),
 		cmocka_unit_test(test_lost_events_are_counted),
+		cmocka_unit_test(test_attach_leaves_no_mark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
