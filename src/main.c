@@ -17,6 +17,8 @@
 #include "util/diag.h"
 #include "version.h"
 
+mode_t stranger_user_umask = 022;
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -29,6 +31,7 @@ static const struct command commands[] = {
 	/* take */
 	/* read */
 	/* watch */
+	{ "trace", cmd_trace, "system calls as strace shows them, with a wiretap" },
 	/* check */
 	{ NULL, NULL, NULL },
 };
@@ -60,7 +63,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	sane_fds();
-	umask(077); /* evidence is for the responder's eyes only */
+	/* evidence is for the responder's eyes only; a command stranger runs
+	 * for the user (trace -- CMD) gets the user's own umask back */
+	stranger_user_umask = umask(077);
 
 	if (argc < 2) {
 		usage(stderr);

@@ -7,11 +7,17 @@
 #ifndef STRANGER_CMD_CMDS_H
 #define STRANGER_CMD_CMDS_H
 
+#include <sys/types.h>
+
+/* the umask stranger was started with (main sets 077 for itself) */
+extern mode_t stranger_user_umask;
+
 /* look */
 /* hold */
 /* take */
 /* read */
 /* watch */
+int cmd_trace(int argc, char **argv);
 /* check */
 
 #endif
