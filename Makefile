@@ -15,7 +15,8 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla \
-           -Wformat=2 -Wno-format-nonliteral
+           -Wformat=2 -Wno-format-nonliteral \
+           -Wno-missing-field-initializers
 CPPFLAGS += -Isrc -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 STD     := -std=gnu11
 LIBS    := -lcrypto -lpthread

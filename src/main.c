@@ -27,7 +27,11 @@ struct command {
 
 static const struct command commands[] = {
 	/* look */
+	{ "ps", cmd_ps, "list processes, flagging what is suspicious" },
+	{ "lsof", cmd_lsof, "list open files, sockets and mapped files" },
 	/* hold */
+	{ "freeze", cmd_freeze, "stop a process (and its tree) without telling it" },
+	{ "thaw", cmd_thaw, "undo freeze" },
 	/* take */
 	/* read */
 	/* watch */

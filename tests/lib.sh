@@ -25,14 +25,14 @@ test_pids=""
 
 test_cleanup() {
 	for p in $test_pids; do
+		# a fixture a failed test left frozen must be thawed to die
+		"$STRANGER" thaw "$p" >/dev/null 2>&1
 		kill -CONT "$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
 	done
 	for p in $test_pids; do
 		wait "$p" 2>/dev/null
 	done
-	# a freezer cgroup a test may have left behind
-	"$STRANGER" thaw --cleanup >/dev/null 2>&1 || true
 	rm -rf "$TMP"
 }
 trap test_cleanup EXIT
@@ -108,6 +108,7 @@ wait_for_file() {
 }
 
 fixture_kill() {
+	"$STRANGER" thaw "$1" >/dev/null 2>&1
 	kill -CONT "$1" 2>/dev/null
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null || true

@@ -13,7 +13,11 @@
 extern mode_t stranger_user_umask;
 
 /* look */
+int cmd_ps(int argc, char **argv);
+int cmd_lsof(int argc, char **argv);
 /* hold */
+int cmd_freeze(int argc, char **argv);
+int cmd_thaw(int argc, char **argv);
 /* take */
 /* read */
 /* watch */

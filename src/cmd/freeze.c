@@ -1,0 +1,125 @@
+/*
+ * freeze, thaw - hold the suspect still.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmds.h"
+#include "lib/freeze.h"
+#include "lib/proc.h"
+#include "util/diag.h"
+#include "util/opt.h"
+
+static const char *const freeze_usage[] = {
+	"stranger freeze [--method=cgroup|signal] [--tree] PID",
+	"",
+	"Stop every thread of PID (with --tree, of its descendants too) so that it",
+	"runs no instruction until `stranger thaw PID`.  The cgroup method (the",
+	"default where a cgroup freezer is mounted) sends no signal, so neither the",
+	"process nor its parent is told; the signal method is SIGSTOP.",
+	NULL,
+};
+
+static const char *const thaw_usage[] = {
+	"stranger thaw PID",
+	"",
+	"Undo `stranger freeze PID`, by the method that froze it: the processes",
+	"go back to the cgroups they came from and run again.",
+	NULL,
+};
+
+static pid_t parse_pid_arg(const char *const *usage, int argc, char **argv)
+{
+	pid_t pid;
+	if (argc != 1)
+		opt_usage_error(usage, argc ? "exactly one PID, please" : "no PID given");
+	if (proc_parse_pid(argv[0], &pid))
+		die("'%.64s': not a process ID", argv[0]);
+	return pid;
+}
+
+int cmd_freeze(int argc, char **argv)
+{
+	const char *method = NULL;
+	int tree = 0, rc;
+	enum freeze_method m = FREEZE_AUTO;
+	struct freeze_result res;
+	struct buf why = BUF_INIT;
+	const struct opt opts[] = {
+		{ OPT_STRING, 0, "method", &method, "cgroup|signal",
+		  "how to freeze (default: cgroup where available)" },
+		{ OPT_BOOL, 0, "tree", &tree, NULL, "freeze the descendants too" },
+		{ OPT_END },
+	};
+	pid_t pid;
+
+	argc = opt_parse(argc, argv, opts, freeze_usage, 0);
+	pid = parse_pid_arg(freeze_usage, argc, argv);
+	if (method) {
+		unsigned av = freeze_available();
+		if (!strcmp(method, "signal"))
+			m = FREEZE_SIGNAL;
+		else if (!strcmp(method, "cgroup"))
+			m = av & (1u << FREEZE_CGROUP_V2)   ? FREEZE_CGROUP_V2
+			    : av & (1u << FREEZE_CGROUP_V1) ? FREEZE_CGROUP_V1
+							    : FREEZE_NONE;
+		else if (!strcmp(method, "cgroup-v2"))
+			m = FREEZE_CGROUP_V2;
+		else if (!strcmp(method, "cgroup-v1"))
+			m = FREEZE_CGROUP_V1;
+		else
+			opt_usage_error(freeze_usage, "unknown method '%.32s'", method);
+		if (m == FREEZE_NONE)
+			die("no cgroup freezer is mounted; try --method=signal");
+	}
+	rc = freeze_pid(pid, m, tree, &res, &why);
+	if (rc == -ESRCH || rc == -ENOENT)
+		die("%d: no such process", (int)pid);
+	if (rc)
+		die("%d: %s%s%s", (int)pid, why.len ? why.data : "",
+		    why.len ? ": " : "", strerror(-rc));
+	printf("froze %d by %s", (int)pid, freeze_method_name(res.method));
+	if (res.cgroup[0])
+		printf(" (%s)", res.cgroup);
+	printf(": %zu process%s, %zu thread%s\n", res.npids,
+	       res.npids == 1 ? "" : "es", res.nthreads,
+	       res.nthreads == 1 ? "" : "s");
+	for (size_t i = 1; i < res.npids; i++)
+		printf("  also froze descendant %d\n", (int)res.pids[i]);
+	printf("undo: stranger thaw %d\n", (int)pid);
+	freeze_result_release(&res);
+	buf_release(&why);
+	return 0;
+}
+
+int cmd_thaw(int argc, char **argv)
+{
+	const struct opt opts[] = { { OPT_END } };
+	struct freeze_result res;
+	struct buf why = BUF_INIT;
+	size_t gone;
+	pid_t pid;
+	int rc;
+
+	argc = opt_parse(argc, argv, opts, thaw_usage, 0);
+	pid = parse_pid_arg(thaw_usage, argc, argv);
+	rc = freeze_thaw(pid, &res, &gone, &why);
+	if (rc == -ENOENT)
+		die("%d: not frozen by stranger", (int)pid);
+	if (rc)
+		die("%d: %s", (int)pid, strerror(-rc));
+	if (why.len)
+		warning("%s", why.data);
+	printf("thawed %d by %s: %zu process%s, %zu thread%s", (int)pid,
+	       freeze_method_name(res.method), res.npids - gone,
+	       res.npids - gone == 1 ? "" : "es", res.nthreads,
+	       res.nthreads == 1 ? "" : "s");
+	if (gone)
+		printf("; %zu exited while frozen", gone);
+	printf("\n");
+	freeze_result_release(&res);
+	buf_release(&why);
+	return 0;
+}

@@ -1,0 +1,388 @@
+/*
+ * ps - every process, with flags for what a responder should look at.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmds.h"
+#include "lib/files.h"
+#include "lib/proc.h"
+#include "lib/sock.h"
+#include "lib/users.h"
+#include "util/diag.h"
+#include "util/escape.h"
+#include "util/opt.h"
+#include "util/table.h"
+#include "util/xalloc.h"
+
+static const char *const ps_usage[] = {
+	"stranger ps [--suspicious] [--json]",
+	"",
+	"List every process (read with raw getdents64 on /proc, so a rootkit that",
+	"hooks readdir hides nothing) with FLAGS: exe_deleted, name_mismatch,",
+	"listening, preload.  --suspicious lists flagged processes only and exits",
+	"1 if there are any.",
+	NULL,
+};
+
+static const struct table_col cols[] = {
+	{ "PID", TABLE_RIGHT },  { "PPID", TABLE_RIGHT }, { "USER", TABLE_LEFT },
+	{ "UID", TABLE_RIGHT },  { "STAT", TABLE_LEFT },  { "START", TABLE_LEFT },
+	{ "TIME", TABLE_RIGHT }, { "FLAGS", TABLE_LEFT }, { "COMMAND", TABLE_LEFT },
+};
+
+enum {
+	F_EXE_DELETED = 1,
+	F_NAME_MISMATCH = 2,
+	F_LISTENING = 4,
+	F_PRELOAD = 8,
+};
+static const char *const flag_names[] = { "exe_deleted", "name_mismatch",
+					  "listening", "preload" };
+
+struct ps_ctx {
+	int json, suspicious;
+	struct users users;
+	struct sock_table socks;
+	struct strlist preload_libs; /* from /etc/ld.so.preload */
+	struct buf preload_text;
+	long long boot;
+	long ticks;
+	struct table table;
+	struct buf out;
+	size_t flagged;
+};
+
+static const char *base_name(const char *s, size_t n, size_t *len)
+{
+	const char *b = s;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/')
+			b = s + i + 1;
+	*len = (size_t)(s + n - b);
+	return b;
+}
+
+/* Does argv[0] name the executable (a symlink such as cc -> gcc-12)? */
+static int argv0_is_exe(int procfd, const char *a0, size_t len)
+{
+	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin",
+					    "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+	struct stat exe, st;
+	char path[4200];
+
+	if (!len || len > 4000 || memchr(a0, '\0', len) != NULL ||
+	    fstatat(procfd, "exe", &exe, 0))
+		return 0;
+	if (memchr(a0, '/', len)) {
+		/* relative to the process's own cwd, absolute as is */
+		snprintf(path, sizeof(path), "%s%.*s", a0[0] == '/' ? "" : "cwd/",
+			 (int)len, a0);
+		return !fstatat(a0[0] == '/' ? AT_FDCWD : procfd, path, &st, 0) &&
+		       st.st_dev == exe.st_dev && st.st_ino == exe.st_ino;
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%.*s", dirs[i], (int)len, a0);
+		if (!stat(path, &st) && st.st_dev == exe.st_dev && st.st_ino == exe.st_ino)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The name a process shows (comm, cut at 15 bytes) should be its
+ * executable's.  Two honest exceptions: a script shows the script's name
+ * (argv[1]) with an interpreter as exe, and a program started through a
+ * symlink (cc -> gcc-12) shows the link's name, which must then lead to
+ * the very inode that is running.
+ */
+static int name_mismatch(int procfd, const struct proc_stat *st,
+			 const struct buf *exe, const struct buf *cmdline)
+{
+	size_t el, a0l, a1l = 0, cl = st->comm_len;
+	const char *eb, *a0, *a1 = NULL;
+	size_t a0full = strnlen(cmdline->data, cmdline->len);
+
+	if (!exe->len)
+		return 0;
+	eb = base_name(exe->data, exe->len, &el);
+	a0 = base_name(cmdline->data, a0full, &a0l);
+	if (a0full + 1 < cmdline->len) {
+		const char *arg1 = cmdline->data + a0full + 1;
+		a1 = base_name(arg1, strnlen(arg1, cmdline->len - a0full - 1), &a1l);
+	}
+	if (cl > 15)
+		cl = 15;
+	if ((el >= cl && !memcmp(eb, st->comm, cl)) ||
+	    (a1 && a1l >= cl && !memcmp(a1, st->comm, cl)))
+		return 0;
+	if (a0l >= cl && !memcmp(a0, st->comm, cl) &&
+	    argv0_is_exe(procfd, cmdline->data, a0full))
+		return 0;
+	return 1;
+}
+
+static int has_ld_preload(const struct buf *env)
+{
+	for (size_t off = 0; off < env->len;) {
+		const char *v = env->data + off;
+		size_t l = strnlen(v, env->len - off);
+		if (l > 11 && !memcmp(v, "LD_PRELOAD=", 11))
+			return 1;
+		off += l + 1;
+	}
+	return 0;
+}
+
+static int maps_preload(int procfd, const struct strlist *libs)
+{
+	struct buf maps = BUF_INIT;
+	int found = 0;
+	if (!libs->n || proc_read_at(procfd, "maps", &maps)) {
+		buf_release(&maps);
+		return 0;
+	}
+	for (size_t i = 0; i < libs->n && !found; i++)
+		found = strstr(maps.data, libs->v[i]) != NULL;
+	buf_release(&maps);
+	return found;
+}
+
+static void fmt_start(struct buf *b, long long when, int iso)
+{
+	time_t t = (time_t)when, now = time(NULL);
+	struct tm tm, tn;
+	char tmp[32];
+	gmtime_r(&t, &tm);
+	gmtime_r(&now, &tn);
+	if (iso)
+		strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else if (tm.tm_yday == tn.tm_yday && tm.tm_year == tn.tm_year)
+		strftime(tmp, sizeof(tmp), "%H:%M:%S", &tm);
+	else
+		strftime(tmp, sizeof(tmp), "%Y-%m-%d", &tm);
+	buf_addstr(b, tmp);
+}
+
+static void ps_one(struct ps_ctx *c, pid_t pid)
+{
+	struct buf statb = BUF_INIT, statusb = BUF_INIT, cmdline = BUF_INIT;
+	struct buf exe = BUF_INIT, env = BUF_INIT, cmd = BUF_INIT, user = BUF_INIT;
+	struct buf flags = BUF_INIT, listen = BUF_INIT, start = BUF_INIT;
+	struct proc_stat st;
+	struct proc_status sts;
+	struct file_list socks = { 0 };
+	const char *lst[64];
+	size_t nlisten = 0;
+	unsigned f = 0;
+	int procfd = proc_open(pid), kthread, exe_deleted = 0;
+	unsigned uid;
+	char pidstr[16], ppidstr[16], uidstr[16], statestr[4], timestr[32];
+
+	if (procfd < 0)
+		return;
+	if (proc_read_at(procfd, "stat", &statb) ||
+	    proc_parse_stat(statb.data, statb.len, &st) ||
+	    proc_read_at(procfd, "status", &statusb) ||
+	    proc_parse_status(statusb.data, statusb.len, &sts))
+		goto out; /* gone while we looked, or unreadable */
+	kthread = proc_is_kthread(&st);
+	uid = sts.uid[0];
+	proc_read_at(procfd, "cmdline", &cmdline);
+	if (!kthread) {
+		struct stat est;
+		if (!proc_readlink_at(procfd, "exe", &exe) &&
+		    !fstatat(procfd, "exe", &est, 0) && est.st_nlink == 0) {
+			static const char sfx[] = " (deleted)";
+			exe_deleted = 1;
+			if (exe.len >= sizeof(sfx) - 1 &&
+			    !memcmp(exe.data + exe.len - (sizeof(sfx) - 1), sfx, sizeof(sfx) - 1))
+				buf_setlen(&exe, exe.len - (sizeof(sfx) - 1));
+		}
+		if (exe_deleted)
+			f |= F_EXE_DELETED;
+		if (name_mismatch(procfd, &st, &exe, &cmdline))
+			f |= F_NAME_MISMATCH;
+		if (!files_list(procfd, FILES_FDS | FILES_SOCKETS_ONLY, &c->socks,
+				&socks, NULL)) {
+			for (size_t i = 0; i < socks.n; i++) {
+				const struct sock_entry *e = socks.v[i].sock;
+				struct buf a = BUF_INIT;
+				if (!e || !sock_is_listening(e) || nlisten >= 64)
+					continue;
+				buf_addstr(&a, e->proto == IPPROTO_TCP ? "tcp:" : "udp:");
+				sock_addr_format(&a, e->family, e->laddr, e->lport);
+				lst[nlisten++] = buf_detach(&a, NULL);
+			}
+		}
+		if (nlisten)
+			f |= F_LISTENING;
+		if ((!proc_read_at(procfd, "environ", &env) && has_ld_preload(&env)) ||
+		    maps_preload(procfd, &c->preload_libs))
+			f |= F_PRELOAD;
+	}
+	if (c->suspicious && !f)
+		goto out;
+	if (f)
+		c->flagged++;
+
+	/* COMMAND: argv joined by spaces, or [comm] when there is none */
+	if (kthread || !cmdline.len) {
+		buf_addc(&cmd, '[');
+		escape_bytes(&cmd, st.comm, st.comm_len);
+		buf_addc(&cmd, ']');
+	} else {
+		size_t len = cmdline.len;
+		while (len && cmdline.data[len - 1] == '\0')
+			len--;
+		for (size_t i = 0; i < len; i++) {
+			if (cmdline.data[i] == '\0')
+				buf_addc(&cmd, ' ');
+			else
+				escape_bytes(&cmd, cmdline.data + i, 1);
+		}
+	}
+	{
+		const char *nm = users_name(&c->users, uid);
+		if (nm)
+			escape_str(&user, nm);
+		else
+			buf_addu(&user, uid);
+	}
+	for (int i = 0; i < 4; i++)
+		if (f & (1u << i)) {
+			if (flags.len)
+				buf_addc(&flags, ',');
+			buf_addstr(&flags, flag_names[i]);
+		}
+	{
+		unsigned long long secs = (st.utime + st.stime) / (unsigned long long)c->ticks;
+		snprintf(timestr, sizeof(timestr), "%02llu:%02llu:%02llu", secs / 3600,
+			 secs / 60 % 60, secs % 60);
+	}
+	if (c->json) {
+		struct json j;
+		const char *fl[4];
+		size_t nf = 0;
+		for (int i = 0; i < 4; i++)
+			if (f & (1u << i))
+				fl[nf++] = flag_names[i];
+		fmt_start(&start, c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 1);
+		json_begin(&j, &c->out);
+		json_int(&j, "pid", pid);
+		json_int(&j, "ppid", st.ppid);
+		json_uint(&j, "uid", uid);
+		json_str(&j, "user", user.data, user.len);
+		json_str(&j, "comm", st.comm, st.comm_len);
+		if (exe.len)
+			json_str(&j, "exe", exe.data, exe.len);
+		else
+			json_null(&j, "exe");
+		json_bool(&j, "exe_deleted", exe_deleted);
+		json_str(&j, "cmdline", cmd.data, cmd.len);
+		json_raw(&j, "state", (char[]){ '"', st.state >= 'A' && st.state <= 'z' ? st.state : '?', '"', 0 });
+		json_cstr(&j, "start", start.data);
+		json_uint(&j, "cpu_seconds", (st.utime + st.stime) / (unsigned long long)c->ticks);
+		json_int(&j, "threads", st.num_threads);
+		json_bool(&j, "kernel_thread", kthread);
+		json_strv(&j, "listening", lst, nlisten);
+		json_strv(&j, "flags", fl, nf);
+		json_end(&j);
+	} else {
+		const char *cells[9];
+		fmt_start(&start, c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 0);
+		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+		snprintf(ppidstr, sizeof(ppidstr), "%d", (int)st.ppid);
+		snprintf(uidstr, sizeof(uidstr), "%u", uid);
+		statestr[0] = st.state >= 'A' && st.state <= 'z' ? st.state : '?';
+		statestr[1] = '\0';
+		cells[0] = pidstr;
+		cells[1] = ppidstr;
+		cells[2] = user.data;
+		cells[3] = uidstr;
+		cells[4] = statestr;
+		cells[5] = start.data;
+		cells[6] = timestr;
+		cells[7] = flags.len ? flags.data : "-";
+		cells[8] = cmd.data;
+		table_add(&c->table, cells);
+	}
+out:
+	for (size_t i = 0; i < nlisten; i++)
+		free((char *)lst[i]);
+	files_release(&socks);
+	close(procfd);
+	buf_release(&statb);
+	buf_release(&statusb);
+	buf_release(&cmdline);
+	buf_release(&exe);
+	buf_release(&env);
+	buf_release(&cmd);
+	buf_release(&user);
+	buf_release(&flags);
+	buf_release(&listen);
+	buf_release(&start);
+}
+
+static void load_preload_list(struct ps_ctx *c)
+{
+	/* /etc/ld.so.preload: names separated by whitespace or ':' */
+	buf_init(&c->preload_text, 0);
+	if (buf_read_at(&c->preload_text, AT_FDCWD, "/etc/ld.so.preload", 1 << 20))
+		return;
+	for (char *tok = strtok(c->preload_text.data, " \t\n:"); tok;
+	     tok = strtok(NULL, " \t\n:"))
+		if (*tok != '#')
+			strlist_add(&c->preload_libs, tok);
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	struct ps_ctx c;
+	const struct opt opts[] = {
+		{ OPT_BOOL, 0, "suspicious", &c.suspicious, NULL,
+		  "only flagged processes; exit 1 if any" },
+		{ OPT_BOOL, 0, "json", &c.json, NULL, "JSON Lines, one object per process" },
+		{ OPT_END },
+	};
+	pid_t *pids;
+	size_t n;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	argc = opt_parse(argc, argv, opts, ps_usage, 0);
+	if (argc)
+		opt_usage_error(ps_usage, "unexpected argument");
+	if ((rc = proc_list(&pids, &n)))
+		die("/proc: %s", strerror(-rc));
+	users_load(&c.users, "/etc/passwd");
+	if (sock_table_load(&c.socks))
+		warning("socket tables unreadable; the listening flag may be missing");
+	load_preload_list(&c);
+	c.boot = proc_boot_time();
+	c.ticks = proc_clock_ticks();
+	table_init(&c.table, cols, sizeof(cols) / sizeof(cols[0]));
+	buf_init(&c.out, 0);
+	for (size_t i = 0; i < n; i++)
+		ps_one(&c, pids[i]);
+	if (c.json)
+		fwrite(c.out.data, 1, c.out.len, stdout);
+	else if (c.table.nrows || !c.suspicious)
+		table_print(&c.table, stdout);
+	table_release(&c.table);
+	buf_release(&c.out);
+	sock_table_release(&c.socks);
+	users_release(&c.users);
+	strlist_release(&c.preload_libs);
+	buf_release(&c.preload_text);
+	free(pids);
+	return c.suspicious && c.flagged ? 1 : 0;
+}
