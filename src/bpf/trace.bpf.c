@@ -573,7 +573,8 @@ int BPF_PROG(trace_exit, struct pt_regs *regs, long ret)
 		 * A path that faulted at entry is resident now that the kernel
 		 * has read it - unless the call replaced the whole image.
 		 */
-		if (faulted && (ret < 0 || ret > 0))
+		if (faulted && !(ret == 0 && (pd->nr == cfg_nr_execve ||
+					       pd->nr == cfg_nr_execveat)))
 			for (int i = 0; i < 6; i++)
 				if (faulted & (1 << i))
 					cap_arg(s, i, pack(&sp->a[i]), 0);
@@ -699,17 +700,31 @@ int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info)
 	return 0;
 }
 
+#define SIGNAL_GROUP_EXIT 0x4 /* include/linux/sched/signal.h */
+
 /*
- * A signal whose action is to ignore it never reaches signal_deliver; a
- * ptrace tracer still sees it (the kernel queues ignored signals for traced
- * tasks), so report it when it is generated.
+ * Signals a ptrace tracer sees but signal_deliver does not: one whose
+ * action is to ignore it (the kernel queues ignored signals only for
+ * traced tasks), and a fatal one without a handler (the kernel turns it
+ * into a group exit at once, and the tasks die "by SIGKILL").  Report both
+ * when they are generated; a signal dropped because the process is dying
+ * anyway is not reported, as under ptrace.
  */
 SEC("tp_btf/signal_generate")
 int BPF_PROG(trace_signal_generate, int sig, struct kernel_siginfo *info,
 	     struct task_struct *task, int group, int result)
 {
-	if (result != 1 /* TRACE_SIGNAL_IGNORED */ || !traced_tgid(task->tgid))
+	unsigned int flags;
+	int code;
+
+	if ((result != 0 && result != 1) || !traced_tgid(task->tgid))
 		return 0;
-	signal_event(task, sig, info);
+	flags = BPF_CORE_READ(task, signal, flags);
+	code = BPF_CORE_READ(task, signal, group_exit_code);
+	if (result == 1 /* TRACE_SIGNAL_IGNORED */ && !(flags & SIGNAL_GROUP_EXIT))
+		signal_event(task, sig, info);
+	else if (result == 0 /* TRACE_SIGNAL_DELIVERED */ && sig != 9 &&
+		 (flags & SIGNAL_GROUP_EXIT) && code == sig)
+		signal_event(task, sig, info);
 	return 0;
 }

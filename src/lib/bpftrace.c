@@ -56,11 +56,11 @@ struct capture_row {
 #define R BT_SPEC_READ
 #define W BT_SPEC_WRITE
 
-enum { STAT_SIZE = 144, STATX_SIZE = 256, STATFS_SIZE = 120,
-       UTSNAME_SIZE = 390, SIGACTION_SIZE = 32, SIGSET_SIZE = 8,
-       TIMESPEC_SIZE = 16, RLIMIT_SIZE = 16, RUSAGE_SIZE = 144,
-       SIGINFO_SIZE = 128, FDSET_SIZE = 128, EPOLL_EVENT_SIZE = 12,
-       POLLFD_SIZE = 8, DIRENT_BYTES = 4096 };
+enum { SZ_STAT = 144, SZ_STATX = 256, SZ_STATFS = 120,
+       SZ_UTSNAME = 390, SZ_SIGACTION = 32, SZ_SIGSET = 8,
+       SZ_TIMESPEC = 16, SZ_RLIMIT = 16, SZ_RUSAGE = 144,
+       SZ_SIGINFO = 128, SZ_FDSET = 128, SZ_EPOLL_EVENT = 12,
+       SZ_POLLFD = 8, SZ_DIRENT_BYTES = 4096 };
 
 static const struct capture_row capture_rows[] = {
 	/* read and write family */
@@ -82,8 +82,8 @@ static const struct capture_row capture_rows[] = {
 #ifdef SYS_open
 	{ SYS_open, 0, { PATH } },
 	{ SYS_creat, 0, { PATH } },
-	{ SYS_stat, 0, { PATH, OUT(STAT_SIZE) } },
-	{ SYS_lstat, 0, { PATH, OUT(STAT_SIZE) } },
+	{ SYS_stat, 0, { PATH, OUT(SZ_STAT) } },
+	{ SYS_lstat, 0, { PATH, OUT(SZ_STAT) } },
 	{ SYS_access, 0, { PATH } },
 	{ SYS_unlink, 0, { PATH } },
 	{ SYS_rmdir, 0, { PATH } },
@@ -97,18 +97,18 @@ static const struct capture_row capture_rows[] = {
 	{ SYS_symlink, 0, { PATH, PATH } },
 	{ SYS_readlink, 0, { PATH, DATA_OUT } },
 	{ SYS_utimes, 0, { PATH, IN(32) } },
-	{ SYS_getdents, 0, { NONE, CAP(BUF, BT_OUT, BT_LEN_RET, DIRENT_BYTES) } },
+	{ SYS_getdents, 0, { NONE, CAP(BUF, BT_OUT, BT_LEN_RET, SZ_DIRENT_BYTES) } },
 	{ SYS_pipe, 0, { OUT(8) } },
-	{ SYS_poll, 0, { CAP(ARRAY, BT_IN | BT_OUT, 1, POLLFD_SIZE) } },
-	{ SYS_select, 0, { NONE, INOUT(FDSET_SIZE), INOUT(FDSET_SIZE),
-			   INOUT(FDSET_SIZE), INOUT(TIMESPEC_SIZE) } },
-	{ SYS_epoll_wait, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, EPOLL_EVENT_SIZE) } },
+	{ SYS_poll, 0, { CAP(ARRAY, BT_IN | BT_OUT, 1, SZ_POLLFD) } },
+	{ SYS_select, 0, { NONE, INOUT(SZ_FDSET), INOUT(SZ_FDSET),
+			   INOUT(SZ_FDSET), INOUT(SZ_TIMESPEC) } },
+	{ SYS_epoll_wait, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
 #endif
 	{ SYS_openat, 0, { NONE, PATH } },
 	{ SYS_openat2, 0, { NONE, PATH, CAP(BUF, BT_IN, 3, 64) } },
-	{ SYS_fstat, 0, { NONE, OUT(STAT_SIZE) } },
-	{ SYS_newfstatat, 0, { NONE, PATH, OUT(STAT_SIZE) } },
-	{ SYS_statx, 0, { NONE, PATH, NONE, NONE, OUT(STATX_SIZE) } },
+	{ SYS_fstat, 0, { NONE, OUT(SZ_STAT) } },
+	{ SYS_newfstatat, 0, { NONE, PATH, OUT(SZ_STAT) } },
+	{ SYS_statx, 0, { NONE, PATH, NONE, NONE, OUT(SZ_STATX) } },
 	{ SYS_faccessat, 0, { NONE, PATH } },
 	{ SYS_faccessat2, 0, { NONE, PATH } },
 	{ SYS_unlinkat, 0, { NONE, PATH } },
@@ -130,10 +130,10 @@ static const struct capture_row capture_rows[] = {
 	{ SYS_umount2, 0, { PATH } },
 	{ SYS_swapon, 0, { PATH } },
 	{ SYS_swapoff, 0, { PATH } },
-	{ SYS_statfs, 0, { PATH, OUT(STATFS_SIZE) } },
-	{ SYS_fstatfs, 0, { NONE, OUT(STATFS_SIZE) } },
+	{ SYS_statfs, 0, { PATH, OUT(SZ_STATFS) } },
+	{ SYS_fstatfs, 0, { NONE, OUT(SZ_STATFS) } },
 	{ SYS_getcwd, 0, { CAP(BUF, BT_OUT, BT_LEN_RET, 4096) } },
-	{ SYS_getdents64, 0, { NONE, CAP(BUF, BT_OUT, BT_LEN_RET, DIRENT_BYTES) } },
+	{ SYS_getdents64, 0, { NONE, CAP(BUF, BT_OUT, BT_LEN_RET, SZ_DIRENT_BYTES) } },
 	{ SYS_memfd_create, 0, { PATH } },
 	{ SYS_inotify_add_watch, 0, { NONE, PATH } },
 	{ SYS_setxattr, 0, { PATH, PATH } },
@@ -150,13 +150,13 @@ static const struct capture_row capture_rows[] = {
 	{ SYS_execveat, 0, { NONE, PATH, CAP(STRV, BT_IN, BT_LEN_NONE, 0),
 			     CAP(PTRV, BT_IN, BT_LEN_NONE, 0) } },
 	{ SYS_clone3, 0, { CAP(BUF, BT_IN, 1, 88) } },
-	{ SYS_wait4, 0, { NONE, OUT(4), NONE, OUT(RUSAGE_SIZE) } },
-	{ SYS_waitid, 0, { NONE, NONE, OUT(SIGINFO_SIZE), NONE, OUT(RUSAGE_SIZE) } },
-	{ SYS_uname, 0, { OUT(UTSNAME_SIZE) } },
+	{ SYS_wait4, 0, { NONE, OUT(4), NONE, OUT(SZ_RUSAGE) } },
+	{ SYS_waitid, 0, { NONE, NONE, OUT(SZ_SIGINFO), NONE, OUT(SZ_RUSAGE) } },
+	{ SYS_uname, 0, { OUT(SZ_UTSNAME) } },
 	{ SYS_sysinfo, 0, { OUT(112) } },
-	{ SYS_getrlimit, 0, { NONE, OUT(RLIMIT_SIZE) } },
-	{ SYS_setrlimit, 0, { NONE, IN(RLIMIT_SIZE) } },
-	{ SYS_prlimit64, 0, { NONE, NONE, IN(RLIMIT_SIZE), OUT(RLIMIT_SIZE) } },
+	{ SYS_getrlimit, 0, { NONE, OUT(SZ_RLIMIT) } },
+	{ SYS_setrlimit, 0, { NONE, IN(SZ_RLIMIT) } },
+	{ SYS_prlimit64, 0, { NONE, NONE, IN(SZ_RLIMIT), OUT(SZ_RLIMIT) } },
 	{ SYS_getresuid, 0, { OUT(4), OUT(4), OUT(4) } },
 	{ SYS_getresgid, 0, { OUT(4), OUT(4), OUT(4) } },
 	{ SYS_sethostname, 0, { CAP(BUF, BT_IN, 1, 64) } },
@@ -164,16 +164,19 @@ static const struct capture_row capture_rows[] = {
 	{ SYS_finit_module, 0, { NONE, PATH } },
 	{ SYS_delete_module, 0, { PATH } },
 	{ SYS_getrandom, 0, { DATA_OUT } },
+	/* PR_SET_NAME reads a string, PR_GET_NAME writes one; other options
+	   take a number there, whose copy just fails */
+	{ SYS_prctl, 0, { NONE, { BT_CAP_STR | BT_IN | BT_OUT, BT_LEN_NONE, 0 } } },
 	{ SYS_sched_getaffinity, 0, { NONE, NONE, CAP(BUF, BT_OUT, BT_LEN_RET, 128) } },
 	/* time */
-	{ SYS_clock_gettime, 0, { NONE, OUT(TIMESPEC_SIZE) } },
-	{ SYS_gettimeofday, 0, { OUT(TIMESPEC_SIZE) } },
-	{ SYS_nanosleep, 0, { IN(TIMESPEC_SIZE), OUT(TIMESPEC_SIZE) } },
-	{ SYS_clock_nanosleep, 0, { NONE, NONE, IN(TIMESPEC_SIZE), OUT(TIMESPEC_SIZE) } },
+	{ SYS_clock_gettime, 0, { NONE, OUT(SZ_TIMESPEC) } },
+	{ SYS_gettimeofday, 0, { OUT(SZ_TIMESPEC) } },
+	{ SYS_nanosleep, 0, { IN(SZ_TIMESPEC), OUT(SZ_TIMESPEC) } },
+	{ SYS_clock_nanosleep, 0, { NONE, NONE, IN(SZ_TIMESPEC), OUT(SZ_TIMESPEC) } },
 	/* signals */
-	{ SYS_rt_sigaction, 0, { NONE, IN(SIGACTION_SIZE), OUT(SIGACTION_SIZE) } },
-	{ SYS_rt_sigprocmask, 0, { NONE, IN(SIGSET_SIZE), OUT(SIGSET_SIZE) } },
-	{ SYS_rt_sigsuspend, 0, { IN(SIGSET_SIZE) } },
+	{ SYS_rt_sigaction, 0, { NONE, IN(SZ_SIGACTION), OUT(SZ_SIGACTION) } },
+	{ SYS_rt_sigprocmask, 0, { NONE, IN(SZ_SIGSET), OUT(SZ_SIGSET) } },
+	{ SYS_rt_sigsuspend, 0, { IN(SZ_SIGSET) } },
 	{ SYS_sigaltstack, 0, { IN(24), OUT(24) } },
 	/* network */
 	{ SYS_connect, 0, { NONE, SOCKADDR_IN(2) } },
@@ -186,13 +189,13 @@ static const struct capture_row capture_rows[] = {
 	{ SYS_setsockopt, 0, { NONE, NONE, NONE, CAP(BUF, BT_IN, 4, 256) } },
 	{ SYS_getsockopt, 0, { NONE, NONE, NONE, CAP(PLEN, BT_OUT, 4, 256), INOUT(4) } },
 	/* waiting */
-	{ SYS_ppoll, 0, { CAP(ARRAY, BT_IN | BT_OUT, 1, POLLFD_SIZE), NONE,
-			  IN(TIMESPEC_SIZE), IN(SIGSET_SIZE) } },
-	{ SYS_pselect6, 0, { NONE, INOUT(FDSET_SIZE), INOUT(FDSET_SIZE),
-			     INOUT(FDSET_SIZE), INOUT(TIMESPEC_SIZE), IN(16) } },
-	{ SYS_epoll_ctl, 0, { NONE, NONE, NONE, IN(EPOLL_EVENT_SIZE) } },
-	{ SYS_epoll_pwait, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, EPOLL_EVENT_SIZE) } },
-	{ SYS_epoll_pwait2, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, EPOLL_EVENT_SIZE) } },
+	{ SYS_ppoll, 0, { CAP(ARRAY, BT_IN | BT_OUT, 1, SZ_POLLFD), NONE,
+			  IN(SZ_TIMESPEC), IN(SZ_SIGSET) } },
+	{ SYS_pselect6, 0, { NONE, INOUT(SZ_FDSET), INOUT(SZ_FDSET),
+			     INOUT(SZ_FDSET), INOUT(SZ_TIMESPEC), IN(16) } },
+	{ SYS_epoll_ctl, 0, { NONE, NONE, NONE, IN(SZ_EPOLL_EVENT) } },
+	{ SYS_epoll_pwait, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
+	{ SYS_epoll_pwait2, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
 };
 
 static char last_error[256];
@@ -252,6 +255,10 @@ static int fill_specs(struct bpftrace *bt, const struct bpftrace_opts *o)
 			continue;
 		spec[r->nr].flags = r->flags;
 		memcpy(spec[r->nr].a, r->a, sizeof(r->a));
+	}
+	if (o->env_strings) {
+		spec[SYS_execve].a[2].kind = BT_CAP_STRV | BT_IN;
+		spec[SYS_execveat].a[3].kind = BT_CAP_STRV | BT_IN;
 	}
 	for (__u32 nr = 0; nr < BT_NR_MAX && !rc; nr++) {
 		if (!o->traced || o->traced[nr])
@@ -404,7 +411,7 @@ int bpftrace_add(struct bpftrace *bt, pid_t tgid)
 }
 
 int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
-		    char *const envp[], pid_t *pid)
+		    char *const envp[], mode_t mask, pid_t *pid)
 {
 	int go[2], err[2], rc, status;
 	pid_t child;
@@ -437,6 +444,7 @@ int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
 		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
 		if (n == 1) {
+			umask(mask);
 			execve(path, argv, envp);
 			rc = errno;
 			if (write(err[1], &rc, sizeof(rc)) < 0)

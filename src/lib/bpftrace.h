@@ -37,6 +37,7 @@
 
 #include <linux/types.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "bpf/trace.h"
@@ -54,6 +55,8 @@ struct bpftrace_opts {
 	size_t nread_fds;
 	const int *write_fds; /* -e write=FDS */
 	size_t nwrite_fds;
+	int env_strings;      /* copy execve's environment strings, not just
+				 their count (strace -v) */
 	int verbose;          /* libbpf's messages (verifier log) on stderr */
 };
 
@@ -82,12 +85,13 @@ const char *bpftrace_strerror(void);
 /* bpftrace_add - trace thread group tgid (every thread of it) */
 int bpftrace_add(struct bpftrace *bt, pid_t tgid);
 /*
- * bpftrace_launch - fork, trace the child, then let it execve(path, argv,
- * envp); *pid is the child.  -errno of the execve when it failed (the
- * child is reaped then).
+ * bpftrace_launch - fork, trace the child, then let it set its umask to
+ * mask and execve(path, argv, envp); *pid is the child.  Its calls count
+ * from that execve on.  -errno of the execve when it failed (the child is
+ * reaped then).
  */
 int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
-		    char *const envp[], pid_t *pid);
+		    char *const envp[], mode_t mask, pid_t *pid);
 /* bpftrace_poll - wait up to timeout_ms, then hand every pending event to
    cb; the number handled, the callback's non-zero return, or -errno */
 int bpftrace_poll(struct bpftrace *bt, int timeout_ms, bpftrace_cb cb,

@@ -113,7 +113,7 @@ static int run_fixture(const struct bpftrace_opts *o, struct run *r, int poll_la
 	if (rc == -EPERM || rc == -ENOSYS || rc == -EACCES)
 		return rc;
 	assert_int_equal(rc, 0);
-	assert_int_equal(bpftrace_launch(bt, argv[0], argv, environ, &r->pid), 0);
+	assert_int_equal(bpftrace_launch(bt, argv[0], argv, environ, 022, &r->pid), 0);
 	if (poll_late)
 		assert_int_equal(waitpid(r->pid, &r->status, 0), r->pid);
 	while (bpftrace_alive(bt))
