@@ -920,10 +920,11 @@ static int run_bpf(struct trace *t, int *reaped)
 				;
 			break;
 		}
-		if (r == 0) {
-			flush_all(t);
+		/* each round is a batch: out it goes, so the lines follow the
+		   calls within a poll interval */
+		flush_all(t);
+		if (r == 0)
 			bpf_report_lost(t, &lost_ev, &lost_bytes);
-		}
 	}
 	if (interrupted) {
 		/* nothing was stopped: watching ends, lines still open say so */
