@@ -21,9 +21,13 @@ FIXTURES="$BUILD/fixtures"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/stranger-test.XXXXXX")
 test_count=0
 test_failed=0
-test_pids=""
+# Fixtures are recorded in a file, not a variable: a test body runs in a
+# subshell, and a variable set there would be lost before cleanup.
+test_pidfile="$TMP/.fixture-pids"
+: >"$test_pidfile"
 
 test_cleanup() {
+	test_pids=$(cat "$test_pidfile" 2>/dev/null)
 	for p in $test_pids; do
 		# a fixture a failed test left frozen must be thawed to die
 		"$STRANGER" thaw "$p" >/dev/null 2>&1
@@ -94,7 +98,12 @@ fixture_start() {
 	shift
 	"$@" &
 	eval "$var=$!"
-	test_pids="$test_pids $!"
+	echo "$!" >>"$test_pidfile"
+}
+
+# fixture_adopt PID - a fixture started otherwise (a daemon, a grandchild)
+fixture_adopt() {
+	echo "$1" >>"$test_pidfile"
 }
 
 # wait_for_file FILE - up to 10 s for a fixture to say it is ready

@@ -2,6 +2,7 @@
  * lsof - open files, sockets and mappings, as `lsof -n -P` shows them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "util/escape.h"
 #include "util/opt.h"
 #include "util/table.h"
+#include "util/xalloc.h"
 
 static const char *const lsof_usage[] = {
 	"stranger lsof [--json] [PID...]",
@@ -40,75 +42,117 @@ struct lsof_ctx {
 	int json;
 	struct users users;
 	struct sock_table socks;
-	struct table table;
-	struct buf out;
 };
 
-/* Returns 0, or -ESRCH if the process is gone. */
-static int lsof_one(struct lsof_ctx *c, pid_t pid)
+/* What one process holds, collected by a worker, printed in PID order. */
+struct lsof_proc {
+	pid_t pid;
+	int rc;
+	unsigned uid;
+	struct buf comm, comm_raw, user;
+	struct file_list files;
+};
+
+static void lsof_collect(const struct lsof_ctx *c, struct lsof_proc *p)
 {
-	struct buf statb = BUF_INIT, comm = BUF_INIT, user = BUF_INIT;
-	struct file_list fl;
+	struct buf statb = BUF_INIT;
 	struct proc_stat st;
 	struct stat pst;
-	char pidstr[16];
-	int procfd = proc_open(pid), rc;
+	int procfd = proc_open(p->pid);
 
-	if (procfd < 0)
-		return procfd;
+	buf_init(&p->comm, 0);
+	buf_init(&p->comm_raw, 0);
+	buf_init(&p->user, 0);
+	if (procfd < 0) {
+		p->rc = procfd;
+		return;
+	}
 	if (proc_read_at(procfd, "stat", &statb) ||
 	    proc_parse_stat(statb.data, statb.len, &st) || fstat(procfd, &pst)) {
-		close(procfd);
-		buf_release(&statb);
-		return -ESRCH;
+		p->rc = -ESRCH;
+		goto out;
 	}
 	/* lsof's USER is the owner of /proc/PID */
-	escape_bytes_nospace(&comm, st.comm, st.comm_len);
+	p->uid = pst.st_uid;
+	escape_bytes_nospace(&p->comm, st.comm, st.comm_len);
+	buf_add(&p->comm_raw, st.comm, st.comm_len);
 	{
 		const char *name = users_name(&c->users, pst.st_uid);
 		if (name)
-			escape_str(&user, name);
+			escape_str(&p->user, name);
 		else
-			buf_addu(&user, pst.st_uid);
+			buf_addu(&p->user, pst.st_uid);
 	}
-	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
-	rc = files_list(procfd, FILES_ALL, &c->socks, &fl, NULL);
-	if (rc == 0) {
-		for (size_t i = 0; i < fl.n; i++) {
-			const struct file_rec *r = &fl.v[i];
-			if (c->json) {
-				struct json j;
-				json_begin(&j, &c->out);
-				json_str(&j, "command", st.comm, st.comm_len);
-				json_int(&j, "pid", pid);
-				json_str(&j, "user", user.data, user.len);
-				json_uint(&j, "uid", pst.st_uid);
-				json_cstr(&j, "fd", r->fd);
-				json_cstr(&j, "type", r->type);
-				json_cstr(&j, "device", r->device);
-				json_cstr(&j, "size_off", r->size_off);
-				json_cstr(&j, "node", r->node);
-				/* name is already escaped: JSON-quote it as is */
-				struct buf q = BUF_INIT;
-				escape_json(&q, r->name, strlen(r->name));
-				json_raw(&j, "name", q.data);
-				buf_release(&q);
-				json_bool(&j, "deleted", r->deleted);
-				json_end(&j);
-			} else {
-				const char *cells[] = { comm.data, pidstr, user.data,
-							r->fd, r->type, r->device,
-							r->size_off, r->node, r->name };
-				table_add(&c->table, cells);
-			}
-		}
-		files_release(&fl);
-	}
+	p->rc = files_list(procfd, FILES_ALL, &c->socks, &p->files, NULL);
+out:
 	close(procfd);
 	buf_release(&statb);
-	buf_release(&comm);
-	buf_release(&user);
-	return rc;
+}
+
+static void lsof_emit(struct lsof_proc *p, int json, struct table *t,
+		      struct buf *out)
+{
+	char pidstr[16];
+	snprintf(pidstr, sizeof(pidstr), "%d", (int)p->pid);
+	for (size_t i = 0; i < p->files.n; i++) {
+		const struct file_rec *r = &p->files.v[i];
+		if (json) {
+			struct json j;
+			struct buf q = BUF_INIT;
+			json_begin(&j, out);
+			json_str(&j, "command", p->comm_raw.data, p->comm_raw.len);
+			json_int(&j, "pid", p->pid);
+			json_str(&j, "user", p->user.data, p->user.len);
+			json_uint(&j, "uid", p->uid);
+			json_cstr(&j, "fd", r->fd);
+			json_cstr(&j, "type", r->type);
+			json_cstr(&j, "device", r->device);
+			json_cstr(&j, "size_off", r->size_off);
+			json_cstr(&j, "node", r->node);
+			/* name is already escaped: JSON-quote it as is */
+			escape_json(&q, r->name, strlen(r->name));
+			json_raw(&j, "name", q.data);
+			buf_release(&q);
+			json_bool(&j, "deleted", r->deleted);
+			json_end(&j);
+		} else {
+			const char *cells[] = { p->comm.data, pidstr, p->user.data,
+						r->fd, r->type, r->device,
+						r->size_off, r->node, r->name };
+			table_add(t, cells);
+		}
+	}
+}
+
+static void lsof_proc_release(struct lsof_proc *p)
+{
+	files_release(&p->files);
+	buf_release(&p->comm);
+	buf_release(&p->comm_raw);
+	buf_release(&p->user);
+}
+
+/* Workers take batches of processes from a shared counter. */
+struct lsof_work {
+	const struct lsof_ctx *c;
+	struct lsof_proc *procs;
+	size_t n;
+	size_t next; /* atomic */
+};
+
+enum { LSOF_BATCH = 16 };
+
+static void *lsof_worker(void *arg)
+{
+	struct lsof_work *w = arg;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&w->next, LSOF_BATCH, __ATOMIC_RELAXED);
+		if (i >= w->n)
+			break;
+		for (size_t k = i; k < i + LSOF_BATCH && k < w->n; k++)
+			lsof_collect(w->c, &w->procs[k]);
+	}
+	return NULL;
 }
 
 int cmd_lsof(int argc, char **argv)
@@ -142,31 +186,56 @@ int cmd_lsof(int argc, char **argv)
 	users_load(&c.users, "/etc/passwd");
 	if (sock_table_load(&c.socks))
 		warning("socket tables unreadable; sockets shown by inode only");
-	table_init(&c.table, cols, sizeof(cols) / sizeof(cols[0]));
-	buf_init(&c.out, 0);
-	rc = 0;
-	for (size_t i = 0; i < npids; i++) {
-		int r = lsof_one(&c, pids[i]);
-		if (r == -ESRCH || r == -ENOENT) {
-			if (argc) {
-				error("%d: no such process", (int)pids[i]);
-				rc = 2;
+
+	/* one worker per online CPU (at most 4): /proc reads are independent */
+	{
+		struct lsof_work w = { &c, xcalloc(npids, sizeof(struct lsof_proc)), npids, 0 };
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		pthread_t th[4];
+		int nth = ncpu > 4 ? 4 : ncpu < 1 ? 1 : (int)ncpu;
+		int started = 0;
+		struct table table;
+		struct buf out = BUF_INIT;
+
+		if (npids < 2 * LSOF_BATCH)
+			nth = 1;
+		for (size_t i = 0; i < npids; i++)
+			w.procs[i].pid = pids[i];
+		for (int t = 1; t < nth; t++)
+			if (!pthread_create(&th[started], NULL, lsof_worker, &w))
+				started++;
+		lsof_worker(&w);
+		for (int t = 0; t < started; t++)
+			pthread_join(th[t], NULL);
+
+		table_init(&table, cols, sizeof(cols) / sizeof(cols[0]));
+		rc = 0;
+		for (size_t i = 0; i < npids; i++) {
+			struct lsof_proc *p = &w.procs[i];
+			if (p->rc == -ESRCH || p->rc == -ENOENT) {
+				if (argc) {
+					error("%d: no such process", (int)p->pid);
+					rc = 2;
+				}
+				/* without a PID list, a process that left is not news */
+			} else if (p->rc) {
+				warning("%d: %s", (int)p->pid, strerror(-p->rc));
 			}
-			/* without a PID list, a process that left is not news */
-		} else if (r) {
-			warning("%d: %s", (int)pids[i], strerror(-r));
+			lsof_emit(p, c.json, &table, &out);
+			lsof_proc_release(p);
+			if (c.json && out.len > (1 << 20)) {
+				fwrite(out.data, 1, out.len, stdout);
+				buf_reset(&out);
+			}
 		}
-		if (c.json && c.out.len > (1 << 20)) {
-			fwrite(c.out.data, 1, c.out.len, stdout);
-			buf_reset(&c.out);
-		}
+		if (c.json)
+			fwrite(out.data, 1, out.len, stdout);
+		else if (table.nrows)
+			table_print(&table, stdout);
+		table_release(&table);
+		buf_release(&out);
+		free(w.procs);
 	}
-	if (c.json)
-		fwrite(c.out.data, 1, c.out.len, stdout);
-	else if (c.table.nrows)
-		table_print(&c.table, stdout);
-	table_release(&c.table);
-	buf_release(&c.out);
 	sock_table_release(&c.socks);
 	users_release(&c.users);
 	free(pids);

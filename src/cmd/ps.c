@@ -179,7 +179,8 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 	struct buf flags = BUF_INIT, listen = BUF_INIT, start = BUF_INIT;
 	struct proc_stat st;
 	struct proc_status sts;
-	struct file_list socks = { 0 };
+	unsigned long long *inodes = NULL;
+	size_t ninodes = 0;
 	const char *lst[64];
 	size_t nlisten = 0;
 	unsigned f = 0;
@@ -211,10 +212,9 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 			f |= F_EXE_DELETED;
 		if (name_mismatch(procfd, &st, &exe, &cmdline))
 			f |= F_NAME_MISMATCH;
-		if (!files_list(procfd, FILES_FDS | FILES_SOCKETS_ONLY, &c->socks,
-				&socks, NULL)) {
-			for (size_t i = 0; i < socks.n; i++) {
-				const struct sock_entry *e = socks.v[i].sock;
+		if (!files_socket_inodes(procfd, &inodes, &ninodes)) {
+			for (size_t i = 0; i < ninodes; i++) {
+				const struct sock_entry *e = sock_find(&c->socks, inodes[i]);
 				struct buf a = BUF_INIT;
 				if (!e || !sock_is_listening(e) || nlisten >= 64)
 					continue;
@@ -318,7 +318,7 @@ static void ps_one(struct ps_ctx *c, pid_t pid)
 out:
 	for (size_t i = 0; i < nlisten; i++)
 		free((char *)lst[i]);
-	files_release(&socks);
+	free(inodes);
 	close(procfd);
 	buf_release(&statb);
 	buf_release(&statusb);

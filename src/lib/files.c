@@ -208,8 +208,6 @@ static void add_fd(int procfd, int fdnum, const struct sock_table *socks,
 	snprintf(path, sizeof(path), "fd/%d", fdnum);
 	if (proc_readlink_at(procfd, path, &link))
 		goto out; /* closed meanwhile */
-	if ((what & FILES_SOCKETS_ONLY) && strncmp(link.data, "socket:", 7))
-		goto out;
 	if (!fstatat(procfd, path, &lst, AT_SYMLINK_NOFOLLOW)) {
 		int rd = !!(lst.st_mode & S_IRUSR), wr = !!(lst.st_mode & S_IWUSR);
 		mode = rd && wr ? 'u' : wr ? 'w' : rd ? 'r' : ' ';
@@ -250,7 +248,10 @@ static void add_fd(int procfd, int fdnum, const struct sock_table *socks,
 		set_name(r, link.data, strip_deleted(&link, r->deleted), r->deleted);
 		goto out;
 	}
-	read_fdinfo(procfd, fdnum, &pos, &evid);
+	/* pipes and sockets cannot seek: their offset is 0, no need to ask */
+	pos = 0;
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		read_fdinfo(procfd, fdnum, &pos, &evid);
 	snprintf(r->size_off, sizeof(r->size_off), "0t%llu", pos);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		snprintf(r->device, sizeof(r->device), "%u,%u", major(st.st_rdev),
@@ -348,5 +349,36 @@ int files_list(int procfd, unsigned what, const struct sock_table *socks,
 			add_fd(procfd, (int)fds[i], socks, what, out);
 		free(fds);
 	}
+	return 0;
+}
+
+int files_socket_inodes(int procfd, unsigned long long **inodes, size_t *n)
+{
+	int dfd = openat(procfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int *fds, rc;
+	size_t nfds;
+
+	*inodes = NULL;
+	*n = 0;
+	if (dfd < 0)
+		return -errno;
+	rc = proc_list_fds(dfd, &fds, &nfds);
+	if (rc) {
+		close(dfd);
+		return rc;
+	}
+	for (size_t i = 0; i < nfds; i++) {
+		char name[16], link[64];
+		ssize_t l;
+		snprintf(name, sizeof(name), "%d", fds[i]);
+		l = readlinkat(dfd, name, link, sizeof(link) - 1);
+		if (l < 9 || memcmp(link, "socket:[", 8))
+			continue;
+		link[l] = '\0';
+		*inodes = xreallocarray(*inodes, *n + 1, sizeof(**inodes));
+		(*inodes)[(*n)++] = strtoull(link + 8, NULL, 10);
+	}
+	free(fds);
+	close(dfd);
 	return 0;
 }

@@ -46,11 +46,16 @@ enum {
 	FILES_SPECIAL = 2,  /* cwd rtd txt */
 	FILES_MEM = 4,      /* mem and DEL */
 	FILES_ALL = 7,
-	FILES_SOCKETS_ONLY = 8, /* with FILES_FDS: only socket fds */
 };
 
 int files_list(int procfd, unsigned what, const struct sock_table *socks,
 	       struct file_list *out, struct buf *notes);
 void files_release(struct file_list *l);
+/*
+ * files_socket_inodes - the inodes of the sockets a process holds, from the
+ * fd links alone (one readlink per fd, no stat): the cheap question ps
+ * asks of every process.  0 or -errno.
+ */
+int files_socket_inodes(int procfd, unsigned long long **inodes, size_t *n);
 
 #endif

@@ -67,6 +67,7 @@ test_expect_success '--tree freezes the descendants too' '
 	sleep 0.3 &&
 	child=$(pgrep -P "$TREE" | head -n 1) &&
 	test -n "$child" &&
+	fixture_adopt "$child" &&
 	"$STRANGER" freeze --tree "$TREE" >"$TMP/out" &&
 	grep -q "also froze descendant $child" "$TMP/out" &&
 	still "$TREE" && still "$child" &&
