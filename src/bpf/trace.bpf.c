@@ -669,7 +669,7 @@ int BPF_PROG(trace_task_exit, struct task_struct *task)
 }
 
 static __always_inline void signal_event(struct task_struct *task, int sig,
-					 struct kernel_siginfo *info)
+					 struct kernel_siginfo *info, int stops)
 {
 	struct small_event *e;
 
@@ -686,17 +686,24 @@ static __always_inline void signal_event(struct task_struct *task, int sig,
 		e->ch.argi = BT_ARG_SIGINFO;
 	}
 	e->ev.args[0] = (unsigned long)info;
+	e->ev.ret = stops;
 	small_submit(e);
 }
 
 SEC("tp_btf/signal_deliver")
-int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info)
+int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info,
+	     struct k_sigaction *ka)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	int stops = 0;
 
 	if (!traced_tgid(task->tgid))
 		return 0;
-	signal_event(task, sig, info);
+	/* SIGSTOP, and SIGTSTP/SIGTTIN/SIGTTOU left to their default, stop it */
+	if (sig == 19 || ((sig == 20 || sig == 21 || sig == 22) && ka &&
+			  !BPF_CORE_READ(ka, sa.sa_handler)))
+		stops = 1;
+	signal_event(task, sig, info, stops);
 	return 0;
 }
 
@@ -722,9 +729,9 @@ int BPF_PROG(trace_signal_generate, int sig, struct kernel_siginfo *info,
 	flags = BPF_CORE_READ(task, signal, flags);
 	code = BPF_CORE_READ(task, signal, group_exit_code);
 	if (result == 1 /* TRACE_SIGNAL_IGNORED */ && !(flags & SIGNAL_GROUP_EXIT))
-		signal_event(task, sig, info);
+		signal_event(task, sig, info, 0);
 	else if (result == 0 /* TRACE_SIGNAL_DELIVERED */ && sig != 9 &&
 		 (flags & SIGNAL_GROUP_EXIT) && code == sig)
-		signal_event(task, sig, info);
+		signal_event(task, sig, info, 0);
 	return 0;
 }

@@ -26,7 +26,8 @@ enum bt_type {
 	BT_FORK = 3,   /* a traced task forked: nr = child tid, ret = child tgid */
 	BT_TASKEXIT = 4, /* a traced task ended: nr = exit code (wait status),
 			    ret = 1 when it was the last of its thread group */
-	BT_SIGNAL = 5, /* a signal reached a traced task: nr = signo; one chunk
+	BT_SIGNAL = 5, /* a signal reached a traced task: nr = signo, ret = 1
+			  when it stops the task (group stop); one chunk
 			  (argi BT_ARG_SIGINFO) holds the kernel's siginfo
 			  when there is one */
 };

@@ -18,12 +18,14 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmds.h"
 #include "lib/bpftrace.h"
+#include "lib/proc.h"
 #include "lib/ptrace.h"
 #include "lib/syscall.h"
 #include "util/buf.h"
@@ -265,10 +267,12 @@ struct trace {
 	pid_t launched;
 	int launched_status;
 	int write_failed;
+	long long last_flush;
+	int timer_armed;
 	struct bpftrace *bt; /* the bpf engine, or NULL for ptrace */
 };
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, alarmed;
 
 static void on_signal(int sig)
 {
@@ -279,6 +283,7 @@ static void on_signal(int sig)
 static void on_alarm(int sig)
 {
 	(void)sig;
+	alarmed = 1;
 	if (interrupted)
 		alarm(1);
 }
@@ -294,13 +299,56 @@ static void out_flush(struct trace *t, struct out *o)
 	buf_reset(&o->b);
 }
 
-static void flush_all(void *ctx)
+static void flush_all(struct trace *t)
 {
-	struct trace *t = ctx;
 	out_flush(t, &t->main);
 	for (size_t i = 0; i < t->nts; i++)
 		if (t->ts[i]->out != &t->main)
 			out_flush(t, t->ts[i]->out);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Output is written at most every FLUSH_MS while calls keep coming (one
+ * write per call would cost as much as the call), and always before the
+ * tracer sleeps: a timer wakes it if it went to sleep with output held.
+ */
+#define FLUSH_MS 20
+
+static int idle(void *ctx, int run)
+{
+	struct trace *t = ctx;
+	int pending = t->main.b.len > 0;
+
+	for (size_t i = 0; i < t->nts && !pending; i++)
+		pending = t->ts[i]->out->b.len > 0;
+	if (run) {
+		flush_all(t);
+		t->last_flush = now_ms();
+		return 0;
+	}
+	if (alarmed) {
+		/* the timer fired (maybe while we were busy): it is spent */
+		alarmed = 0;
+		t->timer_armed = 0;
+		return pending;
+	}
+	if (!pending)
+		return 0;
+	if (now_ms() - t->last_flush >= FLUSH_MS || t->main.b.len >= 65536)
+		return 1;
+	if (!t->timer_armed) {
+		struct itimerval it = { { 0, 0 }, { 0, FLUSH_MS * 1000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+		t->timer_armed = 1;
+	}
+	return 0;
 }
 
 static void out_maybe_flush(struct trace *t, struct out *o)
@@ -772,6 +820,17 @@ static void bpf_release(struct trace *t, struct tstate *s)
 	}
 }
 
+/* what ptrace reports as a group-stop: "--- stopped by SIGSTOP ---" */
+static void bpf_stopped(struct trace *t, pid_t pid, const struct timespec *when, int sig)
+{
+	char text[64];
+
+	if (sig <= 0 || sig > 64 || !t->sel.sig[sig])
+		return;
+	snprintf(text, sizeof(text), "--- stopped by %s ---", sc_signame(sig));
+	line_simple(t, pid, when, text, "stopped_by", sc_signame(sig), 0);
+}
+
 static int on_bpf(const struct bpftrace_event *b, void *ctx)
 {
 	struct trace *t = ctx;
@@ -823,6 +882,8 @@ static int on_bpf(const struct bpftrace_event *b, void *ctx)
 			ev.si.si_code = b->args[0] == 1 ? SI_KERNEL : SI_USER;
 		}
 		on_signal_event(t, &ev);
+		if (b->ret == 1)
+			bpf_stopped(t, b->tid, &ev.when, ev.sig);
 		break;
 	case BT_FORK:
 		if (t->follow) {
@@ -1037,19 +1098,21 @@ static char *find_in_path(const char *cmd)
 	return NULL;
 }
 
+/* tracer_of - the PID already tracing pid (0: none); -errno if pid is gone */
 static pid_t tracer_of(pid_t pid)
 {
-	char path[64];
 	struct buf b = BUF_INIT;
-	const char *p;
-	pid_t tp = 0;
+	struct proc_status st;
+	int fd = proc_open(pid), r;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (buf_read_at(&b, AT_FDCWD, path, 1 << 16) == 0 &&
-	    (p = strstr(b.data, "\nTracerPid:")))
-		tp = (pid_t)strtol(p + 11, NULL, 10);
+	if (fd < 0)
+		return fd;
+	r = proc_read_at(fd, "status", &b);
+	close(fd);
+	if (r == 0)
+		r = proc_parse_status(b.data, b.len, &st);
 	buf_release(&b);
-	return tp;
+	return r < 0 ? r : st.tracer_pid;
 }
 
 static int parse_pids(const struct strlist *l, pid_t **pids, size_t *n)
@@ -1100,6 +1163,19 @@ static void collect_nr(const struct sc_entry *e, void *ctx)
 	}
 }
 
+static int bpf_is_stopped(pid_t pid)
+{
+	char path[64];
+	struct buf b = BUF_INIT;
+	int stopped = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (buf_read_at(&b, AT_FDCWD, path, 1 << 16) == 0)
+		stopped = strstr(b.data, "\nState:\tT") != NULL;
+	buf_release(&b);
+	return stopped;
+}
+
 /* trace_bpf - attach or launch with the bpf engine, report until done */
 static int trace_bpf(struct trace *t, const pid_t *pids, size_t npids, int nargs,
 		     char **argv)
@@ -1116,7 +1192,7 @@ static int trace_bpf(struct trace *t, const pid_t *pids, size_t npids, int nargs
 			error("attach %d: %s", (int)pids[i], strerror(-r));
 			return 2;
 		}
-		if (ptrace_list_tasks(tgid, &tids, &nth) < 0)
+		if (proc_list_tasks(tgid, &tids, &nth) < 0)
 			nth = 1;
 		free(tids);
 		if (!t->quiet) {
@@ -1125,6 +1201,13 @@ static int trace_bpf(struct trace *t, const pid_t *pids, size_t npids, int nargs
 					(int)pids[i], nth);
 			else
 				fprintf(stderr, "stranger: trace: Process %d attached\n", (int)pids[i]);
+		}
+		if (bpf_is_stopped(pids[i])) {
+			/* as ptrace reports a group-stop found at attach; which
+			   stop signal it was, /proc does not say */
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			bpf_stopped(t, pids[i], &now, SIGSTOP);
 		}
 	}
 	if (nargs) {
@@ -1268,6 +1351,18 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (!backend || !strcmp(backend, "bpf")) {
 		const char *why = "";
+		struct sigaction early;
+
+		/* loading takes a moment: a Ctrl-C meanwhile must not be lost
+		   (nor kill us halfway) */
+		memset(&early, 0, sizeof(early));
+		early.sa_handler = on_signal;
+		sigaction(SIGINT, &early, NULL);
+		sigaction(SIGTERM, &early, NULL);
+		sigaction(SIGHUP, &early, NULL);
+		sigaction(SIGQUIT, &early, NULL);
+		early.sa_handler = on_alarm;
+		sigaction(SIGALRM, &early, NULL);
 		t.bt = bpf_open(&t, (size_t)bufsize, &why);
 		if (!t.bt)
 			fprintf(stderr, "stranger: trace: the bpf backend is not available "
@@ -1279,17 +1374,16 @@ int cmd_trace(int argc, char **argv)
 
 	/* refuse what cannot or must not be traced before touching anything */
 	for (size_t i = 0; i < npids; i++) {
-		char path[64];
-		struct stat st;
 		pid_t tp;
-		snprintf(path, sizeof(path), "/proc/%d", (int)pids[i]);
 		if (pids[i] == getpid())
 			die("cannot trace itself (PID %d)", (int)pids[i]);
-		if (stat(path, &st))
+		tp = tracer_of(pids[i]);
+		if (tp < 0)
 			die("attach %d: no such process", (int)pids[i]);
 		if (pids[i] == 1 && !force)
 			die("refusing to trace PID 1 (init) without --force");
-		tp = t.bt ? 0 : tracer_of(pids[i]); /* bpf watches traced ones too */
+		if (t.bt)
+			tp = 0; /* bpf watches a traced process too */
 		if (tp > 0)
 			die("attach %d: already traced by PID %d", (int)pids[i], (int)tp);
 	}
@@ -1317,7 +1411,7 @@ int cmd_trace(int argc, char **argv)
 	if (use_seccomp)
 		flags |= PTRACER_SECCOMP;
 	tr = ptrace_tracer_new(flags);
-	ptrace_tracer_set_idle(tr, flush_all, &t);
+	ptrace_tracer_set_idle(tr, idle, &t);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: waitpid must return */
@@ -1381,6 +1475,7 @@ int cmd_trace(int argc, char **argv)
 			die("cannot trace %s: %s", argv[0], strerror(-r));
 		}
 		t.launched = pid;
+
 		t.launched_status = 0;
 	}
 
@@ -1396,8 +1491,9 @@ int cmd_trace(int argc, char **argv)
 		if (r == 0)
 			break;
 		if (r < 0) {
-			if (r == -EINTR && !interrupted)
-				continue; /* a stray SIGALRM */
+			if (r == -EINTR && !interrupted) {
+				continue; /* the flush timer: the idle check writes */
+			}
 			if (r != -EINTR)
 				warning("trace: %s", strerror(-r));
 			/* Ctrl-C: let everything go exactly as it was */

@@ -1,6 +1,5 @@
 #include "lib/ptrace.h"
 
-#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
 #include "lib/syscall.h"
 #include "util/xalloc.h"
 
@@ -29,41 +29,6 @@ static int is_stop_signal(int sig)
 }
 
 /* ---- small helpers ---- */
-
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
-int ptrace_list_tasks(pid_t pid, pid_t **tids, size_t *n)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *e;
-	size_t cap = 8;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	*n = 0;
-	*tids = xmalloc(cap * sizeof(**tids));
-	while ((e = readdir(d))) {
-		char *end;
-		long v = strtol(e->d_name, &end, 10);
-		if (*end || v <= 0)
-			continue;
-		if (*n == cap) {
-			cap *= 2;
-			*tids = xrealloc(*tids, cap * sizeof(**tids));
-		}
-		(*tids)[(*n)++] = (pid_t)v;
-	}
-	closedir(d);
-	qsort(*tids, *n, sizeof(**tids), cmp_pid);
-	return *n ? 0 : -ESRCH;
-}
 
 long ptrace_mem_read(pid_t pid, unsigned long long addr, void *dst, size_t n)
 {
@@ -119,7 +84,7 @@ static int seize_all(pid_t pid, unsigned options,
 	for (int round = 0; round < 100; round++) {
 		pid_t *tids;
 		size_t n, fresh = 0;
-		int r = ptrace_list_tasks(pid, &tids, &n);
+		int r = proc_list_tasks(pid, &tids, &n);
 		if (r < 0)
 			return *nseen ? 0 : r;
 		for (size_t i = 0; i < n; i++) {
@@ -250,6 +215,8 @@ struct tracee {
 	int hide;          /* launched child before its execve */
 	int want_exit;     /* seccomp mode: a traced call is in flight */
 	int listening;     /* group-stopped, PTRACE_LISTEN */
+	int deferred;      /* a wait status seen at attach, not yet handled */
+	int dstatus;
 };
 
 struct ptrace_tracer {
@@ -260,11 +227,11 @@ struct ptrace_tracer {
 	pid_t cur;
 	enum resume cur_res;
 	int cur_sig;
-	void (*idle)(void *ctx);
+	int (*idle)(void *ctx, int run);
 	void *idle_ctx;
 };
 
-void ptrace_tracer_set_idle(struct ptrace_tracer *t, void (*fn)(void *ctx),
+void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run),
 			    void *ctx)
 {
 	t->idle = fn;
@@ -362,11 +329,53 @@ int ptrace_tracer_attach(struct ptrace_tracer *t, pid_t pid, size_t *nthreads)
 
 	/* never the seccomp option here: no filter is installed in a stranger */
 	unsigned o = options(t) & ~(unsigned)PTRACE_O_TRACESECCOMP;
+	struct timespec t0;
+	size_t left;
+
 	r = seize_all(pid, o, attach_one, &a, &seen, &n);
-	free(seen);
 	if (nthreads)
 		*nthreads = n;
-	return r;
+	if (r < 0) {
+		free(seen);
+		return r;
+	}
+	/*
+	 * Wait (briefly) for each thread's first stop, so that when this
+	 * returns the process is traced from its next call on.  A plain
+	 * interrupt stop is resumed at once; anything else (a group-stop, a
+	 * signal) is kept for ptrace_tracer_next to report.  A thread that
+	 * does not stop in time is handled there too.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	left = n;
+	while (left && ms_since(&t0) < 500) {
+		int progress = 0;
+		for (size_t i = 0; i < n; i++) {
+			int st;
+			if (!seen[i])
+				continue;
+			pid_t w = waitpid(seen[i], &st, __WALL | WNOHANG);
+			if (w == 0)
+				continue;
+			struct tracee *e = find(t, seen[i]);
+			seen[i] = 0;
+			left--;
+			progress = 1;
+			if (w < 0 || !e)
+				continue;
+			if (WIFSTOPPED(st) && EVENT(st) == PTRACE_EVENT_STOP &&
+			    !is_stop_signal(WSTOPSIG(st))) {
+				ptrace(PTRACE_SYSCALL, w, 0, 0);
+				continue;
+			}
+			e->deferred = 1;
+			e->dstatus = st;
+		}
+		if (!progress)
+			usleep(500);
+	}
+	free(seen);
+	return 0;
 }
 
 /* The seccomp filter: RET_TRACE for the listed calls, ALLOW otherwise. */
@@ -508,10 +517,21 @@ int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev)
 		resume(t);
 		if (!t->n)
 			return 0;
-		pid = waitpid(-1, &st, __WALL | (t->idle ? WNOHANG : 0));
-		if (pid == 0) {
-			t->idle(t->idle_ctx);
-			pid = waitpid(-1, &st, __WALL);
+		pid = 0;
+		for (size_t i = 0; i < t->n; i++)
+			if (t->v[i].deferred) {
+				t->v[i].deferred = 0;
+				pid = t->v[i].pid;
+				st = t->v[i].dstatus;
+				break;
+			}
+		if (!pid) {
+			int busy = t->idle && t->idle(t->idle_ctx, 0);
+			pid = waitpid(-1, &st, __WALL | (busy ? WNOHANG : 0));
+			if (pid == 0) {
+				t->idle(t->idle_ctx, 1);
+				pid = waitpid(-1, &st, __WALL);
+			}
 		}
 		if (pid < 0) {
 			if (errno == EINTR)
@@ -680,10 +700,17 @@ void ptrace_tracer_detach_all(struct ptrace_tracer *t)
 		drop(t, t->cur);
 		t->cur = 0;
 	}
-	for (size_t i = 0; i < t->n; i++)
-		if (ptrace(PTRACE_INTERRUPT, t->v[i].pid, 0, 0) < 0 && errno == ESRCH) {
-			/* not ours any more, or gone */
+	/* those whose first stop we hold are stopped: let them go now */
+	for (size_t i = 0; i < t->n;) {
+		if (t->v[i].deferred) {
+			detach_stopped(t->v[i].pid, t->v[i].dstatus);
+			drop(t, t->v[i].pid);
+			continue;
 		}
+		i++;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		ptrace(PTRACE_INTERRUPT, t->v[i].pid, 0, 0); /* ESRCH: gone */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (t->n && ms_since(&t0) < 2000) {
 		int st;

@@ -60,8 +60,6 @@ void ptrace_proc_release(struct ptrace_proc *p);
 int ptrace_getregset(pid_t tid, int type, void *buf, size_t *len);
 /* ptrace_mem_read - up to n bytes of pid's memory; bytes read or -errno */
 long ptrace_mem_read(pid_t pid, unsigned long long addr, void *dst, size_t n);
-/* ptrace_list_tasks - the thread ids of pid, sorted; caller frees */
-int ptrace_list_tasks(pid_t pid, pid_t **tids, size_t *n);
 
 /* ---- layer 2: the tracer ---- */
 
@@ -112,9 +110,12 @@ int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const a
 int ptrace_tracer_attach(struct ptrace_tracer *t, pid_t pid, size_t *nthreads);
 /* ptrace_tracer_next - the next event; see above */
 int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev);
-/* ptrace_tracer_set_idle - fn(ctx) runs before the tracer blocks waiting
- * (the place to flush buffered output) */
-void ptrace_tracer_set_idle(struct ptrace_tracer *t, void (*fn)(void *ctx),
+/*
+ * ptrace_tracer_set_idle - a hook for buffered output: before blocking,
+ * the tracer asks fn(ctx, 0) whether there is work; if so, and no event
+ * is already waiting, it calls fn(ctx, 1) (flush) and then blocks.
+ */
+void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run),
 			    void *ctx);
 /* ptrace_tracer_detach_all - let every tracee go as it was */
 void ptrace_tracer_detach_all(struct ptrace_tracer *t);
