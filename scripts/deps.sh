@@ -4,7 +4,7 @@
 # as root; otherwise it says what to install.
 set -e
 need="gcc make clang libc6-dev libssl-dev libseccomp-dev libcmocka-dev
-libelf-dev libarchive-dev libbpf-dev bpftool binutils gdb lsof strace
+libelf-dev zlib1g-dev libarchive-dev libbpf-dev bpftool binutils gdb lsof strace
 sleuthkit unhide debsums aide iproute2 procps python3 hyperfine"
 missing=
 for p in $need; do

@@ -1300,10 +1300,10 @@ int cmd_trace(int argc, char **argv)
 	memset(t.sel.sig, 1, sizeof(t.sel.sig));
 	for (size_t i = 0; i < exprs.n; i++)
 		if (parse_expr(&t.sel, exprs.v[i]))
-			return 2;
+			goto bad_args;
 	for (size_t i = 0; i < traces.n; i++)
 		if (parse_trace_set(&t.sel, traces.v[i]))
-			return 2;
+			goto bad_args;
 	if (!backend)
 		backend = getenv("STRANGER_TRACE_BACKEND");
 	if (backend && strcmp(backend, "ptrace") && strcmp(backend, "bpf")) {
@@ -1314,7 +1314,7 @@ int cmd_trace(int argc, char **argv)
 	if (bufsize & (bufsize - 1))
 		opt_usage_error(usage, "--buffer-size must be a power of 2");
 	if (parse_pids(&pidl, &pids, &npids))
-		return 2;
+		goto bad_args;
 	if (!npids && !nargs)
 		opt_usage_error(usage, "give -p PID or a command to run");
 	if (follow >= 2 && !outname)
@@ -1438,11 +1438,9 @@ int cmd_trace(int argc, char **argv)
 			else
 				error("attach %d: %s", (int)pids[i], strerror(-r));
 			ptrace_tracer_detach_all(tr);
-			ptrace_tracer_free(tr);
-			return 2;
+			rc = 2;
+			goto done;
 		}
-		for (size_t k = 0; k < nth; k++)
-			(void)k;
 		if (!quiet) {
 			if (nth > 1)
 				fprintf(stderr, "stranger: trace: Process %d attached with %zu threads\n",
@@ -1562,4 +1560,12 @@ done:
 	if (t.write_failed)
 		return 2;
 	return t.launched > 0 ? t.launched_status : 0;
+
+bad_args:
+	free(pids);
+	strlist_release(&exprs);
+	strlist_release(&pidl);
+	strlist_release(&paths);
+	strlist_release(&traces);
+	return 2;
 }

@@ -400,14 +400,20 @@ void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
 void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr,
 		 unsigned long long len)
 {
-	unsigned char *p;
-	/* the wiretap shows the whole data, bounded only for sanity */
+	unsigned char p[65536];
+	/* the wiretap shows the whole data (up to 16 MiB a call), a piece at a
+	 * time, and stops where the tracee's memory ends */
 	if (len > (1ULL << 24))
 		len = 1ULL << 24;
-	p = xmalloc((size_t)len + 1);
-	if (!sc_mem_read(c, addr, p, (size_t)len))
-		sc_hexdump(o, p, (size_t)len);
-	free(p);
+	for (unsigned long long off = 0; off < len; off += sizeof(p)) {
+		size_t n = len - off < sizeof(p) ? (size_t)(len - off) : sizeof(p);
+		long r = c->mem ? c->mem(c->mem_ctx, addr + off, p, n) : -1;
+		if (r <= 0)
+			break;
+		sc_hexdump_at(o, p, (size_t)r, (size_t)off);
+		if ((size_t)r < n)
+			break;
+	}
 }
 
 void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr,

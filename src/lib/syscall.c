@@ -357,13 +357,18 @@ void sc_decode_dump(struct sc_call *c, struct buf *o)
 
 void sc_hexdump(struct buf *o, const unsigned char *p, size_t n)
 {
+	sc_hexdump_at(o, p, n, 0);
+}
+
+void sc_hexdump_at(struct buf *o, const unsigned char *p, size_t n, size_t base)
+{
 	static const char hx[] = "0123456789abcdef";
 
 	for (size_t off = 0; off < n; off += 16) {
 		char line[80];
 		size_t k = 0, m = n - off < 16 ? n - off : 16;
 
-		k += (size_t)snprintf(line, sizeof(line), " | %05zx  ", off);
+		k += (size_t)snprintf(line, sizeof(line), " | %05zx  ", base + off);
 		for (size_t i = 0; i < 16; i++) {
 			if (i == 8)
 				line[k++] = ' ';

@@ -135,6 +135,9 @@ void sc_decode_dump(struct sc_call *c, struct buf *out);
 
 /* sc_hexdump - strace's " | 00000  68 65 ...  he.. |" lines for data */
 void sc_hexdump(struct buf *out, const unsigned char *p, size_t n);
+/* sc_hexdump_at - the same for a piece that starts at offset base (a
+ * multiple of 16) of the whole */
+void sc_hexdump_at(struct buf *out, const unsigned char *p, size_t n, size_t base);
 /* sc_quote - strace's quoting: "text\1\n"; never emits a control byte */
 void sc_quote(struct buf *out, const unsigned char *p, size_t n, int xflag);
 

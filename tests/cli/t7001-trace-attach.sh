@@ -81,6 +81,7 @@ test_expect_success 'a process frozen by stranger freeze stays frozen through at
 	"$STRANGER" freeze "$WT" >"$TMP/freeze.out"
 	"$STRANGER" trace -q -p "$WT" -e trace=write -o "$TMP/f.out" &
 	TR=$! &&
+	i=0; while [ "$(sed -n "s/^TracerPid:\t//p" /proc/$WT/status)" != "$TR" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done &&
 	sleep 0.5 &&
 	kill -INT "$TR" && wait "$TR" &&
 	! grep -q "^write(" "$TMP/f.out" &&
