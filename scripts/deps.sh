@@ -5,7 +5,7 @@
 set -e
 need="gcc make clang libc6-dev libssl-dev libseccomp-dev libcmocka-dev
 libelf-dev zlib1g-dev libarchive-dev libbpf-dev bpftool binutils gdb lsof strace
-sleuthkit unhide debsums aide iproute2 procps python3 hyperfine"
+sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -34,6 +34,8 @@ static const struct command commands[] = {
 	{ "thaw", cmd_thaw, "undo freeze" },
 	/* take */
 	/* read */
+	{ "strings", cmd_strings, "printable strings of files, as GNU strings prints them" },
+	{ "sdiff", cmd_sdiff, "compare the strings of a known-good file with a suspect's" },
 	/* watch */
 	{ "trace", cmd_trace, "system calls as strace shows them, with a wiretap" },
 	/* check */

@@ -20,6 +20,8 @@ int cmd_freeze(int argc, char **argv);
 int cmd_thaw(int argc, char **argv);
 /* take */
 /* read */
+int cmd_strings(int argc, char **argv);
+int cmd_sdiff(int argc, char **argv);
 /* watch */
 int cmd_trace(int argc, char **argv);
 /* check */
