@@ -4,8 +4,8 @@
 step "Watch it: wiretap the backdoor's reads, as the article did with strace -e read=N"
 # a frozen process makes no calls to watch: thaw it first (a no-op if it runs)
 "$STRANGER" thaw "$BACKDOOR_PID" >/dev/null 2>&1 || true
-printf '$ %s\n' "stranger trace -p $BACKDOOR_PID -f -e trace=read,write -e read=all -o $WORK/trace.out &"
-"$STRANGER" trace -p "$BACKDOOR_PID" -f -e trace=read,write -e read=all \
+printf '$ %s\n' "stranger trace -p $BACKDOOR_PID -f -e trace=%network,read,write -e read=all -o $WORK/trace.out &"
+"$STRANGER" trace -p "$BACKDOOR_PID" -f -e trace=%network,read,write -e read=all \
 	-o "$WORK/trace.out" 2>"$WORK/trace.err" &
 TRACER=$!
 for _ in $(seq 100); do grep -q attached "$WORK/trace.err" 2>/dev/null && break; sleep 0.05; done
@@ -24,8 +24,8 @@ echo "# Ctrl-C: the tracer detaches and leaves the backdoor running"
 kill -INT "$TRACER"
 wait "$TRACER"
 echo "(tracer exit $?)"
-printf '$ %s\n' "grep -A1 'read(' $WORK/trace.out | head -8"
-grep -A1 'read(' "$WORK/trace.out" | head -n 8
+printf '$ %s\n' "grep -E -A1 'accept|read\(' $WORK/trace.out | head -7"
+grep -E -A1 'accept|read\(' "$WORK/trace.out" | head -n 7
 echo "# every byte it read, put back together from the hex dumps:"
 # (the backdoor reads one byte per call: one dump line each)
 typed=$(sed -n 's/^.* | 00000  \([0-9a-f][0-9a-f]\)  .*$/\\x\1/p' "$WORK/trace.out" | tr -d '\n')
