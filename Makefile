@@ -135,4 +135,28 @@ install: $(BUILD)/stranger
 clean:
 	rm -rf build
 
+# The eBPF trace backend (src/bpf): vmlinux.h dumped from the running
+# kernel's BTF, the BPF object built by clang's BPF target, and the skeleton
+# that embeds it, all generated into $(BUILD)/bpf, never checked in.
+LIBS       += -lbpf -lelf -lz
+BPFTOOL    ?= bpftool
+BPF_CLANG  ?= clang
+BPF_ARCH   := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+$(BUILD)/bpf/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: src/bpf/%.bpf.c src/bpf/%.h $(BUILD)/bpf/vmlinux.h
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+		-I$(BUILD)/bpf -Isrc/bpf -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf >$@.tmp && mv $@.tmp $@
+
+.SECONDARY: $(BUILD)/bpf/vmlinux.h $(BUILD)/bpf/trace.bpf.o
+$(BUILD)/obj/src/lib/bpftrace.o: $(BUILD)/bpf/trace.skel.h
+$(BUILD)/obj/src/lib/bpftrace.o: CPPFLAGS += -I$(BUILD)/bpf
+
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -12,6 +12,8 @@ BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 STRANGER="$BUILD/stranger"
+# this measures the ptrace engine; bench/trace-bpf.sh measures bpf
+export STRANGER_TRACE_BACKEND=ptrace
 command -v strace >/dev/null || { echo "bench/trace.sh: strace not installed" >&2; exit 2; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/stranger-bench-trace.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT

@@ -1,9 +1,13 @@
 /*
  * trace - system calls as strace prints them, with the article's wiretap.
  *
- * The ptrace engine (lib/ptrace) gives raw events; lib/syscall turns each
- * into text; this file selects (-e trace=, -P, -e signal=), lays lines out
- * (pid prefixes, -tt, -T, unfinished/resumed, --json) and writes them.
+ * Two engines give raw events: ptrace (lib/ptrace), which stops the
+ * tracee at each call, and bpf (lib/bpftrace), which copies each call's
+ * arguments from the kernel without stopping anything; the bpf events are
+ * turned into the ptrace engine's events, so one path decodes both.
+ * lib/syscall turns each into text; this file selects (-e trace=, -P,
+ * -e signal=), lays lines out (pid prefixes, -tt, -T, unfinished/resumed,
+ * --json) and writes them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "lib/bpftrace.h"
 #include "lib/proc.h"
 #include "lib/ptrace.h"
 #include "lib/syscall.h"
@@ -239,6 +246,11 @@ struct tstate {
 	int in_call, shown, cut;
 	struct timespec t0;
 	struct out *out;   /* -ff: its own file */
+	/* bpf: the call's copied memory, at entry and (during exit) at exit */
+	struct bpftrace_event *bpf_entry;
+	const struct bpftrace_event *bpf_exit;
+	int bpf_held;      /* entry not decoded yet: it waits for the exit */
+	struct ptrace_event bpf_held_ev;
 };
 
 struct trace {
@@ -257,6 +269,7 @@ struct trace {
 	int write_failed;
 	long long last_flush;
 	int timer_armed;
+	struct bpftrace *bt; /* the bpf engine, or NULL for ptrace */
 };
 
 static volatile sig_atomic_t interrupted, alarmed;
@@ -390,6 +403,7 @@ static void tstate_drop(struct trace *t, pid_t pid)
 			}
 			if (t->main.pending == s)
 				t->main.pending = NULL;
+			free(s->bpf_entry);
 			buf_release(&s->line);
 			free(s);
 			t->ts[i] = t->ts[--t->nts];
@@ -476,6 +490,14 @@ static long mem_reader(void *ctx, unsigned long long addr, void *dst, size_t n)
 	return ptrace_mem_read((pid_t)(long)ctx, addr, dst, n);
 }
 
+/* the bpf engine's copies: what the call wrote, else what it read */
+static long bpf_mem_reader(void *ctx, unsigned long long addr, void *dst, size_t n)
+{
+	struct tstate *s = ctx;
+
+	return bpftrace_mem2(s->bpf_exit, s->bpf_entry, addr, dst, n);
+}
+
 static int selected(const struct trace *t, int arch, long nr)
 {
 	if (arch < 0 || arch >= SC_NARCH)
@@ -506,8 +528,13 @@ static void on_entry(struct trace *t, const struct ptrace_event *ev)
 	s->call.nr = ev->nr;
 	s->call.pid = ev->pid;
 	memcpy(s->call.args, ev->args, sizeof(s->call.args));
-	s->call.mem = mem_reader;
-	s->call.mem_ctx = (void *)(long)ev->pid;
+	if (t->bt) {
+		s->call.mem = bpf_mem_reader;
+		s->call.mem_ctx = s;
+	} else {
+		s->call.mem = mem_reader;
+		s->call.mem_ctx = (void *)(long)ev->pid;
+	}
 	s->call.opts = &t->sco;
 	buf_reset(&s->line);
 	if (!t->json)
@@ -758,6 +785,291 @@ static void on_gone(struct trace *t, const struct ptrace_event *ev)
 	tstate_drop(t, ev->pid);
 }
 
+/* ---- the bpf engine ---- */
+
+/* bpf_event - the ptrace engine's event for a raw bpf event's fields */
+static void bpf_event(const struct bpftrace_event *b, struct ptrace_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->pid = b->tid;
+	ev->when.tv_sec = (time_t)(b->ts / 1000000000ULL);
+	ev->when.tv_nsec = (long)(b->ts % 1000000000ULL);
+	ev->arch = (b->flags & BT_EV_COMPAT) ? -1 : (int)sc_native_arch();
+	ev->nr = b->nr;
+	memcpy(ev->args, b->args, sizeof(ev->args));
+	ev->ret = b->ret;
+}
+
+static int bpf_faulted(const struct bpftrace_event *b)
+{
+	const unsigned char *d;
+	struct bt_chunk ch;
+
+	for (size_t i = 0; !bpftrace_chunk(b, i, &ch, &d); i++)
+		if (ch.flags & BT_CH_FAULT)
+			return 1;
+	return 0;
+}
+
+/* decode an entry that waited for its exit */
+static void bpf_release(struct trace *t, struct tstate *s)
+{
+	if (s->bpf_held) {
+		s->bpf_held = 0;
+		on_entry(t, &s->bpf_held_ev);
+	}
+}
+
+/* what ptrace reports as a group-stop: "--- stopped by SIGSTOP ---" */
+static void bpf_stopped(struct trace *t, pid_t pid, const struct timespec *when, int sig)
+{
+	char text[64];
+
+	if (sig <= 0 || sig > 64 || !t->sel.sig[sig])
+		return;
+	snprintf(text, sizeof(text), "--- stopped by %s ---", sc_signame(sig));
+	line_simple(t, pid, when, text, "stopped_by", sc_signame(sig), 0);
+}
+
+static int on_bpf(const struct bpftrace_event *b, void *ctx)
+{
+	struct trace *t = ctx;
+	struct ptrace_event ev;
+	struct tstate *s;
+	const unsigned char *d;
+	struct bt_chunk ch;
+
+	bpf_event(b, &ev);
+	switch (b->type) {
+	case BT_ENTER:
+		s = tstate_get(t, b->tid);
+		bpf_release(t, s);
+		free(s->bpf_entry);
+		s->bpf_entry = bpftrace_event_dup(b);
+		s->bpf_exit = NULL;
+		ev.kind = PTE_SYSCALL_ENTRY;
+		if (bpf_faulted(b)) {
+			/*
+			 * Memory that was not resident at entry (a path in a
+			 * page not touched yet) is copied again at exit: decode
+			 * the entry then, so the line shows it.
+			 */
+			s->bpf_held = 1;
+			s->bpf_held_ev = ev;
+			break;
+		}
+		on_entry(t, &ev);
+		break;
+	case BT_EXIT:
+		s = tstate_get(t, b->tid);
+		s->bpf_exit = b;
+		bpf_release(t, s);
+		ev.kind = PTE_SYSCALL_EXIT;
+		on_exit_event(t, &ev);
+		s->bpf_exit = NULL;
+		break;
+	case BT_SIGNAL:
+		/* ptrace never reports SIGKILL: the tracee just dies */
+		if (b->nr == SIGKILL)
+			break;
+		bpf_release(t, tstate_get(t, b->tid));
+		ev.kind = PTE_SIGNAL;
+		ev.sig = (int)b->nr;
+		if (!bpftrace_chunk(b, 0, &ch, &d) && ch.argi == BT_ARG_SIGINFO) {
+			memcpy(&ev.si, d, ch.len < sizeof(ev.si) ? ch.len : sizeof(ev.si));
+		} else {
+			ev.si.si_signo = ev.sig;
+			ev.si.si_code = b->args[0] == 1 ? SI_KERNEL : SI_USER;
+		}
+		on_signal_event(t, &ev);
+		if (b->ret == 1)
+			bpf_stopped(t, b->tid, &ev.when, ev.sig);
+		break;
+	case BT_FORK:
+		if (t->follow) {
+			ev.kind = PTE_ATTACHED;
+			ev.pid = (pid_t)b->nr;
+			tstate_get(t, ev.pid);
+			if (!t->quiet && !t->json && !t->ff)
+				fprintf(stderr, "stranger: trace: Process %d attached\n", (int)ev.pid);
+		}
+		break;
+	case BT_TASKEXIT:
+		bpf_release(t, tstate_get(t, b->tid));
+		if (WIFSIGNALED((int)b->nr)) {
+			ev.kind = PTE_KILLED;
+			ev.sig = WTERMSIG((int)b->nr);
+			ev.core = WCOREDUMP((int)b->nr) ? 1 : 0;
+		} else {
+			ev.kind = PTE_EXITED;
+			ev.status = WEXITSTATUS((int)b->nr);
+		}
+		on_gone(t, &ev);
+		break;
+	}
+	return 0;
+}
+
+static void bpf_report_lost(struct trace *t, unsigned long long *seen_ev,
+			    unsigned long long *seen_bytes)
+{
+	unsigned long long ev, bytes;
+
+	bpftrace_lost(t->bt, &ev, &bytes);
+	if (ev > *seen_ev)
+		warning("%llu events lost: the ring buffer was full "
+			"(a larger --buffer-size helps)", ev - *seen_ev);
+	if (bytes > *seen_bytes)
+		warning("%llu copies of call data cut short for lack of space",
+			bytes - *seen_bytes);
+	*seen_ev = ev;
+	*seen_bytes = bytes;
+}
+
+/*
+ * bpf_nanny - what a parent owes the launched command.  Nothing marks it
+ * traced, so its PTRACE_TRACEME (an anti-debugging check) succeeds and
+ * makes us its tracer: then each signal stops it until we let it go.  Pass
+ * every signal on as an untraced process would get it, drop the SIGTRAP
+ * its next execve raises, leave a group-stop (SIGSTOP) stopped; and reap
+ * it when it ends.
+ */
+static void bpf_nanny(struct trace *t, int *reaped)
+{
+	siginfo_t si;
+	int st, sig;
+
+	while (!*reaped && t->launched > 0) {
+		pid_t r = waitpid(t->launched, &st, WNOHANG | __WALL);
+		if (r != t->launched)
+			return;
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			t->launched_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			*reaped = 1;
+			return;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		sig = WSTOPSIG(st);
+		if (ptrace(PTRACE_GETSIGINFO, t->launched, 0, &si) < 0)
+			continue; /* a group-stop: it stays stopped, as it would */
+		if (sig == SIGTRAP && si.si_code == SI_USER && si.si_pid == 0)
+			sig = 0; /* raised by execve for its "tracer" */
+		ptrace(PTRACE_CONT, t->launched, 0, (void *)(long)sig);
+	}
+}
+
+/* run_bpf - read events until every traced process is gone or Ctrl-C */
+static int run_bpf(struct trace *t, int *reaped)
+{
+	unsigned long long lost_ev = 0, lost_bytes = 0;
+	int r, rc = 0;
+
+	for (;;) {
+		if (interrupted)
+			break;
+		bpf_nanny(t, reaped);
+		r = bpftrace_poll(t->bt, 100, on_bpf, t);
+		if (r < 0 && r != -EINTR) {
+			warning("trace: %s", strerror(-r));
+			rc = 2;
+			break;
+		}
+		if (!bpftrace_alive(t->bt)) {
+			/* the last exit is in the buffer before the set is empty */
+			while (bpftrace_poll(t->bt, 0, on_bpf, t) > 0)
+				;
+			break;
+		}
+		/* each round is a batch: out it goes, so the lines follow the
+		   calls within a poll interval */
+		flush_all(t);
+		if (r == 0)
+			bpf_report_lost(t, &lost_ev, &lost_bytes);
+	}
+	if (interrupted) {
+		/* nothing was stopped: watching ends, lines still open say so */
+		for (size_t i = 0; i < t->nts; i++) {
+			struct tstate *s = t->ts[i];
+			if (s->in_call && s->shown && !t->json && s->out->pending == s) {
+				buf_addstr(&s->out->b, " <detached ...>\n");
+				s->out->pending = NULL;
+			}
+		}
+	}
+	flush_all(t);
+	bpf_report_lost(t, &lost_ev, &lost_bytes);
+	return rc;
+}
+
+/* bpf_traced - the calls the kernel side reports: shown ones and, for the
+   wiretap, the data calls */
+static unsigned char *bpf_traced(const struct trace *t)
+{
+	enum sc_arch a = sc_native_arch();
+	unsigned char *v;
+
+	if (!t->sel.filtered && t->sel.unknown)
+		return NULL;
+	v = xcalloc(BT_NR_MAX, 1);
+	for (int nr = 0; nr < BT_NR_MAX && nr < 1024; nr++) {
+		const struct sc_entry *e = sc_lookup_nr(a, nr);
+		if (!e)
+			v[nr] = (unsigned char)t->sel.unknown;
+		else
+			v[nr] = t->sel.nr[a][nr] ||
+				((t->sel.any_read || t->sel.any_write) &&
+				 (e->classes & SC_CLASS_DESC));
+	}
+	return v;
+}
+
+static pid_t tgid_of(pid_t pid)
+{
+	char path[64];
+	struct buf b = BUF_INIT;
+	const char *p;
+	pid_t tgid = pid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (buf_read_at(&b, AT_FDCWD, path, 1 << 16) == 0 && (p = strstr(b.data, "\nTgid:")))
+		tgid = (pid_t)strtol(p + 6, NULL, 10);
+	buf_release(&b);
+	return tgid;
+}
+
+/* bpf_open - the bpf engine for these options, or NULL with the reason */
+static struct bpftrace *bpf_open(const struct trace *t, size_t ring, const char **why)
+{
+	struct bpftrace_opts o;
+	struct bpftrace *bt = NULL;
+	int rfd[SC_MAX_FD_SET], wfd[SC_MAX_FD_SET];
+	size_t nr = 0, nw = 0;
+	unsigned char *traced = bpf_traced(t);
+
+	memset(&o, 0, sizeof(o));
+	for (int fd = 0; fd < SC_MAX_FD_SET; fd++) {
+		if (t->sel.any_read && t->sel.read_fds[fd])
+			rfd[nr++] = fd;
+		if (t->sel.any_write && t->sel.write_fds[fd])
+			wfd[nw++] = fd;
+	}
+	o.follow = t->follow > 0;
+	o.env_strings = t->sco.verbose;
+	o.buf_max = t->sco.strsize + 1 > 4096 ? 4096 : (unsigned)t->sco.strsize + 1;
+	o.full_max = BT_CAP_SPACE - 1024;
+	o.ring_bytes = ring;
+	o.traced = traced;
+	o.read_fds = rfd;
+	o.nread_fds = nr;
+	o.write_fds = wfd;
+	o.nwrite_fds = nw;
+	if (bpftrace_open(&bt, &o))
+		*why = bpftrace_strerror();
+	free(traced);
+	return bt;
+}
+
 /* ---- launching and attaching ---- */
 
 static char *find_in_path(const char *cmd)
@@ -851,12 +1163,101 @@ static void collect_nr(const struct sc_entry *e, void *ctx)
 	}
 }
 
+static int bpf_is_stopped(pid_t pid)
+{
+	char path[64];
+	struct buf b = BUF_INIT;
+	int stopped = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (buf_read_at(&b, AT_FDCWD, path, 1 << 16) == 0)
+		stopped = strstr(b.data, "\nState:\tT") != NULL;
+	buf_release(&b);
+	return stopped;
+}
+
+/* trace_bpf - attach or launch with the bpf engine, report until done */
+static int trace_bpf(struct trace *t, const pid_t *pids, size_t npids, int nargs,
+		     char **argv)
+{
+	extern char **environ;
+	int rc, r, reaped = 0;
+
+	for (size_t i = 0; i < npids; i++) {
+		pid_t tgid = tgid_of(pids[i]), *tids = NULL;
+		size_t nth = 0;
+
+		r = bpftrace_add(t->bt, tgid);
+		if (r < 0) {
+			error("attach %d: %s", (int)pids[i], strerror(-r));
+			return 2;
+		}
+		if (proc_list_tasks(tgid, &tids, &nth) < 0)
+			nth = 1;
+		free(tids);
+		if (!t->quiet) {
+			if (nth > 1)
+				fprintf(stderr, "stranger: trace: Process %d attached with %zu threads\n",
+					(int)pids[i], nth);
+			else
+				fprintf(stderr, "stranger: trace: Process %d attached\n", (int)pids[i]);
+		}
+		if (bpf_is_stopped(pids[i])) {
+			/* as ptrace reports a group-stop found at attach; which
+			   stop signal it was, /proc does not say */
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			bpf_stopped(t, pids[i], &now, SIGSTOP);
+		}
+	}
+	if (nargs) {
+		char *exe = find_in_path(argv[0]), **av;
+		pid_t pid;
+
+		if (!exe) {
+			struct buf e = BUF_INIT;
+			escape_str(&e, argv[0]);
+			die("%s: %s", e.data, strerror(ENOENT));
+		}
+		av = xcalloc((size_t)nargs + 1, sizeof(char *));
+		for (int i = 0; i < nargs; i++)
+			av[i] = argv[i];
+		/* the programs are attached: the command's execve is seen */
+		r = bpftrace_launch(t->bt, exe, av, environ, stranger_user_umask, &pid);
+		free(av);
+		free(exe);
+		if (r < 0)
+			die("cannot trace %s: %s", argv[0], strerror(-r));
+		t->launched = pid;
+		t->launched_status = 0;
+	}
+	rc = run_bpf(t, &reaped);
+	if (interrupted) {
+		if (!t->quiet)
+			for (size_t i = 0; i < npids; i++)
+				fprintf(stderr, "stranger: trace: Process %d detached\n", (int)pids[i]);
+		if (t->launched > 0)
+			rc = 128 + interrupted;
+	} else {
+		bpf_nanny(t, &reaped);
+		if (t->launched > 0 && !reaped) {
+			int st;
+			if (waitpid(t->launched, &st, __WALL) == t->launched)
+				t->launched_status = WIFEXITED(st) ? WEXITSTATUS(st)
+								   : 128 + WTERMSIG(st);
+		}
+	}
+	bpftrace_close(t->bt);
+	t->bt = NULL;
+	return rc;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace t;
 	struct strlist exprs = { 0 }, pidl = { 0 }, paths = { 0 }, traces = { 0 };
 	const char *outname = NULL, *backend = NULL;
-	long strsize = 32, column = 40;
+	long strsize = 32, column = 40, bufsize = 0;
 	int follow = 0, tflag = 0, timing = 0, json = 0, quiet = 0, verbose = 0,
 	    yflag = 0, xflag = 0, version = 0, force = 0, seccomp = 0, no_seccomp = 0;
 	const struct opt opts[] = {
@@ -876,7 +1277,8 @@ int cmd_trace(int argc, char **argv)
 		{ OPT_COUNT, 'y', "decode-fds", &yflag, NULL, "show the path of each fd", NULL, 0, 0 },
 		{ OPT_COUNT, 'x', NULL, &xflag, NULL, "non-ASCII strings in hex; -xx all in hex", NULL, 0, 0 },
 		{ OPT_BOOL, 'V', "version", &version, NULL, "print the version", NULL, 0, 0 },
-		{ OPT_STRING, 0, "backend", &backend, "NAME", "ptrace (the default here) or bpf", NULL, 0, 0 },
+		{ OPT_STRING, 0, "backend", &backend, "NAME", "bpf (the default where allowed) or ptrace", NULL, 0, 0 },
+		{ OPT_INT, 0, "buffer-size", &bufsize, "BYTES", "bpf: ring buffer size, a power of 2 (8 MiB)", NULL, 4096, 1L << 30 },
 		{ OPT_BOOL, 0, "seccomp-bpf", &seccomp, NULL, "stop only at traced calls (default with -e trace= on launch)", NULL, 0, 0 },
 		{ OPT_BOOL, 0, "no-seccomp", &no_seccomp, NULL, "stop at every call even when filtering", NULL, 0, 0 },
 		{ OPT_BOOL, 0, "force", &force, NULL, "allow tracing PID 1", NULL, 0, 0 },
@@ -902,11 +1304,15 @@ int cmd_trace(int argc, char **argv)
 	for (size_t i = 0; i < traces.n; i++)
 		if (parse_trace_set(&t.sel, traces.v[i]))
 			goto bad_args;
-	if (backend && strcmp(backend, "ptrace")) {
-		if (!strcmp(backend, "bpf"))
-			die("the bpf backend is not available in this build; use --backend=ptrace");
-		opt_usage_error(usage, "unknown backend '%s'", backend);
+	if (!backend)
+		backend = getenv("STRANGER_TRACE_BACKEND");
+	if (backend && strcmp(backend, "ptrace") && strcmp(backend, "bpf")) {
+		struct buf e = BUF_INIT;
+		escape_str(&e, backend);
+		opt_usage_error(usage, "unknown backend '%s'", e.data);
 	}
+	if (bufsize & (bufsize - 1))
+		opt_usage_error(usage, "--buffer-size must be a power of 2");
 	if (parse_pids(&pidl, &pids, &npids))
 		goto bad_args;
 	if (!npids && !nargs)
@@ -934,6 +1340,38 @@ int cmd_trace(int argc, char **argv)
 	t.npaths = paths.n;
 	t.launched = -1;
 
+	/*
+	 * -y and -P name descriptors by reading /proc/PID/fd while the call
+	 * is stopped; bpf decodes later, when the descriptor may be gone.
+	 */
+	if (!backend && (yflag || t.npaths)) {
+		fprintf(stderr, "stranger: trace: -y and -P need each call stopped; "
+			"using ptrace\n");
+		backend = "ptrace";
+	}
+	if (!backend || !strcmp(backend, "bpf")) {
+		const char *why = "";
+		struct sigaction early;
+
+		/* loading takes a moment: a Ctrl-C meanwhile must not be lost
+		   (nor kill us halfway) */
+		memset(&early, 0, sizeof(early));
+		early.sa_handler = on_signal;
+		sigaction(SIGINT, &early, NULL);
+		sigaction(SIGTERM, &early, NULL);
+		sigaction(SIGHUP, &early, NULL);
+		sigaction(SIGQUIT, &early, NULL);
+		early.sa_handler = on_alarm;
+		sigaction(SIGALRM, &early, NULL);
+		t.bt = bpf_open(&t, (size_t)bufsize, &why);
+		if (!t.bt)
+			fprintf(stderr, "stranger: trace: the bpf backend is not available "
+				"(%s); using ptrace\n", why);
+		else if (yflag || t.npaths)
+			warning("with bpf, -y and -P see only descriptors still open "
+				"when the line is printed");
+	}
+
 	/* refuse what cannot or must not be traced before touching anything */
 	for (size_t i = 0; i < npids; i++) {
 		pid_t tp;
@@ -944,6 +1382,8 @@ int cmd_trace(int argc, char **argv)
 			die("attach %d: no such process", (int)pids[i]);
 		if (pids[i] == 1 && !force)
 			die("refusing to trace PID 1 (init) without --force");
+		if (t.bt)
+			tp = 0; /* bpf watches a traced process too */
 		if (tp > 0)
 			die("attach %d: already traced by PID %d", (int)pids[i], (int)tp);
 	}
@@ -982,6 +1422,11 @@ int cmd_trace(int argc, char **argv)
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+
+	if (t.bt) {
+		rc = trace_bpf(&t, pids, npids, nargs, argv);
+		goto done;
+	}
 
 	for (size_t i = 0; i < npids; i++) {
 		size_t nth = 0;

@@ -153,10 +153,10 @@ test_expect_success 'bad input: no such PID, bad PID, PID 1, itself, already tra
 	test_expect_code 2 sh -c "exec \"\$0\" trace -p \$\$" "$STRANGER" 2>"$TMP/e4" &&
 	grep -q "itself" "$TMP/e4" &&
 	start_wiretap
-	"$STRANGER" trace -q -p "$WT" -o /dev/null &
+	"$STRANGER" trace --backend=ptrace -q -p "$WT" -o /dev/null &
 	TR=$! &&
 	i=0; while [ "$(sed -n "s/^TracerPid:\t//p" /proc/$WT/status)" = 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done &&
-	test_expect_code 2 "$STRANGER" trace -p "$WT" 2>"$TMP/e5" &&
+	test_expect_code 2 "$STRANGER" trace --backend=ptrace -p "$WT" 2>"$TMP/e5" &&
 	grep -q "already traced by PID $TR" "$TMP/e5" &&
 	kill -INT "$TR" && wait "$TR" && touch "$TMP/stop" && wait "$WT"
 '
