@@ -47,6 +47,7 @@ struct lsof_ctx {
 /* What one process holds, collected by a worker, printed in PID order. */
 struct lsof_proc {
 	pid_t pid;
+	char pidstr[16];
 	int rc;
 	unsigned uid;
 	struct buf comm, comm_raw, user;
@@ -92,8 +93,8 @@ out:
 static void lsof_emit(struct lsof_proc *p, int json, struct table *t,
 		      struct buf *out)
 {
-	char pidstr[16];
-	snprintf(pidstr, sizeof(pidstr), "%d", (int)p->pid);
+	const char *pidstr = p->pidstr;
+	snprintf(p->pidstr, sizeof(p->pidstr), "%d", (int)p->pid);
 	for (size_t i = 0; i < p->files.n; i++) {
 		const struct file_rec *r = &p->files.v[i];
 		if (json) {
@@ -209,6 +210,8 @@ int cmd_lsof(int argc, char **argv)
 			pthread_join(th[t], NULL);
 
 		table_init(&table, cols, sizeof(cols) / sizeof(cols[0]));
+		/* the rows point into the records, which live until printed */
+		table_borrow(&table);
 		rc = 0;
 		for (size_t i = 0; i < npids; i++) {
 			struct lsof_proc *p = &w.procs[i];
@@ -222,7 +225,8 @@ int cmd_lsof(int argc, char **argv)
 				warning("%d: %s", (int)p->pid, strerror(-p->rc));
 			}
 			lsof_emit(p, c.json, &table, &out);
-			lsof_proc_release(p);
+			if (c.json)
+				lsof_proc_release(p);
 			if (c.json && out.len > (1 << 20)) {
 				fwrite(out.data, 1, out.len, stdout);
 				buf_reset(&out);
@@ -233,6 +237,9 @@ int cmd_lsof(int argc, char **argv)
 		else if (table.nrows)
 			table_print(&table, stdout);
 		table_release(&table);
+		if (!c.json)
+			for (size_t i = 0; i < npids; i++)
+				lsof_proc_release(&w.procs[i]);
 		buf_release(&out);
 		free(w.procs);
 	}

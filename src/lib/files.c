@@ -249,7 +249,7 @@ static int pseudo_stat(const struct buf *link, struct stat *st)
 	return st->st_dev != 0;
 }
 
-static void add_fd(int procfd, int fdnum, const struct sock_table *socks,
+static void add_fd(int procfd, int dfd, int fdnum, const struct sock_table *socks,
 		   unsigned what, struct file_list *l)
 {
 	char path[32];
@@ -260,17 +260,18 @@ static void add_fd(int procfd, int fdnum, const struct sock_table *socks,
 	unsigned long long pos;
 	long long evid;
 
-	snprintf(path, sizeof(path), "fd/%d", fdnum);
-	if (proc_readlink_at(procfd, path, &link))
+	/* names relative to /proc/PID/fd: one path component per lookup */
+	snprintf(path, sizeof(path), "%d", fdnum);
+	if (proc_readlink_at(dfd, path, &link))
 		goto out; /* closed meanwhile */
-	if (!fstatat(procfd, path, &lst, AT_SYMLINK_NOFOLLOW)) {
+	if (!fstatat(dfd, path, &lst, AT_SYMLINK_NOFOLLOW)) {
 		int rd = !!(lst.st_mode & S_IRUSR), wr = !!(lst.st_mode & S_IWUSR);
 		mode = rd && wr ? 'u' : wr ? 'w' : rd ? 'r' : ' ';
 	}
 	r = rec_add(l);
 	r->fdnum = fdnum;
 	snprintf(r->fd, sizeof(r->fd), "%d%c", fdnum, mode);
-	if (!pseudo_stat(&link, &st) && fstatat(procfd, path, &st, 0)) {
+	if (!pseudo_stat(&link, &st) && fstatat(dfd, path, &st, 0)) {
 		snprintf(r->type, sizeof(r->type), "unknown");
 		set_name(r, link.data, link.len, 0);
 		goto out;
@@ -336,7 +337,7 @@ static void add_fd(int procfd, int fdnum, const struct sock_table *socks,
 			 * the kernel still keeps each socket's protocol name */
 			char proto[64], fp[48];
 			ssize_t n = -1;
-			int fd = openat(procfd, path, O_PATH | O_CLOEXEC);
+			int fd = openat(dfd, path, O_PATH | O_CLOEXEC);
 			if (fd >= 0) {
 				snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
 				n = getxattr(fp, "system.sockprotoname", proto,
@@ -397,11 +398,13 @@ int files_list(int procfd, unsigned what, const struct sock_table *socks,
 			return 0;
 		}
 		rc = proc_list_fds(dfd, &fds, &n);
-		close(dfd);
-		if (rc)
+		if (rc) {
+			close(dfd);
 			return out->n ? 0 : rc;
+		}
 		for (size_t i = 0; i < n; i++)
-			add_fd(procfd, (int)fds[i], socks, what, out);
+			add_fd(procfd, dfd, (int)fds[i], socks, what, out);
+		close(dfd);
 		free(fds);
 	}
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/diag.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
 
@@ -12,11 +13,19 @@ void table_init(struct table *t, const struct table_col *cols, size_t ncols)
 	t->ncols = ncols;
 	t->cells = NULL;
 	t->nrows = t->alloc = 0;
+	t->borrowed = 0;
+}
+
+void table_borrow(struct table *t)
+{
+	if (t->nrows)
+		bug("table_borrow: rows already added");
+	t->borrowed = 1;
 }
 
 void table_release(struct table *t)
 {
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+	for (size_t i = 0; !t->borrowed && i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
 	t->cells = NULL;
@@ -29,8 +38,10 @@ void table_add(struct table *t, const char *const *cells)
 		t->alloc = t->alloc ? t->alloc * 2 : 64;
 		t->cells = xreallocarray(t->cells, t->alloc, t->ncols * sizeof(char *));
 	}
-	for (size_t c = 0; c < t->ncols; c++)
-		t->cells[t->nrows * t->ncols + c] = xstrdup(cells[c] ? cells[c] : "");
+	for (size_t c = 0; c < t->ncols; c++) {
+		const char *v = cells[c] ? cells[c] : "";
+		t->cells[t->nrows * t->ncols + c] = t->borrowed ? (char *)v : xstrdup(v);
+	}
 	t->nrows++;
 }
 

@@ -31,10 +31,16 @@ struct table {
 	size_t ncols;
 	char **cells; /* nrows * ncols */
 	size_t nrows, alloc;
+	int borrowed; /* cells point at the caller's strings (table_borrow) */
 };
 
 void table_init(struct table *t, const struct table_col *cols, size_t ncols);
 void table_release(struct table *t);
+/*
+ * table_borrow - from now on table_add keeps the caller's pointers instead
+ * of copies: for big listings whose strings live until table_print.
+ */
+void table_borrow(struct table *t);
 /* table_add - append a row of ncols cells (NULL is an empty cell) */
 void table_add(struct table *t, const char *const *cells);
 /* table_print - the header and every row; 0, or -1 if writing failed */
