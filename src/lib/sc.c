@@ -504,3 +504,9 @@ void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
 		buf_addc(o, '}');
 	}
 }
+
+void sc_arg_fd0(struct sc_call *c, struct buf *o)
+{
+	sc_arg(c, o);
+	sc_fd(c, o, c->args[0]);
+}

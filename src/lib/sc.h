@@ -37,6 +37,8 @@ extern const struct sc_decoder sc_misc_decoders[];
 
 /* sc_arg - begin the next argument */
 void sc_arg(struct sc_call *c, struct buf *o);
+/* sc_arg_fd0 - the first argument, a file descriptor (most calls start so) */
+void sc_arg_fd0(struct sc_call *c, struct buf *o);
 /* sc_mem_read - exactly n bytes at addr, or -1 */
 int sc_mem_read(struct sc_call *c, unsigned long long addr, void *dst, size_t n);
 /* sc_mem_str - up to max bytes of a NUL-terminated string; length or -1,

@@ -11,8 +11,7 @@
 static void dec_read(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		return;
 	}
 	sc_arg(c, o);
@@ -33,8 +32,7 @@ static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_bufn(c, o, c->args[1], c->args[2]);
 	sc_arg(c, o);
@@ -49,8 +47,7 @@ static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 static void dec_readv(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		return;
 	}
 	sc_arg(c, o);
@@ -70,8 +67,7 @@ static void dec_writev(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_iov(c, o, c->args[1], c->args[2], 1LL << 40);
 	sc_arg(c, o);
@@ -249,8 +245,7 @@ static void dec_epoll_ctl(struct sc_call *c, struct buf *o, int exiting)
 	unsigned char ev[12];
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], ops, 0);
 	sc_arg(c, o);
@@ -267,8 +262,7 @@ static void dec_epoll_ctl(struct sc_call *c, struct buf *o, int exiting)
 static void dec_epoll_wait(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		return;
 	}
 	sc_arg(c, o);
@@ -337,8 +331,7 @@ static void dec_sendfile(struct sc_call *c, struct buf *o, int exiting)
 {
 	long long off;
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		sc_arg(c, o);
 		sc_fd(c, o, c->args[1]);
 		sc_arg(c, o);

@@ -110,16 +110,14 @@ static void dec_fd(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 }
 
 static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	if (c->ent->nargs >= 2) {
 		sc_arg(c, o);
 		sc_fd(c, o, c->args[1]);
@@ -397,8 +395,7 @@ static void dec_fchdir_fd_mode(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	print_mode(o, c->args[1]);
 }
@@ -440,8 +437,7 @@ static void dec_lseek(struct sc_call *c, struct buf *o, int exiting)
 	};
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_dec(o, (long long)c->args[1]);
 	sc_arg(c, o);
@@ -451,8 +447,7 @@ static void dec_lseek(struct sc_call *c, struct buf *o, int exiting)
 static void dec_getdents(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		return;
 	}
 	sc_arg(c, o);
@@ -524,8 +519,7 @@ static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 		}
 		return;
 	}
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, cmd, fcntl_cmds, 1);
 	switch (cmd) {

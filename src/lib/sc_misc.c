@@ -195,8 +195,7 @@ static void dec_ioctl(struct sc_call *c, struct buf *o, int exiting)
 	};
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], reqs, 1);
 	sc_arg(c, o);

@@ -90,8 +90,7 @@ static void dec_sockaddr_in(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_sockaddr(c, o, c->args[1], c->args[2]);
 	sc_arg(c, o);
@@ -102,8 +101,7 @@ static void dec_listen(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_int(o, c->args[1]);
 }
@@ -143,8 +141,7 @@ static void save_len(struct sc_call *c, unsigned long long lenp)
 static void dec_accept(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		save_len(c, c->args[2]);
 		return;
 	}
@@ -161,8 +158,7 @@ static void dec_sendto(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_bufn(c, o, c->args[1], c->args[2]);
 	sc_arg(c, o);
@@ -178,8 +174,7 @@ static void dec_sendto(struct sc_call *c, struct buf *o, int exiting)
 static void dec_recvfrom(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		save_len(c, c->args[5]);
 		return;
 	}
@@ -221,8 +216,7 @@ static void dec_sendmsg(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	print_msghdr(c, o, c->args[1], 1LL << 40);
 	sc_arg(c, o);
@@ -232,8 +226,7 @@ static void dec_sendmsg(struct sc_call *c, struct buf *o, int exiting)
 static void dec_recvmsg(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		return;
 	}
 	sc_arg(c, o);
@@ -253,8 +246,7 @@ static void dec_shutdown(struct sc_call *c, struct buf *o, int exiting)
 	};
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], how, 0);
 }
@@ -309,8 +301,7 @@ static void dec_setsockopt(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (exiting)
 		return;
-	sc_arg(c, o);
-	sc_fd(c, o, c->args[0]);
+	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], levels, 0);
 	sc_arg(c, o);
@@ -325,8 +316,7 @@ static void dec_getsockopt(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned len = 0;
 	if (!exiting) {
-		sc_arg(c, o);
-		sc_fd(c, o, c->args[0]);
+		sc_arg_fd0(c, o);
 		sc_arg(c, o);
 		sc_xlat(o, (unsigned)c->args[1], levels, 0);
 		sc_arg(c, o);
