@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,21 +118,49 @@ static int entry_cmp(const void *x, const void *y)
 
 /* ---- scanning ---- */
 
+/*
+ * Hashing runs beside the walk: the walk opens each regular file, takes
+ * its stat from the open fd and queues the fd; a worker per CPU hashes
+ * and closes it.  Jobs live in blocks that never move (the entry array
+ * does, as it grows), and results go back into the entries after the
+ * workers are done.  At most QUEUE_MAX opened files wait in the queue.
+ */
+struct job {
+	int fd;              /* opened by the walk, or -1: open by path */
+	int err;
+	size_t idx;          /* entry index before the sort */
+	unsigned long long size, ino;
+	const char *path;    /* the entry's own string, which does not move */
+	size_t path_len, rel_off;
+	unsigned root;
+	unsigned char sha[HASH_LEN];
+};
+
+enum { JOB_BLOCK = 4096, QUEUE_MAX = 256 };
+
 struct scan {
 	struct basedb *db;
 	const struct basedb_scan_opts *o;
 	unsigned root;
 	size_t root_len;
 	int *rootfd;
-	size_t *todo; /* indices of regular files */
-	char **bufs;  /* one read buffer per worker */
+	struct job **blocks;
+	size_t nblocks, njobs; /* jobs published */
+	size_t next;           /* next job a worker takes */
+	int walk_done;
+	int waiting;           /* the walk waits for room */
+	unsigned workers;      /* threads started; 0: the walk hashes */
+	struct hash_ctx inline_h;
+	char *inline_blk;
+	pthread_mutex_t lock;
+	pthread_cond_t more, room;
 	atomic_size_t files_done;
 	atomic_ullong bytes_done;
 	struct basedb_progress prog;
 	struct timespec last;
 };
 
-enum { READ_CHUNK = 256 * 1024 };
+enum { READ_CHUNK = 512 * 1024 };
 
 static int read_target(int dirfd, const char *name, size_t hint,
 		       struct basedb_entry *e)
@@ -170,6 +199,63 @@ static int time_to_tick(struct timespec *last)
 	return 1;
 }
 
+static int hash_job(struct scan *s, struct job *j, struct hash_ctx *h, char *blk);
+
+static struct job *job_at(struct scan *s, size_t i)
+{
+	return &s->blocks[i / JOB_BLOCK][i % JOB_BLOCK];
+}
+
+/* queue_file - hand a regular file to the workers; the walk waits while
+ * QUEUE_MAX opened files are queued already */
+static void queue_file(struct scan *s, const struct basedb_entry *e, int fd)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&s->lock);
+	while (fd >= 0 && s->workers && s->njobs - s->next >= QUEUE_MAX) {
+		s->waiting = 1;
+		pthread_cond_wait(&s->room, &s->lock);
+	}
+	s->waiting = 0;
+	pthread_mutex_unlock(&s->lock);
+	/* only the walk adds blocks; workers read s->blocks under the lock */
+	if (s->njobs == s->nblocks * JOB_BLOCK) {
+		struct job *blk = xcalloc(JOB_BLOCK, sizeof(*blk));
+		pthread_mutex_lock(&s->lock);
+		s->blocks = xreallocarray(s->blocks, s->nblocks + 1, sizeof(*s->blocks));
+		s->blocks[s->nblocks++] = blk;
+		pthread_mutex_unlock(&s->lock);
+	}
+	j = &s->blocks[s->njobs / JOB_BLOCK][s->njobs % JOB_BLOCK];
+	j->fd = fd;
+	j->idx = (size_t)(e - s->db->e);
+	j->size = e->size;
+	j->ino = e->ino;
+	j->path = e->path;
+	j->path_len = e->path_len;
+	j->rel_off = e->rel_off;
+	j->root = e->root;
+	pthread_mutex_lock(&s->lock);
+	s->njobs++;
+	s->prog.files_total++;
+	s->prog.bytes_total += e->size;
+	pthread_cond_signal(&s->more);
+	if (!s->workers) {
+		/* no worker thread could be made: hash it now */
+		s->next++;
+		pthread_mutex_unlock(&s->lock);
+		if (!s->inline_blk) {
+			s->inline_blk = xmalloc(READ_CHUNK);
+			hash_init(&s->inline_h);
+		}
+		j->err = hash_job(s, j, &s->inline_h, s->inline_blk);
+		atomic_fetch_add(&s->files_done, 1);
+		return;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 static int scan_visit(const struct walk_entry *w, void *ctx)
 {
 	struct scan *s = ctx;
@@ -190,8 +276,20 @@ static int scan_visit(const struct walk_entry *w, void *ctx)
 			e->target_len = 1;
 		}
 	}
+	if (S_ISREG(w->st.st_mode)) {
+		if (w->open_err) {
+			/* reported with the other hashing errors, in path order */
+			e->err = w->open_err;
+			e->sha_state = BASEDB_SHA_UNREAD;
+		} else {
+			queue_file(s, e, w->fd);
+		}
+	}
 	if ((s->db->n & 1023) == 0 && s->o->progress && time_to_tick(&s->last)) {
-		s->prog.files_done = s->db->n;
+		pthread_mutex_lock(&s->lock);
+		s->prog.files_done = atomic_load(&s->files_done);
+		s->prog.bytes_done = atomic_load(&s->bytes_done);
+		pthread_mutex_unlock(&s->lock);
 		s->o->progress(&s->prog, s->o->ctx);
 	}
 	return 0;
@@ -227,31 +325,49 @@ static int open_beneath(int rootfd, const char *rel)
 	return fd < 0 ? -errno : fd;
 }
 
-static int hash_entry(struct scan *s, struct basedb_entry *e, char *blk)
+/* open_job - a file the walk did not open (the root itself, or a name
+ * whose type the directory did not say): open it by path now */
+static int open_job(struct scan *s, const struct job *j)
 {
-	struct hash_ctx h;
 	struct stat st;
-	int fd, rc = 0;
+	int fd;
 
-	if (e->rel_off < e->path_len) {
-		fd = open_beneath(s->rootfd[e->root], e->path + e->rel_off);
+	if (j->rel_off < j->path_len) {
+		fd = open_beneath(s->rootfd[j->root], j->path + j->rel_off);
 	} else {
 		/* the root itself, which the walk followed if it was a symlink */
 		int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
-		fd = open(e->path, flags | O_NOATIME);
+		fd = open(j->path, flags | O_NOATIME);
 		if (fd < 0 && errno == EPERM)
-			fd = open(e->path, flags);
+			fd = open(j->path, flags);
 		if (fd < 0)
 			fd = -errno;
 	}
 	if (fd < 0)
 		return fd;
 	/* it must still be the file the walk saw */
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != e->ino) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != j->ino) {
 		close(fd);
 		return -ESTALE;
 	}
-	hash_init(&h);
+	return fd;
+}
+
+/*
+ * hash_job - hash an open file to its end.  A short read once the size
+ * the stat gave is reached is the end: regular files read short only
+ * there, and it saves a read() per small file, which most files are.
+ */
+static int hash_job(struct scan *s, struct job *j, struct hash_ctx *h, char *blk)
+{
+	unsigned long long total = 0;
+	int fd = j->fd, rc = 0;
+
+	if (fd < 0)
+		fd = open_job(s, j);
+	if (fd < 0)
+		return fd;
+	hash_restart(h);
 	for (;;) {
 		ssize_t n = read(fd, blk, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
@@ -262,29 +378,48 @@ static int hash_entry(struct scan *s, struct basedb_entry *e, char *blk)
 		}
 		if (n == 0)
 			break;
-		hash_update(&h, blk, (size_t)n);
-		atomic_fetch_add(&s->bytes_done, (unsigned long long)n);
+		hash_update(h, blk, (size_t)n);
+		total += (unsigned long long)n;
+		atomic_fetch_add_explicit(&s->bytes_done, (unsigned long long)n,
+					  memory_order_relaxed);
+		if ((size_t)n < READ_CHUNK && total >= j->size)
+			break;
 	}
-	hash_final(&h, e->sha);
+	hash_digest(h, j->sha);
 	close(fd);
 	return rc;
 }
 
-static void hash_one(size_t i, unsigned worker, void *ctx)
+static void *hash_worker(void *arg)
 {
-	struct scan *s = ctx;
-	struct basedb_entry *e = &s->db->e[s->todo[i]];
+	struct scan *s = arg;
+	char *blk = xmalloc(READ_CHUNK);
+	struct hash_ctx h;
 
-	if (!s->bufs[worker])
-		s->bufs[worker] = xmalloc(READ_CHUNK);
-	e->err = hash_entry(s, e, s->bufs[worker]);
-	e->sha_state = e->err ? BASEDB_SHA_UNREAD : BASEDB_SHA_OK;
-	atomic_fetch_add(&s->files_done, 1);
+	hash_init(&h);
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		struct job *j;
+		while (s->next == s->njobs && !s->walk_done)
+			pthread_cond_wait(&s->more, &s->lock);
+		if (s->next == s->njobs)
+			break;
+		j = job_at(s, s->next++);
+		if (s->waiting)
+			pthread_cond_signal(&s->room);
+		pthread_mutex_unlock(&s->lock);
+		j->err = hash_job(s, j, &h, blk);
+		atomic_fetch_add_explicit(&s->files_done, 1, memory_order_relaxed);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	hash_free(&h);
+	free(blk);
+	return NULL;
 }
 
-static void hash_tick(void *ctx)
+static void hash_tick(struct scan *s)
 {
-	struct scan *s = ctx;
 	if (!s->o->progress)
 		return;
 	s->prog.files_done = atomic_load(&s->files_done);
@@ -292,21 +427,50 @@ static void hash_tick(void *ctx)
 	s->o->progress(&s->prog, s->o->ctx);
 }
 
+/* wait_workers - the walk is over: let the workers finish, ticking */
+static void wait_workers(struct scan *s, pthread_t *tid, unsigned started)
+{
+	pthread_mutex_lock(&s->lock);
+	s->walk_done = 1;
+	pthread_cond_broadcast(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	if (started && s->o->progress) {
+		for (;;) {
+			size_t done = atomic_load(&s->files_done);
+			if (done >= s->njobs)
+				break;
+			{
+				struct timespec ts = { 0, 200000000L };
+				nanosleep(&ts, NULL);
+			}
+			hash_tick(s);
+		}
+	}
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	hash_tick(s);
+}
+
 int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 {
 	struct scan s;
 	struct walk_opts wo;
 	const char **skip = xcalloc(o->nskip + 1, sizeof(*skip));
-	size_t ntodo = 0, first = db->n, kept;
-	unsigned threads;
+	size_t first = db->n, kept;
+	pthread_t tid[POOL_MAX_THREADS];
+	unsigned threads, started = 0;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
 	s.o = o;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.more, NULL);
+	pthread_cond_init(&s.room, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &s.last);
 	memset(&wo, 0, sizeof(wo));
 	wo.one_fs = db->one_fs;
+	wo.open_files = 1;
 	wo.exclude = db->excludes.v;
 	wo.nexclude = db->excludes.n;
 	for (size_t i = 0; i < o->nskip; i++)
@@ -318,6 +482,13 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 	wo.error = scan_error;
 	wo.ctx = &s;
 	s.rootfd = xcalloc(db->roots.n ? db->roots.n : 1, sizeof(int));
+	threads = o->threads ? o->threads : pool_threads();
+	if (threads > POOL_MAX_THREADS)
+		threads = POOL_MAX_THREADS;
+	for (unsigned t = 0; t < threads; t++)
+		if (!pthread_create(&tid[started], NULL, hash_worker, &s))
+			started++;
+	s.workers = started;
 	for (unsigned r = 0; r < db->roots.n; r++) {
 		const char *root = db->roots.v[r];
 		s.root = r;
@@ -331,6 +502,21 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 		if (rc)
 			break;
 	}
+	wait_workers(&s, tid, started);
+	for (size_t i = 0; i < s.njobs; i++) {
+		struct job *j = job_at(&s, i);
+		struct basedb_entry *e = &db->e[j->idx];
+		e->err = j->err;
+		e->sha_state = j->err ? BASEDB_SHA_UNREAD : BASEDB_SHA_OK;
+		memcpy(e->sha, j->sha, HASH_LEN);
+	}
+	if (s.inline_blk) {
+		hash_free(&s.inline_h);
+		free(s.inline_blk);
+	}
+	for (size_t b = 0; b < s.nblocks; b++)
+		free(s.blocks[b]);
+	free(s.blocks);
 	if (!rc && db->n > first) {
 		qsort(db->e + first, db->n - first, sizeof(db->e[0]), entry_cmp);
 		/* overlapping roots: keep one of each path */
@@ -342,32 +528,18 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 				db->e[kept++] = db->e[i];
 		}
 		db->n = kept;
-		s.todo = xmallocarray(db->n - first, sizeof(*s.todo));
-		for (size_t i = first; i < db->n; i++)
-			if (db->e[i].type == 'f') {
-				s.todo[ntodo++] = i;
-				s.prog.bytes_total += db->e[i].size;
-			}
-		s.prog.files_total = ntodo;
-		threads = o->threads ? o->threads : pool_threads();
-		if (threads > POOL_MAX_THREADS)
-			threads = POOL_MAX_THREADS;
-		s.bufs = xcalloc(threads, sizeof(*s.bufs));
-		pool_run(ntodo, threads, hash_one, hash_tick, &s);
-		hash_tick(&s);
-		for (unsigned t = 0; t < threads; t++)
-			free(s.bufs[t]);
-		free(s.bufs);
-		for (size_t i = 0; i < ntodo; i++) {
-			struct basedb_entry *e = &db->e[s.todo[i]];
-			if (e->err && o->error)
+		for (size_t i = first; i < db->n; i++) {
+			struct basedb_entry *e = &db->e[i];
+			if (e->type == 'f' && e->err && o->error)
 				o->error(e->path, e->path_len, e->err, o->ctx);
 		}
-		free(s.todo);
 	}
 	for (unsigned r = 0; r < db->roots.n; r++)
 		if (s.rootfd[r] >= 0)
 			close(s.rootfd[r]);
+	pthread_cond_destroy(&s.room);
+	pthread_cond_destroy(&s.more);
+	pthread_mutex_destroy(&s.lock);
 	free(s.rootfd);
 	free(skip);
 	return rc;
@@ -375,9 +547,36 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 
 /* ---- writing ---- */
 
+/* without printf: formatting is the one part of a baseline not spread
+ * over the cores, and this is most of its time */
 static void add_time(struct buf *out, long long sec, long nsec)
 {
-	buf_addf(out, "%lld.%09ld", sec, nsec);
+	char frac[10];
+
+	if (sec < 0) {
+		buf_addc(out, '-');
+		buf_addu(out, 0ULL - (unsigned long long)sec);
+	} else {
+		buf_addu(out, (unsigned long long)sec);
+	}
+	frac[0] = '.';
+	for (int i = 9; i >= 1; i--) {
+		frac[i] = (char)('0' + nsec % 10);
+		nsec /= 10;
+	}
+	buf_add(out, frac, sizeof(frac));
+}
+
+static void add_mode(struct buf *out, unsigned mode)
+{
+	char o[12];
+	int i = (int)sizeof(o);
+
+	do {
+		o[--i] = (char)('0' + (mode & 7));
+		mode >>= 3;
+	} while (mode || i > (int)sizeof(o) - 4);
+	buf_add(out, o + i, sizeof(o) - (size_t)i);
 }
 
 static void add_target(const struct basedb_entry *e, struct buf *out)
@@ -406,7 +605,7 @@ void basedb_value(const struct basedb_entry *e, unsigned bit, struct buf *out)
 {
 	switch (bit) {
 	case BASEDB_TYPE: buf_addc(out, e->type); break;
-	case BASEDB_MODE: buf_addf(out, "%04o", e->mode); break;
+	case BASEDB_MODE: add_mode(out, e->mode); break;
 	case BASEDB_UID: buf_addu(out, e->uid); break;
 	case BASEDB_GID: buf_addu(out, e->gid); break;
 	case BASEDB_SIZE: buf_addu(out, e->size); break;

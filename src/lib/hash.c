@@ -3,17 +3,45 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "util/diag.h"
 #include "util/xalloc.h"
 
+/*
+ * The algorithm is fetched from the provider once: an implicit fetch on
+ * every init takes a lock and a table lookup, which shows when tens of
+ * thousands of small files are hashed on every core.
+ */
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void hash_init(struct hash_ctx *h)
 {
+	pthread_once(&sha256_once, fetch_sha256);
 	h->md = EVP_MD_CTX_new();
-	if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
+	if (!h->md || !EVP_DigestInit_ex2(h->md, sha256 ? sha256 : EVP_sha256(), NULL))
 		bug("hash: cannot set up SHA-256");
+}
+
+void hash_restart(struct hash_ctx *h)
+{
+	if (!EVP_DigestInit_ex2(h->md, sha256 ? sha256 : EVP_sha256(), NULL))
+		bug("hash: cannot set up SHA-256");
+}
+
+void hash_digest(struct hash_ctx *h, unsigned char out[HASH_LEN])
+{
+	unsigned int len = HASH_LEN;
+	if (!EVP_DigestFinal_ex(h->md, out, &len) || len != HASH_LEN)
+		bug("hash: final failed");
 }
 
 void hash_update(struct hash_ctx *h, const void *p, size_t n)
@@ -24,9 +52,12 @@ void hash_update(struct hash_ctx *h, const void *p, size_t n)
 
 void hash_final(struct hash_ctx *h, unsigned char out[HASH_LEN])
 {
-	unsigned int len = HASH_LEN;
-	if (!EVP_DigestFinal_ex(h->md, out, &len) || len != HASH_LEN)
-		bug("hash: final failed");
+	hash_digest(h, out);
+	hash_free(h);
+}
+
+void hash_free(struct hash_ctx *h)
+{
 	EVP_MD_CTX_free(h->md);
 	h->md = NULL;
 }

@@ -23,6 +23,14 @@ void hash_init(struct hash_ctx *h);
 void hash_update(struct hash_ctx *h, const void *p, size_t n);
 /* hash_final - write the digest and release the context */
 void hash_final(struct hash_ctx *h, unsigned char out[HASH_LEN]);
+/*
+ * For one context used on many files: hash_digest writes the digest and
+ * keeps the context, hash_restart begins a new digest in it, hash_free
+ * releases it.
+ */
+void hash_digest(struct hash_ctx *h, unsigned char out[HASH_LEN]);
+void hash_restart(struct hash_ctx *h);
+void hash_free(struct hash_ctx *h);
 void hash_buf(const void *p, size_t n, unsigned char out[HASH_LEN]);
 /* hash_hex - 64 hex characters and a NUL into out */
 void hash_hex(const unsigned char digest[HASH_LEN], char out[HASH_HEX_LEN + 1]);

@@ -1,5 +1,6 @@
 #include "lib/walk.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -77,12 +78,14 @@ static int open_dir(int dirfd, const char *name, int follow)
 	return fd < 0 ? -errno : fd;
 }
 
+/* names are stored after one byte of d_type */
 static int cmp_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
-/* read_names - every name in the directory but . and .., sorted */
+/* read_names - every name in the directory but . and .., sorted; each
+ * string is the entry's d_type byte followed by its name */
 static int read_names(int fd, char ***names, size_t *n)
 {
 	enum { BUFSZ = 32768 };
@@ -112,7 +115,13 @@ static int read_names(int fd, char ***names, size_t *n)
 				alloc = alloc ? 2 * alloc : 64;
 				v = xreallocarray(v, alloc, sizeof(*v));
 			}
-			v[cnt++] = xstrdup(d->d_name);
+			{
+				size_t len = strlen(d->d_name);
+				char *t = xmalloc(len + 2);
+				t[0] = (char)d->d_type;
+				memcpy(t + 1, d->d_name, len + 1);
+				v[cnt++] = t;
+			}
 		}
 	}
 	free(blk);
@@ -125,9 +134,32 @@ static int read_names(int fd, char ***names, size_t *n)
 
 static int walk_dir(struct walker *w, int fd, int depth);
 
+/*
+ * open_regular - open a name the directory says is a regular file, and
+ * take its stat from the open file, so that the stat and the contents
+ * read later are of one file.  O_NOFOLLOW and O_NONBLOCK: a name swapped
+ * for a symlink or a FIFO since the listing is not followed or waited on.
+ */
+static int open_regular(int dirfd, const char *name, struct stat *st)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fd = openat(dirfd, name, flags | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dirfd, name, flags);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 /* visit - report one entry; descend if it is a directory we may enter */
 static int visit(struct walker *w, int dirfd, const char *at_name,
-		 size_t name_off, int depth)
+		 unsigned char d_type, size_t name_off, int depth)
 {
 	const struct walk_opts *o = w->o;
 	struct walk_entry e;
@@ -140,11 +172,24 @@ static int visit(struct walker *w, int dirfd, const char *at_name,
 		if (!strcmp(o->skip[i], w->path.data))
 			return 0;
 	memset(&e, 0, sizeof(e));
+	e.fd = -1;
+	if (o->open_files && depth && d_type == DT_REG) {
+		fd = open_regular(dirfd, at_name, &e.st);
+		if (fd >= 0 && !S_ISREG(e.st.st_mode))
+			close(fd);
+		else if (fd >= 0)
+			e.fd = fd;
+		else
+			e.open_err = fd;
+	}
 	/* ROOT itself is followed if it is a symlink (as find -H does) */
-	if (fstatat(dirfd, at_name, &e.st, depth ? AT_SYMLINK_NOFOLLOW : 0)) {
+	if (e.fd < 0 &&
+	    fstatat(dirfd, at_name, &e.st, depth ? AT_SYMLINK_NOFOLLOW : 0)) {
 		report(w, w->path.data, plen, -errno);
 		return 0;
 	}
+	if (e.fd < 0 && !S_ISREG(e.st.st_mode))
+		e.open_err = 0;
 	e.path = w->path.data;
 	e.path_len = plen;
 	e.name = w->path.data + name_off;
@@ -210,8 +255,9 @@ static int walk_dir(struct walker *w, int fd, int depth)
 			if (!(base == 1 && w->path.data[0] == '/'))
 				buf_addc(&w->path, '/');
 			off = w->path.len;
-			buf_addstr(&w->path, names[i]);
-			stop = visit(w, fd, names[i], off, depth);
+			buf_addstr(&w->path, names[i] + 1);
+			stop = visit(w, fd, names[i] + 1, (unsigned char)names[i][0],
+				     off, depth);
 		}
 		free(names[i]);
 	}
@@ -239,7 +285,7 @@ int walk_tree(const char *root, const struct walk_opts *o)
 	for (size_t i = 0; i + 1 < len; i++)
 		if (root[i] == '/')
 			off = i + 1;
-	rc = visit(&w, AT_FDCWD, w.path.data, off, 0);
+	rc = visit(&w, AT_FDCWD, w.path.data, DT_UNKNOWN, off, 0);
 	buf_release(&w.path);
 	return rc;
 }

@@ -49,10 +49,19 @@ struct walk_entry {
 	const char *at_name; /* name to use with dirfd (ROOT itself for ROOT) */
 	struct stat st;   /* lstat of the entry */
 	int depth;        /* 0 for ROOT */
+	/*
+	 * With open_files: a regular file below ROOT is opened (read-only,
+	 * O_NOATIME where allowed) and st is the fstat of that fd, which the
+	 * visit callback then owns and must close; -1 when not opened, and
+	 * then open_err is -errno of a failed open of a regular file, or 0.
+	 */
+	int fd;
+	int open_err;
 };
 
 struct walk_opts {
 	int one_fs;                  /* stay on ROOT's file system */
+	int open_files;              /* open regular files (walk_entry.fd) */
 	const char *const *exclude;  /* fnmatch patterns */
 	size_t nexclude;
 	const char *const *skip;     /* exact paths */
