@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/pool.h"
+#include "lib/sha256x.h"
 #include "lib/walk.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
@@ -418,6 +419,179 @@ static void *hash_worker(void *arg)
 	return NULL;
 }
 
+/*
+ * With the CPU's SHA instructions a worker hashes four files at once
+ * (lib/sha256x): each lane holds one open file and a buffer of it; the
+ * blocks all lanes have are hashed together, the rest lane by lane.
+ */
+enum { LANE_BUF = 128 * 1024 };
+
+struct lane {
+	struct job *j; /* NULL: free */
+	int fd;
+	uint32_t h[8];
+	unsigned long long total; /* bytes read */
+	unsigned char *buf;
+	size_t off, len;          /* bytes not hashed yet: buf[off..len) */
+	int eof;
+};
+
+/* take_job - the next job; wait for one only if wait is set.  NULL when
+ * there is none now (no wait) or will be none (the walk is over). */
+static struct job *take_job(struct scan *s, int wait)
+{
+	struct job *j = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (wait && s->next == s->njobs && !s->walk_done)
+		pthread_cond_wait(&s->more, &s->lock);
+	if (s->next < s->njobs) {
+		j = job_at(s, s->next++);
+		if (s->waiting)
+			pthread_cond_signal(&s->room);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return j;
+}
+
+static void lane_done(struct scan *s, struct lane *ln, int err)
+{
+	if (!err)
+		sha256x_final(ln->h, ln->buf + ln->off, ln->len - ln->off, ln->total,
+			      ln->j->sha);
+	ln->j->err = err;
+	close(ln->fd);
+	ln->j = NULL;
+	atomic_fetch_add_explicit(&s->files_done, 1, memory_order_relaxed);
+}
+
+/* lane_fill - read more of the lane's file once less than a block is left */
+static void lane_fill(struct scan *s, struct lane *ln)
+{
+	size_t rest = ln->len - ln->off;
+	ssize_t n;
+
+	if (rest >= SHA256X_BLOCK || ln->eof)
+		return;
+	memmove(ln->buf, ln->buf + ln->off, rest);
+	ln->off = 0;
+	ln->len = rest;
+	do
+		n = read(ln->fd, ln->buf + rest, LANE_BUF - rest);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		lane_done(s, ln, -errno);
+		return;
+	}
+	ln->len += (size_t)n;
+	ln->total += (unsigned long long)n;
+	atomic_fetch_add_explicit(&s->bytes_done, (unsigned long long)n,
+				  memory_order_relaxed);
+	/* a short read once the stat's size is reached is the end, as in
+	 * hash_job */
+	if (n == 0 || ((size_t)n < LANE_BUF - rest && ln->total >= ln->j->size))
+		ln->eof = 1;
+}
+
+static void *lanes_worker(void *arg)
+{
+	struct scan *s = arg;
+	struct lane ln[SHA256X_LANES];
+	int more = 1;
+
+	memset(ln, 0, sizeof(ln));
+	for (int l = 0; l < SHA256X_LANES; l++)
+		ln[l].buf = xmalloc(LANE_BUF);
+	for (;;) {
+		uint32_t *h[SHA256X_LANES];
+		const unsigned char *p[SHA256X_LANES];
+		size_t min = (size_t)-1;
+		int busy = 0, ready = 0, short_of_jobs = 0, freed = 0;
+
+		for (int l = 0; l < SHA256X_LANES; l++)
+			busy += ln[l].j != NULL;
+		/* free lanes take jobs; wait for one only when all are free */
+		for (int l = 0; more && l < SHA256X_LANES; l++) {
+			struct job *j;
+			int fd;
+			if (ln[l].j)
+				continue;
+			j = take_job(s, busy == 0);
+			if (!j) {
+				/* none now; none ever if we waited */
+				if (busy == 0)
+					more = 0;
+				short_of_jobs = 1;
+				break;
+			}
+			fd = j->fd >= 0 ? j->fd : open_job(s, j);
+			if (fd < 0) {
+				j->err = fd;
+				atomic_fetch_add_explicit(&s->files_done, 1,
+							  memory_order_relaxed);
+				l--;
+				continue;
+			}
+			ln[l].j = j;
+			ln[l].fd = fd;
+			ln[l].total = 0;
+			ln[l].off = ln[l].len = 0;
+			ln[l].eof = 0;
+			sha256x_init(ln[l].h);
+			busy++;
+		}
+		if (!busy) {
+			if (!more)
+				break;
+			continue;
+		}
+		if (!more)
+			short_of_jobs = 1;
+		for (int l = 0; l < SHA256X_LANES; l++) {
+			if (!ln[l].j)
+				continue;
+			lane_fill(s, &ln[l]);
+			if (ln[l].j && ln[l].eof && ln[l].len - ln[l].off < SHA256X_BLOCK)
+				lane_done(s, &ln[l], 0);
+			if (!ln[l].j) {
+				freed = 1;
+				continue;
+			}
+			h[ready] = ln[l].h;
+			p[ready] = ln[l].buf + ln[l].off;
+			ready++;
+			if ((ln[l].len - ln[l].off) / SHA256X_BLOCK < min)
+				min = (ln[l].len - ln[l].off) / SHA256X_BLOCK;
+		}
+		/* a lane came free while jobs wait: fill it before hashing */
+		if (freed && !short_of_jobs)
+			continue;
+		if (ready == SHA256X_LANES) {
+			sha256x_blocks4(h, p, min);
+			for (int l = 0; l < SHA256X_LANES; l++)
+				ln[l].off += min * SHA256X_BLOCK;
+			continue;
+		}
+		/*
+		 * Fewer files than lanes: one lane at a time, and only a
+		 * little while more files may still come from the walk.
+		 */
+		for (int l = 0; l < SHA256X_LANES; l++) {
+			size_t b;
+			if (!ln[l].j)
+				continue;
+			b = (ln[l].len - ln[l].off) / SHA256X_BLOCK;
+			if (more && b > 64)
+				b = 64;
+			sha256x_blocks1(ln[l].h, ln[l].buf + ln[l].off, b);
+			ln[l].off += b * SHA256X_BLOCK;
+		}
+	}
+	for (int l = 0; l < SHA256X_LANES; l++)
+		free(ln[l].buf);
+	return NULL;
+}
+
 static void hash_tick(struct scan *s)
 {
 	if (!s->o->progress)
@@ -486,7 +660,8 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 	if (threads > POOL_MAX_THREADS)
 		threads = POOL_MAX_THREADS;
 	for (unsigned t = 0; t < threads; t++)
-		if (!pthread_create(&tid[started], NULL, hash_worker, &s))
+		if (!pthread_create(&tid[started], NULL,
+				    sha256x_available() ? lanes_worker : hash_worker, &s))
 			started++;
 	s.workers = started;
 	for (unsigned r = 0; r < db->roots.n; r++) {
