@@ -12,8 +12,9 @@
  * The caller keeps each stream's state (eight words, sha256x_init) and
  * feeds whole 64-byte blocks; sha256x_final pads the last partial block
  * and writes the digest.  sha256x_available() says whether the CPU has
- * the instructions; without them the other functions must not be called
- * (callers use libcrypto through lib/hash instead).
+ * the instructions (and STRANGER_HASH=libcrypto in the environment does
+ * not ask for libcrypto instead); without them the other functions must
+ * not be called (callers use libcrypto through lib/hash instead).
  */
 #ifndef STRANGER_LIB_SHA256X_H
 #define STRANGER_LIB_SHA256X_H

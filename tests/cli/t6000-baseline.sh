@@ -55,6 +55,22 @@ test_expect_success 'the SHA-256 in the DB is the one sha256sum computes' '
 	grep -q "^$TMP/bt/big f .* $want -\$" "$TMP/big.db"
 '
 
+test_expect_success 'files of every size around the SHA-256 block: both hashing paths agree with sha256sum' '
+	mkdir "$TMP/sizes" &&
+	for n in 0 1 55 56 63 64 65 119 120 127 128 129 1000 65535 65536 65537 131071 131072 131073 300001; do
+		head -c $n /dev/urandom >"$TMP/sizes/f$n" || return 1
+	done &&
+	head -c 5000000 /dev/urandom >"$TMP/sizes/big" &&
+	"$STRANGER" baseline -o "$TMP/sizes1.db" "$TMP/sizes" >/dev/null &&
+	STRANGER_HASH=libcrypto "$STRANGER" baseline -o "$TMP/sizes2.db" "$TMP/sizes" >/dev/null &&
+	(cd "$TMP/sizes" && sha256sum * | sort -k2) >"$TMP/sizes.want" &&
+	for db in sizes1 sizes2; do
+		awk -v d="$TMP/sizes/" "\$2 == \"f\" { sub(d, \"\", \$1); print \$11 \"  \" \$1 }" \
+			"$TMP/$db.db" | sort -k2 >"$TMP/$db.got" &&
+		test_cmp "$TMP/sizes.want" "$TMP/$db.got" || return 1
+	done
+'
+
 test_expect_success 'hostile names survive the round trip' '
 	python3 - "$DB" "$T" <<-"EOF"
 	import os, sys
