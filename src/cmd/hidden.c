@@ -179,7 +179,10 @@ int cmd_hidden(int argc, char **argv)
 	if (views & 1) {
 		rc = hidden_scan_processes(&o, &r);
 		if (rc) {
-			error("process views: %s", strerror(-rc));
+			if (r.why)
+				error("process views: BPF PID sweep: %s", r.why);
+			else
+				error("process views: %s", strerror(-rc));
 			failed = 1;
 		}
 	}

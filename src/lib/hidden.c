@@ -261,9 +261,11 @@ static int sweep_init(struct sweep *s, long max)
 /*
  * sweep_table - the pidtable view of every pid, by BPF.  With the default
  * sweep, BPF that cannot be used leaves the system call sweep to do it
- * (one warning when `say`); with --sweep=bpf it is an error.
+ * (one warning for the hidden command, none for ps: r is NULL there);
+ * with --sweep=bpf it is an error.
  */
-static int sweep_table(struct sweep *s, const struct hidden_opts *o, int say)
+static int sweep_table(struct sweep *s, const struct hidden_opts *o,
+		       struct hidden_report *r)
 {
 	enum hidden_sweep how = o ? o->sweep : HIDDEN_SWEEP_AUTO;
 	int rc;
@@ -283,10 +285,11 @@ static int sweep_table(struct sweep *s, const struct hidden_opts *o, int say)
 		return 0;
 	}
 	if (how == HIDDEN_SWEEP_BPF) {
-		error("BPF PID sweep: %s", pidsweep_strerror());
+		if (r)
+			r->why = pidsweep_strerror();
 		return rc;
 	}
-	if (say)
+	if (r)
 		warning("BPF PID sweep unavailable (%s): probing every PID with "
 			"system calls", pidsweep_strerror());
 	return 0;
@@ -697,7 +700,7 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 		listing_release(&l);
 		return rc;
 	}
-	rc = sweep_table(&s, o, r != NULL);
+	rc = sweep_table(&s, o, r);
 	if (rc) {
 		sweep_release(&s);
 		listing_release(&l);

@@ -70,6 +70,8 @@ struct hidden_report {
 	struct hidden_finding *v;
 	size_t n, alloc;
 	unsigned notes; /* views that could not be read (warned) */
+	const char *why; /* when a scanner fails: what failed, if more than
+			    its -errno says (static text) */
 };
 
 /* How the PID space is swept (hidden_opts.sweep). */
@@ -100,7 +102,8 @@ void hidden_sleep_ms(unsigned ms);
  * hidden_scan_processes - the process cross-view: getdents and task lists
  * against the PID table and kill/getpgid/stat probes of every pid below
  * max_pid, PPIDs, mounts over /proc/PID.  0 or -errno (the /proc listing
- * failed, or HIDDEN_SWEEP_BPF and BPF could not be used).  With
+ * failed, or HIDDEN_SWEEP_BPF and BPF could not be used: r->why says
+ * why).  With
  * HIDDEN_SWEEP_AUTO, a BPF sweep that cannot be used is one warning and
  * the system call sweep.
  */
