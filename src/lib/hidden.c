@@ -759,16 +759,20 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 
 	/*
 	 * Drop at once what needs no second look: a pid no view shows any
-	 * more, and our own sweep threads, which the listing predates.
+	 * more, our own sweep threads, which the listing predates, and for
+	 * hidden_pids() everything but unlisted pids.
 	 */
 	{
 		size_t k = 0;
 		for (size_t i = 0; i < nc; i++) {
 			pid_t p = c[i].pid;
-			if (!c[i].listed && !c[i].ppid_of &&
-			    (syscall(SYS_tgkill, getpid(), p, 0) == 0 ||
-			     !(probe_one(&s, p) & s.all)))
+			if (c[i].listed || c[i].ppid_of) {
+				if (!r)
+					continue;
+			} else if (syscall(SYS_tgkill, getpid(), p, 0) == 0 ||
+				   !(probe_one(&s, p) & s.all)) {
 				continue;
+			}
 			c[k++] = c[i];
 		}
 		nc = k;
