@@ -67,8 +67,10 @@ timed u_tcp unhide-tcp
 '
 
 get() { cut -d" " -f"$2" "$WORK/$1.time"; }
-fmt() { # NAME - "1.23 s" or ">= 60 s" when cut off
-	if [ "$(get "$1" 1)" = 124 ]; then echo ">= $(printf %.2f "$(get "$1" 2)") s"; else echo "$(printf %.2f "$(get "$1" 2)") s"; fi
+fmt() { # NAME - "1.23 s", "0.045 s" below a second, or ">= 60.00 s" when cut off
+	t=$(get "$1" 2)
+	case $t in 0.*) t=$(printf %.3f "$t") ;; *) t=$(printf %.2f "$t") ;; esac
+	if [ "$(get "$1" 1)" = 124 ]; then echo ">= $t s"; else echo "$t s"; fi
 }
 ratio() { # PEER STRANGER
 	r=$(awk -v a="$(get "$1" 2)" -v b="$(get "$2" 2)" "BEGIN { printf \"%.1f\", a / b }")
