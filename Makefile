@@ -135,7 +135,7 @@ install: $(BUILD)/stranger
 clean:
 	rm -rf build
 
-# The eBPF trace backend (src/bpf): vmlinux.h dumped from the running
+# The eBPF trace backend and PID sweep (src/bpf): vmlinux.h dumped from the running
 # kernel's BTF, the BPF object built by clang's BPF target, and the skeleton
 # that embeds it, all generated into $(BUILD)/bpf, never checked in.
 LIBS       += -lbpf -lelf -lz
@@ -155,8 +155,11 @@ $(BUILD)/bpf/%.bpf.o: src/bpf/%.bpf.c src/bpf/%.h $(BUILD)/bpf/vmlinux.h
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf >$@.tmp && mv $@.tmp $@
 
-.SECONDARY: $(BUILD)/bpf/vmlinux.h $(BUILD)/bpf/trace.bpf.o
+.SECONDARY: $(BUILD)/bpf/vmlinux.h $(BUILD)/bpf/trace.bpf.o \
+            $(BUILD)/bpf/pidsweep.bpf.o
 $(BUILD)/obj/src/lib/bpftrace.o: $(BUILD)/bpf/trace.skel.h
 $(BUILD)/obj/src/lib/bpftrace.o: CPPFLAGS += -I$(BUILD)/bpf
+$(BUILD)/obj/src/lib/pidsweep.o: $(BUILD)/bpf/pidsweep.skel.h
+$(BUILD)/obj/src/lib/pidsweep.o: CPPFLAGS += -I$(BUILD)/bpf
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -20,16 +20,23 @@
 #include "util/table.h"
 
 static const char *const hidden_usage[] = {
-	"stranger hidden [--tools] [--json] [--only VIEWS]",
+	"stranger hidden [--tools] [--json] [--only VIEWS] [--sweep bpf|syscalls]",
 	"",
 	"Ask the system the same questions several ways and report where the",
-	"answers disagree: processes (the raw /proc listing against probing every",
-	"PID and thread, and mounts over /proc/PID), listening ports (binding every",
-	"TCP/UDP port against the socket tables and the sockets processes hold),",
-	"kernel modules (/proc/modules, /sys/module, /proc/kallsyms), preload",
-	"libraries.  With --tools, also what the host's own ps, ls and ss/netstat",
-	"leave out.  VIEWS: a comma list of processes, ports, modules, preload",
-	"(default: all).  Exit 1 if anything is found.",
+	"answers disagree: processes (the raw /proc listing against the kernel's",
+	"PID table and probing every PID and thread, and mounts over /proc/PID),",
+	"listening ports (binding every TCP/UDP port against the socket tables",
+	"and the sockets processes hold), kernel modules (/proc/modules,",
+	"/sys/module, /proc/kallsyms), preload libraries.  With --tools, also",
+	"what the host's own ps, ls and ss/netstat leave out.  VIEWS: a comma",
+	"list of processes, ports, modules, preload (default: all).  Exit 1 if",
+	"anything is found.",
+	"",
+	"The PID space is swept in the kernel by a BPF program where the kernel",
+	"and privileges allow (the pidtable view), and the system calls kill,",
+	"getpgid and stat of /proc/PID then ask only about PIDs that some view",
+	"shows; otherwise those calls probe every PID.  --sweep=bpf fails when",
+	"BPF cannot be used; --sweep=syscalls always probes every PID.",
 	NULL,
 };
 
@@ -110,7 +117,7 @@ int cmd_hidden(int argc, char **argv)
 {
 	int tools = 0, json = 0, failed = 0, rc;
 	long max_pid = 0, settle = 0;
-	const char *only = NULL;
+	const char *only = NULL, *sweep = NULL;
 	unsigned views = 0;
 	struct hidden_opts o = { 0 };
 	struct hidden_report r;
@@ -122,6 +129,9 @@ int cmd_hidden(int argc, char **argv)
 		  "only these views: processes,ports,modules,preload" },
 		{ OPT_INT, 0, "max-pid", &max_pid, "N",
 		  "probe pids below N (default: kernel.pid_max)", NULL, 2, 1L << 30 },
+		{ OPT_STRING, 0, "sweep", &sweep, "HOW",
+		  "sweep the PID space by bpf or syscalls (default: bpf where "
+		  "possible)" },
 		{ OPT_INT, 0, "settle", &settle, "MS",
 		  "pause before re-probing a disagreement (default 200)", NULL, 1,
 		  60000 },
@@ -150,6 +160,15 @@ int cmd_hidden(int argc, char **argv)
 	} else {
 		views = 15;
 	}
+	if (!sweep)
+		o.sweep = HIDDEN_SWEEP_AUTO;
+	else if (!strcmp(sweep, "bpf"))
+		o.sweep = HIDDEN_SWEEP_BPF;
+	else if (!strcmp(sweep, "syscalls"))
+		o.sweep = HIDDEN_SWEEP_SYSCALLS;
+	else
+		opt_usage_error(hidden_usage, "unknown sweep '%.32s' (bpf or syscalls)",
+				sweep);
 	if (getenv("LD_PRELOAD"))
 		warning("this process runs with LD_PRELOAD set; every view here "
 			"uses system calls directly, but prefer a static build");
@@ -160,7 +179,10 @@ int cmd_hidden(int argc, char **argv)
 	if (views & 1) {
 		rc = hidden_scan_processes(&o, &r);
 		if (rc) {
-			error("process views: %s", strerror(-rc));
+			if (r.why)
+				error("process views: BPF PID sweep: %s", r.why);
+			else
+				error("process views: %s", strerror(-rc));
 			failed = 1;
 		}
 	}

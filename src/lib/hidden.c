@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/pidsweep.h"
 #include "lib/proc.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -83,14 +84,28 @@ void hidden_sleep_ms(unsigned ms)
 
 /* ---- the pid probes ---------------------------------------------------- */
 
-enum { V_KILL = 1, V_PGID = 2, V_STAT = 4, V_ALLPROBES = 7, V_NOTPROC = 8 };
+enum {
+	V_KILL = 1,
+	V_PGID = 2,
+	V_STAT = 4,
+	V_TABLE = 8,    /* the pidtable view (BPF) */
+	V_NOTPROC = 16, /* /proc/PID is not procfs */
+	V_SYSCALLS = V_KILL | V_PGID | V_STAT,
+};
 
-/* One bitmap per probe; a sweep thread owns whole words, so no locking. */
+/*
+ * One bitmap per view; a sweep thread owns whole words, so no locking.
+ * `all` is the set of probe views in use: the system call probes, and the
+ * pidtable when BPF is.
+ */
 struct sweep {
 	long max;
 	int procfd;
 	dev_t procdev;
-	uint64_t *kill, *pgid, *stat, *notproc;
+	unsigned all;
+	struct pidsweep *bpf; /* NULL: no pidtable view */
+	uint64_t *kill, *pgid, *stat, *notproc, *table;
+	const uint64_t *targets; /* pids for the system call probes; NULL: all */
 	long next; /* next chunk start, taken under lock */
 	pthread_mutex_t lock;
 };
@@ -111,8 +126,8 @@ static int utoa(char *out, unsigned long v)
 	return n;
 }
 
-/* probe_one - which probes say pid exists (V_* bits) */
-static unsigned probe_one(int procfd, dev_t procdev, pid_t pid)
+/* probe_syscalls - which system call probes say pid exists (V_* bits) */
+static unsigned probe_syscalls(int procfd, dev_t procdev, pid_t pid)
 {
 	unsigned m = 0;
 	struct stat st;
@@ -131,6 +146,17 @@ static unsigned probe_one(int procfd, dev_t procdev, pid_t pid)
 	return m;
 }
 
+/* probe_one - every view in use, for one pid (a re-probe) */
+static unsigned probe_one(const struct sweep *s, pid_t pid)
+{
+	unsigned m = probe_syscalls(s->procfd, s->procdev, pid);
+
+	/* a lookup that fails says nothing: no disagreement is made of it */
+	if (s->bpf && pidsweep_one(s->bpf, pid) != 0)
+		m |= V_TABLE;
+	return m;
+}
+
 static void *sweep_thread(void *arg)
 {
 	struct sweep *s = arg;
@@ -144,17 +170,25 @@ static void *sweep_thread(void *arg)
 		if (lo >= s->max)
 			break;
 		hi = lo + CHUNK < s->max ? lo + CHUNK : s->max;
-		for (long p = lo ? lo : 1; p < hi; p++) {
-			unsigned m = probe_one(s->procfd, s->procdev, (pid_t)p);
-			uint64_t bit = 1ULL << (p & 63);
-			if (m & V_KILL)
-				s->kill[p >> 6] |= bit;
-			if (m & V_PGID)
-				s->pgid[p >> 6] |= bit;
-			if (m & V_STAT)
-				s->stat[p >> 6] |= bit;
-			if (m & V_NOTPROC)
-				s->notproc[p >> 6] |= bit;
+		for (long w = lo / 64; w * 64 < hi; w++) {
+			uint64_t todo = s->targets ? s->targets[w] : ~0ULL;
+			while (todo) {
+				long p = w * 64 + __builtin_ctzll(todo);
+				uint64_t bit = todo & -todo;
+				unsigned m;
+				todo &= todo - 1;
+				if (p < 1 || p >= hi)
+					continue;
+				m = probe_syscalls(s->procfd, s->procdev, (pid_t)p);
+				if (m & V_KILL)
+					s->kill[w] |= bit;
+				if (m & V_PGID)
+					s->pgid[w] |= bit;
+				if (m & V_STAT)
+					s->stat[w] |= bit;
+				if (m & V_NOTPROC)
+					s->notproc[w] |= bit;
+			}
 		}
 	}
 	return NULL;
@@ -168,6 +202,11 @@ static int bit_get(const uint64_t *bm, long p)
 static void bit_set(uint64_t *bm, long p)
 {
 	bm[p >> 6] |= 1ULL << (p & 63);
+}
+
+static size_t words_of(long max)
+{
+	return (size_t)(max / 64 + 1);
 }
 
 static int nthreads(const struct hidden_opts *o)
@@ -193,16 +232,14 @@ static unsigned settle(const struct hidden_opts *o)
 	return o && o->settle_ms ? o->settle_ms : 200;
 }
 
-/* run_sweep - every probe on every pid in [1, max) */
-static int run_sweep(struct sweep *s, long max, int threads)
+static int sweep_init(struct sweep *s, long max)
 {
-	size_t words = (size_t)(max / 64 + 1);
-	pthread_t tid[64];
-	int started = 0;
+	size_t words = words_of(max);
 	struct stat st;
 
 	memset(s, 0, sizeof(*s));
 	s->max = max;
+	s->all = V_SYSCALLS;
 	s->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->procfd < 0)
 		return -errno;
@@ -216,25 +253,77 @@ static int run_sweep(struct sweep *s, long max, int threads)
 	s->pgid = xcalloc(words, 8);
 	s->stat = xcalloc(words, 8);
 	s->notproc = xcalloc(words, 8);
+	s->table = xcalloc(words, 8);
 	pthread_mutex_init(&s->lock, NULL);
+	return 0;
+}
+
+/*
+ * sweep_table - the pidtable view of every pid, by BPF.  With the default
+ * sweep, BPF that cannot be used leaves the system call sweep to do it
+ * (one warning for the hidden command, none for ps: r is NULL there);
+ * with --sweep=bpf it is an error.
+ */
+static int sweep_table(struct sweep *s, const struct hidden_opts *o,
+		       struct hidden_report *r)
+{
+	enum hidden_sweep how = o ? o->sweep : HIDDEN_SWEEP_AUTO;
+	int rc;
+
+	if (how == HIDDEN_SWEEP_SYSCALLS)
+		return 0;
+	rc = pidsweep_open(&s->bpf);
+	if (!rc) {
+		rc = pidsweep_run(s->bpf, s->max, nthreads(o), s->table);
+		if (rc) {
+			pidsweep_close(s->bpf);
+			s->bpf = NULL;
+		}
+	}
+	if (!rc) {
+		s->all |= V_TABLE;
+		return 0;
+	}
+	if (how == HIDDEN_SWEEP_BPF) {
+		if (r)
+			r->why = pidsweep_strerror();
+		return rc;
+	}
+	if (r)
+		warning("BPF PID sweep unavailable (%s): probing every PID with "
+			"system calls", pidsweep_strerror());
+	return 0;
+}
+
+/* sweep_probe - the system call probes, of the targets or of every pid */
+static void sweep_probe(struct sweep *s, const uint64_t *targets, int threads)
+{
+	pthread_t tid[64];
+	int started = 0;
+
+	s->targets = targets;
+	s->next = 0;
 	for (int i = 1; i < threads; i++)
 		if (!pthread_create(&tid[started], NULL, sweep_thread, s))
 			started++;
 	sweep_thread(s);
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	pthread_mutex_destroy(&s->lock);
-	return 0;
+	s->targets = NULL;
 }
 
 static void sweep_release(struct sweep *s)
 {
 	if (s->procfd >= 0)
 		close(s->procfd);
+	pidsweep_close(s->bpf);
 	free(s->kill);
 	free(s->pgid);
 	free(s->stat);
 	free(s->notproc);
+	free(s->table);
+	pthread_mutex_destroy(&s->lock);
+	memset(s, 0, sizeof(*s));
 	s->procfd = -1;
 }
 
@@ -242,6 +331,7 @@ static unsigned sweep_mask(const struct sweep *s, long p)
 {
 	return (bit_get(s->kill, p) ? V_KILL : 0) | (bit_get(s->pgid, p) ? V_PGID : 0) |
 	       (bit_get(s->stat, p) ? V_STAT : 0) |
+	       (bit_get(s->table, p) ? V_TABLE : 0) |
 	       (bit_get(s->notproc, p) ? V_NOTPROC : 0);
 }
 
@@ -330,21 +420,31 @@ static void read_byname(pid_t pid, struct byname *b)
 	close(fd);
 }
 
-static void views_text(unsigned m, struct buf *seen, struct buf *miss,
-		       int listed)
+/* probes_text - the probe views in `all`, split by whether m has them */
+static void probes_text(unsigned m, unsigned all, struct buf *seen,
+			struct buf *miss)
 {
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} v[] = { { V_KILL, "kill" }, { V_PGID, "getpgid" }, { V_STAT, "stat" } };
+	} v[] = { { V_TABLE, "pidtable" }, { V_KILL, "kill" },
+		  { V_PGID, "getpgid" },   { V_STAT, "stat" } };
 
-	buf_addstr(listed ? seen : miss, "getdents");
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct buf *b = (m & v[i].bit) ? seen : miss;
+		if (!(all & v[i].bit))
+			continue;
 		if (b->len)
 			buf_addc(b, ',');
 		buf_addstr(b, v[i].name);
 	}
+}
+
+static void views_text(unsigned m, unsigned all, struct buf *seen,
+		       struct buf *miss, int listed)
+{
+	buf_addstr(listed ? seen : miss, "getdents");
+	probes_text(m, all, seen, miss);
 }
 
 static int task_has(pid_t tgid, pid_t tid)
@@ -460,6 +560,10 @@ static void mounts_over_proc(struct hidden_report *r, const struct sweep *s)
 	buf_release(&b);
 	for (long p = 1; p < s->max; p++) {
 		size_t i;
+		if (!s->notproc[p >> 6]) {
+			p |= 63; /* a word at a time where none is set */
+			continue;
+		}
 		if (!bit_get(s->notproc, p))
 			continue;
 		for (i = first; i < r->n && r->v[i].pid != p; i++)
@@ -526,7 +630,7 @@ static int confirm_unlisted(struct sweep *s, pid_t pid, unsigned *m_out,
 	int listed;
 	pid_t tgid;
 
-	m1 = probe_one(s->procfd, s->procdev, pid) & V_ALLPROBES;
+	m1 = probe_one(s, pid) & s->all;
 	read_byname(pid, b);
 	if (!m1)
 		return 0;
@@ -537,7 +641,7 @@ static int confirm_unlisted(struct sweep *s, pid_t pid, unsigned *m_out,
 	if (!listed && tgid != pid)
 		listed = has_pid(l, n, tgid) && task_has(tgid, pid);
 	free(l);
-	m2 = probe_one(s->procfd, s->procdev, pid) & V_ALLPROBES;
+	m2 = probe_one(s, pid) & s->all;
 	read_byname(pid, &b2);
 	if (listed || !m2)
 		return 0;
@@ -555,14 +659,14 @@ static int confirm_denied(struct sweep *s, pid_t pid, unsigned *m_out)
 	for (int round = 0; round < 2; round++) {
 		pid_t *l = NULL;
 		size_t n = 0;
-		unsigned m1 = probe_one(s->procfd, s->procdev, pid) & V_ALLPROBES;
+		unsigned m1 = probe_one(s, pid) & s->all;
 		int listed;
-		if (m1 == V_ALLPROBES || proc_list(&l, &n))
+		if (m1 == s->all || proc_list(&l, &n))
 			return 0;
 		listed = has_pid(l, n, pid);
 		free(l);
-		unsigned m2 = probe_one(s->procfd, s->procdev, pid) & V_ALLPROBES;
-		if (!listed || m2 == V_ALLPROBES)
+		unsigned m2 = probe_one(s, pid) & s->all;
+		if (!listed || m2 == s->all)
 			return 0;
 		*m_out = m1 & m2;
 	}
@@ -576,7 +680,8 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 	struct sweep s;
 	struct cand *c = NULL;
 	size_t nc = 0, ac = 0, nh = 0;
-	pid_t *hid = NULL;
+	pid_t *hid = NULL, *ppids;
+	uint64_t *targets = NULL;
 	long max = max_pid(o);
 	int rc, hidepid;
 
@@ -590,33 +695,88 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 	rc = listing_read(&l, max);
 	if (rc)
 		return rc;
-	rc = run_sweep(&s, max, nthreads(o));
+	rc = sweep_init(&s, max);
 	if (rc) {
 		listing_release(&l);
 		return rc;
 	}
+	rc = sweep_table(&s, o, r);
+	if (rc) {
+		sweep_release(&s);
+		listing_release(&l);
+		return rc;
+	}
+	/* the parent each listed process names */
+	ppids = xcalloc(l.n ? l.n : 1, sizeof(*ppids));
+	for (size_t i = 0; i < l.n; i++) {
+		struct byname b;
+		read_byname(l.pids[i], &b);
+		if (b.have_stat && b.st.ppid > 0 && b.st.ppid < max)
+			ppids[i] = b.st.ppid;
+	}
+	/*
+	 * With the pidtable, the system call probes ask about what some view
+	 * shows; without it, about every pid.
+	 */
+	if (s.bpf) {
+		size_t words = words_of(max);
+		targets = xcalloc(words, 8);
+		for (size_t w = 0; w < words; w++)
+			targets[w] = s.table[w] | l.known[w];
+		for (size_t i = 0; i < l.n; i++)
+			if (ppids[i])
+				bit_set(targets, ppids[i]);
+	}
+	sweep_probe(&s, targets, nthreads(o));
+	free(targets);
 
 	/* Every pid where the views disagree is a candidate. */
 	for (long p = 1; p < max; p++) {
-		unsigned m = sweep_mask(&s, p) & V_ALLPROBES;
-		int listed = bit_get(l.known, p);
+		long w = p >> 6;
+		unsigned m;
+		int listed;
+		if (!(s.kill[w] | s.pgid[w] | s.stat[w] | s.table[w] | l.known[w])) {
+			p |= 63; /* a word at a time where no view shows a pid */
+			continue;
+		}
+		m = sweep_mask(&s, p) & s.all;
+		listed = bit_get(l.known, p);
 		if (m == 0 && !listed)
 			continue;
-		if (m == V_ALLPROBES && listed)
+		if (m == s.all && listed)
 			continue;
 		cand_add(&c, &nc, &ac, (pid_t)p, m, listed, 0);
 	}
 	/* Parents no view shows. */
 	for (size_t i = 0; i < l.n; i++) {
-		struct byname b;
-		read_byname(l.pids[i], &b);
-		if (!b.have_stat || b.st.ppid <= 0 || b.st.ppid >= max)
+		if (!ppids[i])
 			continue;
-		if (bit_get(l.known, b.st.ppid) || sweep_mask(&s, b.st.ppid))
+		if (bit_get(l.known, ppids[i]) || (sweep_mask(&s, ppids[i]) & s.all))
 			continue;
-		cand_add(&c, &nc, &ac, b.st.ppid, 0, 0, l.pids[i]);
+		cand_add(&c, &nc, &ac, ppids[i], 0, 0, l.pids[i]);
 	}
+	free(ppids);
 
+	/*
+	 * Drop at once what needs no second look: a pid no view shows any
+	 * more, our own sweep threads, which the listing predates, and for
+	 * hidden_pids() everything but unlisted pids.
+	 */
+	{
+		size_t k = 0;
+		for (size_t i = 0; i < nc; i++) {
+			pid_t p = c[i].pid;
+			if (c[i].listed || c[i].ppid_of) {
+				if (!r)
+					continue;
+			} else if (syscall(SYS_tgkill, getpid(), p, 0) == 0 ||
+				   !(probe_one(&s, p) & s.all)) {
+				continue;
+			}
+			c[k++] = c[i];
+		}
+		nc = k;
+	}
 	if (nc)
 		hidden_sleep_ms(settle(o)); /* let the short-lived go */
 	for (size_t i = 0; i < nc; i++) {
@@ -639,7 +799,7 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 			read_byname(c[i].ppid_of, &child);
 			if (!child.have_stat || child.st.ppid != c[i].pid)
 				continue;
-			m = probe_one(s.procfd, s.procdev, c[i].pid) & V_ALLPROBES;
+			m = probe_one(&s, c[i].pid) & s.all;
 			if (!proc_list(&lp, &ln)) {
 				listed = has_pid(lp, ln, c[i].pid);
 				free(lp);
@@ -648,8 +808,11 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 				continue;
 			snprintf(why, sizeof(why), "parent of listed process %d",
 				 (int)c[i].ppid_of);
-			hidden_add(r, HIDDEN_PROCESS, c[i].pid, "?", "ppid",
-				   "getdents,kill,getpgid,stat", why);
+			views_text(0, s.all, &seen, &miss, 0);
+			hidden_add(r, HIDDEN_PROCESS, c[i].pid, "?", "ppid", miss.data,
+				   why);
+			buf_release(&seen);
+			buf_release(&miss);
 			continue;
 		}
 		if (!c[i].listed) {
@@ -662,7 +825,9 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 				/* a thread: hidden itself, or part of a hidden process */
 				if (has_pid(l.pids, l.n, tgid)) {
 					char why[96];
-					buf_addstr(&seen, "kill,getpgid,stat");
+					struct buf no = BUF_INIT;
+					probes_text(m, s.all, &seen, &no);
+					buf_release(&no);
 					buf_addstr(&miss, "task");
 					snprintf(why, sizeof(why), "thread of process %d",
 						 (int)tgid);
@@ -674,7 +839,7 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 				buf_release(&miss);
 				continue; /* the group leader is its own candidate */
 			}
-			views_text(m, &seen, &miss, 0);
+			views_text(m, s.all, &seen, &miss, 0);
 			if (r)
 				hidden_add(r, HIDDEN_PROCESS, c[i].pid, comm, seen.data,
 					   miss.data, "running but missing from the /proc listing");
@@ -688,11 +853,13 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 				continue;
 			read_byname(c[i].pid, &b);
 			comm_of(c[i].pid, &b, comm, sizeof(comm));
-			views_text(m, &seen, &miss, 1);
+			views_text(m, s.all, &seen, &miss, 1);
 			hidden_add(r, HIDDEN_PROCESS, c[i].pid, comm, seen.data,
 				   miss.data,
-				   m ? "system calls disagree about this pid"
-				     : "listed in /proc but every probe denies it");
+				   !m ? "listed in /proc but every probe denies it"
+				   : m == (s.all & ~V_TABLE)
+					   ? "missing from the kernel's PID table"
+					   : "system calls disagree about this pid");
 		}
 		buf_release(&seen);
 		buf_release(&miss);

@@ -22,12 +22,22 @@
  * Process views, as named in findings:
  *   getdents  the raw getdents64 listing of /proc (lib/proc)
  *   task      /proc/PID/task of a listed process
+ *   pidtable  the kernel's PID table, looked up by a BPF program (lib/pidsweep)
  *   kill      kill(pid, 0) succeeds or fails with EPERM
  *   getpgid   getpgid(pid)
  *   stat      a stat of /proc/PID by name (openat-style lookup)
  *   ppid      named as the parent of a listed process
  *   procfs    /proc/PID is procfs (not something mounted over it)
  *   mountinfo no mount point at or under /proc/PID
+ * Every PID below max_pid is looked at once.  Where BPF allows it the
+ * pidtable view sweeps the whole range in the kernel, and the system call
+ * probes (kill, getpgid, stat) then ask only about the PIDs that some view
+ * shows (in the table, listed, a listed process's thread or parent), so a
+ * finding still names every view that agrees and every one that does not;
+ * otherwise the system call probes sweep every PID themselves, and the
+ * pidtable view is absent.  kill and /proc/PID find a task through the
+ * same PID table, so a PID that only they would show is not expected; one
+ * would be missed by the BPF sweep, not by --sweep=syscalls.
  * Limits: the pid probes see the caller's PID namespace only.
  */
 #ifndef STRANGER_LIB_HIDDEN_H
@@ -60,10 +70,20 @@ struct hidden_report {
 	struct hidden_finding *v;
 	size_t n, alloc;
 	unsigned notes; /* views that could not be read (warned) */
+	const char *why; /* when a scanner fails: what failed, if more than
+			    its -errno says (static text) */
+};
+
+/* How the PID space is swept (hidden_opts.sweep). */
+enum hidden_sweep {
+	HIDDEN_SWEEP_AUTO,     /* BPF where it loads, else system calls */
+	HIDDEN_SWEEP_BPF,      /* BPF or fail */
+	HIDDEN_SWEEP_SYSCALLS, /* probe every PID with system calls */
 };
 
 struct hidden_opts {
 	long max_pid;     /* probe pids 1..max_pid-1; 0: /proc/sys/kernel/pid_max */
+	enum hidden_sweep sweep;
 	int threads;      /* parallel probes; 0: one per online CPU */
 	unsigned settle_ms; /* pause before a re-probe; 0: 200 ms */
 };
@@ -80,8 +100,12 @@ void hidden_sleep_ms(unsigned ms);
 
 /*
  * hidden_scan_processes - the process cross-view: getdents and task lists
- * against kill/getpgid/stat probes of every pid below max_pid, PPIDs,
- * mounts over /proc/PID.  0 or -errno (the /proc listing failed).
+ * against the PID table and kill/getpgid/stat probes of every pid below
+ * max_pid, PPIDs, mounts over /proc/PID.  0 or -errno (the /proc listing
+ * failed, or HIDDEN_SWEEP_BPF and BPF could not be used: r->why says
+ * why).  With
+ * HIDDEN_SWEEP_AUTO, a BPF sweep that cannot be used is one warning and
+ * the system call sweep.
  */
 int hidden_scan_processes(const struct hidden_opts *o, struct hidden_report *r);
 
@@ -94,7 +118,8 @@ void hidden_mounts_parse(const char *s, size_t n, struct hidden_report *r);
 /*
  * hidden_pids - pids (thread-group ids) that the probes find and the
  * /proc listing does not, confirmed by a re-probe; sorted, malloc'd.
- * What `ps` flags `hidden`.  0 or -errno.
+ * What `ps` flags `hidden`.  The same sweeps, falling back without a
+ * warning.  0 or -errno.
  */
 int hidden_pids(const struct hidden_opts *o, pid_t **pids, size_t *n);
 
