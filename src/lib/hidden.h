@@ -66,6 +66,7 @@ struct hidden_opts {
 	long max_pid;     /* probe pids 1..max_pid-1; 0: /proc/sys/kernel/pid_max */
 	int threads;      /* parallel probes; 0: one per online CPU */
 	unsigned settle_ms; /* pause before a re-probe; 0: 200 ms */
+	int port_probe;   /* enum portprobe_method; 0: auto */
 };
 
 const char *hidden_kind_name(enum hidden_kind k);

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,161 +12,16 @@
 #include <unistd.h>
 
 #include "lib/hidden.h"
+#include "lib/portprobe.h"
 #include "lib/proc.h"
 #include "lib/sock.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/xalloc.h"
 
-const char *hidden_port_name(int which)
-{
-	return which == HP_TCP ? "tcp" : which == HP_UDP ? "udp" : "?";
-}
-
 static int hp_tcp(int which)
 {
-	return which == HP_TCP;
-}
-
-/*
- * A probe socket: IPv6, not v6-only, so that it meets the sockets of both
- * families; IPv4 where there is no IPv6.  No SO_REUSEADDR: a port in
- * TIME_WAIT counts as in use, and the tables list it, so it is explained.
- */
-/* 1 when new IPv6 sockets are dual-stack already (net.ipv6.bindv6only 0) */
-static int dual_default = -1;
-
-static void read_dual_default(void)
-{
-	char c = '1';
-	int fd = open("/proc/sys/net/ipv6/bindv6only", O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (read(fd, &c, 1) != 1)
-			c = '1';
-		close(fd);
-	}
-	dual_default = c == '0';
-}
-
-static int probe_socket(int which, int *family)
-{
-	int type = (hp_tcp(which) ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC;
-	int zero = 0, fd = socket(AF_INET6, type, 0);
-
-	if (fd >= 0 &&
-	    (dual_default == 1 ||
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0)) {
-		*family = AF_INET6;
-		return fd;
-	}
-	if (fd >= 0)
-		close(fd);
-	fd = socket(AF_INET, type, 0);
-	*family = AF_INET;
-	return fd < 0 ? -errno : fd;
-}
-
-static int try_bind(int fd, int family, unsigned port)
-{
-	if (family == AF_INET) {
-		struct sockaddr_in a = { .sin_family = AF_INET,
-					 .sin_port = htons((uint16_t)port),
-					 .sin_addr.s_addr = htonl(INADDR_ANY) };
-		return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
-	} else {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
-					  .sin6_port = htons((uint16_t)port),
-					  .sin6_addr = IN6ADDR_ANY_INIT };
-		return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
-	}
-}
-
-int hidden_port_probe_one(int which, unsigned port)
-{
-	int family, fd = probe_socket(which, &family), rc;
-
-	if (fd < 0)
-		return fd;
-	rc = try_bind(fd, family, port);
-	close(fd);
-	return rc == -EADDRINUSE ? 1 : rc == 0 ? 0 : rc;
-}
-
-struct probe_work {
-	struct hidden_port_map *m;
-	unsigned lo, hi;
-	unsigned next; /* next job: which * 65536 + port block */
-	pthread_mutex_t lock;
-	int made; /* some socket could be made */
-};
-
-#define PBLOCK 1024u
-
-static void *probe_thread(void *arg)
-{
-	struct probe_work *w = arg;
-
-	for (;;) {
-		unsigned job, which, lo, hi;
-		int fd = -1, family = AF_INET6;
-		pthread_mutex_lock(&w->lock);
-		job = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		which = job / (65536 / PBLOCK);
-		if (which >= HP_NPROTO)
-			break;
-		lo = (job % (65536 / PBLOCK)) * PBLOCK;
-		hi = lo + PBLOCK - 1;
-		if (lo < w->lo)
-			lo = w->lo;
-		if (hi > w->hi)
-			hi = w->hi;
-		for (unsigned p = lo; p <= hi && p >= lo; p++) {
-			int rc;
-			if (fd < 0) {
-				fd = probe_socket((int)which, &family);
-				if (fd < 0)
-					break;
-				__atomic_store_n(&w->made, 1, __ATOMIC_RELAXED);
-			}
-			rc = try_bind(fd, family, p);
-			if (rc == 0) {
-				/* bound: the port was free; the socket is spent */
-				close(fd);
-				fd = -1;
-			} else if (rc == -EADDRINUSE) {
-				w->m->bits[which][p >> 6] |= 1ULL << (p & 63);
-			}
-			/* other errors (EACCES below 1024): unknown, not in use */
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	return NULL;
-}
-
-int hidden_port_probe(struct hidden_port_map *m, unsigned lo, unsigned hi,
-		      int threads)
-{
-	struct probe_work w = { .m = m, .lo = lo ? lo : 1, .hi = hi > 65535 ? 65535 : hi };
-	pthread_t tid[64];
-	int started = 0;
-
-	memset(m, 0, sizeof(*m));
-	if (dual_default < 0)
-		read_dual_default();
-	pthread_mutex_init(&w.lock, NULL);
-	w.next = 0;
-	/* skip the blocks below lo */
-	for (int t = 1; t < threads && t < 64; t++)
-		if (!pthread_create(&tid[started], NULL, probe_thread, &w))
-			started++;
-	probe_thread(&w);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-	pthread_mutex_destroy(&w.lock);
-	return w.made ? 0 : -EAFNOSUPPORT;
+	return which == PP_TCP;
 }
 
 /* ---- the tables ------------------------------------------------------- */
@@ -221,7 +75,7 @@ static void views_release(struct views *v)
 
 static int used(const struct views *v, int which, unsigned port)
 {
-	int k = which == HP_TCP ? 0 : 1;
+	int k = which == PP_TCP ? 0 : 1;
 	return (int)((v->used[k][port >> 6] >> (port & 63)) & 1);
 }
 
@@ -381,13 +235,14 @@ static int same_listener(const struct sock_table *t, const struct sock_entry *e)
 
 int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 {
-	struct hidden_port_map *map = xcalloc(1, sizeof(*map));
+	struct portprobe_map *map = xcalloc(1, sizeof(*map));
 	struct views a, b, c;
 	struct held h;
 	int threads = o && o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned settle = o && o->settle_ms ? o->settle_ms : 200;
 	unsigned (*cand)[2] = NULL; /* (which, port) */
 	size_t ncand = 0;
+	int method = o ? o->port_probe : PORTPROBE_AUTO;
 	int rc, tables_disagree = 0, unheld = 0;
 
 	if (threads < 1)
@@ -398,7 +253,14 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 		free(map);
 		return -ENOENT;
 	}
-	rc = hidden_port_probe(map, 1, 65535, threads);
+	rc = portprobe_all(map, 1, 65535, threads, method, NULL);
+	if (rc && method != PORTPROBE_AUTO) {
+		/* a method asked for by name: the scan is not what was asked */
+		error("bind probes by %s: %s", portprobe_method_name(method), strerror(-rc));
+		views_release(&a);
+		free(map);
+		return rc;
+	}
 	views_load(&b);
 	held_load(&h);
 	if (rc) {
@@ -407,9 +269,9 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	}
 
 	/* ports in use that neither table showed before or after the probe */
-	for (int w = 0; !rc && w < HP_NPROTO; w++)
+	for (int w = 0; !rc && w < PP_NPROTO; w++)
 		for (unsigned p = 1; p < 65536; p++)
-			if (((map->bits[w][p >> 6] >> (p & 63)) & 1) && !used(&a, w, p) &&
+			if (portprobe_used(map, w, p) && !used(&a, w, p) &&
 			    !used(&b, w, p)) {
 				cand = xreallocarray(cand, ncand + 1, sizeof(*cand));
 				cand[ncand][0] = (unsigned)w;
@@ -458,7 +320,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 				views_release(&d);
 			for (size_t i = 0; i < ncand; i++)
 				if (!used(&c, (int)cand[i][0], cand[i][1]) &&
-				    hidden_port_probe_one((int)cand[i][0], cand[i][1]) == 1)
+				    portprobe_one((int)cand[i][0], cand[i][1]) == 1)
 					memcpy(cand[k++], cand[i], sizeof(cand[i]));
 			ncand = k;
 			views_load(&d);
@@ -474,7 +336,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 		}
 		for (size_t i = 0; i < ncand; i++) {
 			char obj[32];
-			snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name((int)cand[i][0]),
+			snprintf(obj, sizeof(obj), "%s :%u", portprobe_proto_name((int)cand[i][0]),
 				 cand[i][1]);
 			hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
 				   d.have_nl && d.have_pf ? "sock_diag,proc_net"
