@@ -61,6 +61,7 @@ static int load_prog(int map, int family)
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 	union bpf_attr a;
+	int fd, tries = 5;
 
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_CGROUP_SOCK;
@@ -70,7 +71,11 @@ static int load_prog(int map, int family)
 	a.insn_cnt = sizeof(insns) / sizeof(insns[0]);
 	a.license = (uint64_t)(uintptr_t) "GPL";
 	memcpy(a.prog_name, "stranger_bind", sizeof("stranger_bind"));
-	return sys_bpf(BPF_PROG_LOAD, &a);
+	/* the kernel answers EAGAIN now and then; libbpf tries five times too */
+	do
+		fd = sys_bpf(BPF_PROG_LOAD, &a);
+	while (fd < 0 && errno == EAGAIN && --tries);
+	return fd;
 }
 
 /* our own cgroup v2 folder: the unified mount joined with "0::PATH" */
