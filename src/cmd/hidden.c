@@ -165,8 +165,9 @@ int cmd_hidden(int argc, char **argv)
 		views = 15;
 	}
 	if (getenv("LD_PRELOAD"))
-		warning("this process runs with LD_PRELOAD set; every view here "
-			"uses system calls directly, but prefer a static build");
+		warning("this process runs with LD_PRELOAD set; a preloaded library "
+			"can filter what the socket tables and /proc say: prefer a "
+			"static build");
 	o.max_pid = max_pid;
 	o.settle_ms = (unsigned)settle;
 	hidden_report_init(&r);

@@ -177,19 +177,28 @@ static void held_load(struct held *h)
 #define SYS_pidfd_getfd 438
 #endif
 
+/* A held socket on a port that no table lists. */
+struct holder {
+	pid_t pid;
+	int fd;
+	int bound_only; /* TCP, bound, neither listening nor connected */
+};
+
 /*
- * bound_elsewhere - is port held by a socket no table lists (a TCP socket
- * bound and nothing more)?  Looks at the held sockets the tables do not
- * know, through a duplicate of the holder's fd.
+ * find_holder - is port held by a socket that no table lists?  Looks at
+ * the held sockets the tables do not know, through a duplicate of the
+ * holder's fd (which changes nothing in the holder).  A TCP socket bound
+ * and nothing more is legitimately absent (/proc/net never lists one,
+ * sock_diag only since Linux 6.9); anything else, a listener or a UDP
+ * socket, should have been listed.  1 when found, filling *out.
  */
-static int bound_elsewhere(const struct held *h, const struct views *v,
-			   int which, unsigned port)
+static int find_holder(const struct held *h, const struct views *v, int which,
+		       unsigned port, struct holder *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		int type = 0, pfd, fd, hit = 0;
-		socklen_t tl = sizeof(type);
+		socklen_t sl = sizeof(ss), tl = sizeof(int), al = sizeof(int);
+		int type = 0, listening = 0, pfd, fd, hit = 0;
 		if ((v->have_nl && sock_find(&v->nl, h->ino[i])) ||
 		    (v->have_pf && sock_find(&v->pf, h->ino[i])))
 			continue;
@@ -207,6 +216,17 @@ static int bound_elsewhere(const struct held *h, const struct views *v,
 				hit = ntohs(((struct sockaddr_in *)&ss)->sin_port) == port;
 			else if (ss.ss_family == AF_INET6)
 				hit = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == port;
+		}
+		if (hit) {
+			struct sockaddr_storage peer;
+			socklen_t pl = sizeof(peer);
+			out->pid = h->pid[i];
+			out->fd = h->fd[i];
+			out->bound_only =
+				type == SOCK_STREAM &&
+				!getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &al) &&
+				!listening && getpeername(fd, (struct sockaddr *)&peer, &pl) &&
+				errno == ENOTCONN;
 		}
 		close(fd);
 		if (hit)
@@ -240,7 +260,11 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	struct held h;
 	int threads = o && o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned settle = o && o->settle_ms ? o->settle_ms : 200;
-	unsigned (*cand)[2] = NULL; /* (which, port) */
+	struct cand {
+		int which;
+		unsigned port;
+		struct holder by; /* by.pid 0: no process holds it */
+	} *cand = NULL;
 	size_t ncand = 0;
 	int method = o ? o->port_probe : PORTPROBE_AUTO;
 	int rc, tables_disagree = 0, unheld = 0;
@@ -274,8 +298,9 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 			if (portprobe_used(map, w, p) && !used(&a, w, p) &&
 			    !used(&b, w, p)) {
 				cand = xreallocarray(cand, ncand + 1, sizeof(*cand));
-				cand[ncand][0] = (unsigned)w;
-				cand[ncand][1] = p;
+				memset(&cand[ncand], 0, sizeof(*cand));
+				cand[ncand].which = w;
+				cand[ncand].port = p;
 				ncand++;
 			}
 	/* listeners one table shows and the other does not */
@@ -319,30 +344,43 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 			if (have_d)
 				views_release(&d);
 			for (size_t i = 0; i < ncand; i++)
-				if (!used(&c, (int)cand[i][0], cand[i][1]) &&
-				    portprobe_one((int)cand[i][0], cand[i][1]) == 1)
-					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+				if (!used(&c, cand[i].which, cand[i].port) &&
+				    portprobe_one(cand[i].which, cand[i].port) == 1)
+					cand[k++] = cand[i];
 			ncand = k;
 			views_load(&d);
 			have_d = 1;
 			k = 0;
-			for (size_t i = 0; i < ncand; i++)
-				if (!used(&d, (int)cand[i][0], cand[i][1]) &&
-				    !bound_elsewhere(&h2, &d, (int)cand[i][0], cand[i][1]))
-					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+			for (size_t i = 0; i < ncand; i++) {
+				struct holder by = { 0 };
+				if (used(&d, cand[i].which, cand[i].port))
+					continue;
+				if (find_holder(&h2, &d, cand[i].which, cand[i].port, &by) &&
+				    by.bound_only)
+					continue;
+				cand[i].by = by;
+				cand[k++] = cand[i];
+			}
 			ncand = k;
 			if (round == 0 && ncand)
 				hidden_sleep_ms(settle / 2 + 1);
 		}
 		for (size_t i = 0; i < ncand; i++) {
-			char obj[32];
-			snprintf(obj, sizeof(obj), "%s :%u", portprobe_proto_name((int)cand[i][0]),
-				 cand[i][1]);
-			hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
+			const struct holder *by = &cand[i].by;
+			char obj[32], why[96];
+			snprintf(obj, sizeof(obj), "%s :%u", portprobe_proto_name(cand[i].which),
+				 cand[i].port);
+			if (by->pid)
+				snprintf(why, sizeof(why),
+					 "port in use, but in no socket table; held as fd %d",
+					 by->fd);
+			else
+				snprintf(why, sizeof(why), "port in use, but in no socket table");
+			hidden_add(r, HIDDEN_PORT, by->pid, obj, by->pid ? "bind,fd" : "bind",
 				   d.have_nl && d.have_pf ? "sock_diag,proc_net"
 				   : d.have_nl		  ? "sock_diag"
 							  : "proc_net",
-				   "port in use, but in no socket table");
+				   why);
 		}
 		if (have_d)
 			views_release(&d);
