@@ -8,13 +8,15 @@
  *   fd         the sockets processes hold open (/proc/PID/fd)
  *
  * An eBPF or kernel rootkit that filters one view rarely filters all
- * four.  Findings: a port some probe finds in use that no table shows; a
- * listening socket one table shows and the other does not; a listening
- * socket no listed process holds.  Every disagreement is checked again
- * after a pause, so connections that come and go are not findings.  A
- * TCP socket that is bound but neither listening nor connected is in no
- * table; it is recognised through its holder's fd (pidfd_getfd and
- * getsockname), which changes nothing in the holder.
+ * four.  Findings: a port some probe finds in use that no table shows
+ * (with the process that holds it, when one does); a listening socket one
+ * table shows and the other does not; a listening socket no listed
+ * process holds.  Every disagreement is checked again after a pause, so
+ * connections that come and go are not findings.  A TCP socket that is
+ * bound but neither listening nor connected is in no table (/proc/net
+ * never lists one, sock_diag only since Linux 6.9); it is recognised
+ * through its holder's fd (pidfd_getfd, getsockname, SO_ACCEPTCONN,
+ * getpeername), which changes nothing in the holder.
  *
  * Limits: the caller's network namespace only.  Binding ports below 1024
  * needs root (or CAP_NET_BIND_SERVICE); without it those ports are not
