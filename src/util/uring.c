@@ -158,10 +158,14 @@ int uring_submit(struct uring *u, unsigned wait)
 		unsigned pending = u->tail - __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE);
 		unsigned ready = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE) - *u->cq_head;
 		unsigned flags = ready < wait ? IORING_ENTER_GETEVENTS : 0;
+		int r;
 		if (!pending && !flags)
 			return 0;
-		if (sys_enter(u->fd, pending, flags ? wait : 0, flags) < 0 && errno != EINTR)
+		r = sys_enter(u->fd, pending, flags ? wait : 0, flags);
+		if (r < 0 && errno != EINTR)
 			return -errno;
+		if (r == 0 && pending && !flags)
+			return -EAGAIN; /* took nothing and had nothing to wait for */
 	}
 }
 
