@@ -126,6 +126,38 @@ test_expect_success 'ports hidden from both socket tables: found by each method,
 	PY
 '
 
+test_expect_success 'io_uring or BPF refused: auto falls back and finds the same; a method named fails in one line' '
+	in_ns "$SCENE" "
+		for deny in io_uring_setup bpf bpf,io_uring_setup; do
+			\"\$FIXTURES/nosys\" \$deny env $HIDE \"\$STRANGER\" hidden --only ports --json \
+				>\"\$TMP/deny.\$deny\" 2>\"\$TMP/deny.\$deny.err\"
+			echo \$? >\"\$TMP/deny.\$deny.rc\"
+		done
+		\"\$FIXTURES/nosys\" io_uring_setup \"\$STRANGER\" hidden --only ports --probe=uring \
+			>\"\$TMP/deny.uring\" 2>\"\$TMP/deny.uring.err\"
+		echo \$? >\"\$TMP/deny.uring.rc\"
+		\"\$FIXTURES/nosys\" bpf \"\$STRANGER\" hidden --only ports --probe=bpf-uring \
+			>\"\$TMP/deny.bpfu\" 2>\"\$TMP/deny.bpfu.err\"
+		echo \$? >\"\$TMP/deny.bpfu.rc\"
+	" &&
+	for deny in io_uring_setup bpf bpf,io_uring_setup; do
+		cat "$TMP/deny.$deny" "$TMP/deny.$deny.err" &&
+		test "$(cat "$TMP/deny.$deny.rc")" = 1 &&
+		python3 - "$TMP/deny.$deny" <<-\PY || exit 1
+		import json, sys
+		f = [json.loads(l) for l in open(sys.argv[1])]
+		assert sorted(x["object"] for x in f) == ["tcp :5120", "tcp :79", "udp :5353"], f
+		PY
+	done &&
+	for m in uring bpfu; do
+		cat "$TMP/deny.$m.err" &&
+		test "$(cat "$TMP/deny.$m.rc")" = 2 &&
+		test ! -s "$TMP/deny.$m" &&
+		test "$(wc -l <"$TMP/deny.$m.err")" = 1 &&
+		grep -q "^stranger: hidden: bind probes by [a-z-]*: Operation not permitted$" "$TMP/deny.$m.err" || exit 1
+	done
+'
+
 test_expect_success 'each probe method: no finding under a flood of short connections' '
 	cat >"$TMP/flood.py" <<-\PY &&
 	import socket, sys, threading
