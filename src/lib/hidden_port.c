@@ -125,22 +125,83 @@ static int held_has(const struct held *h, unsigned long long ino)
 	return 0;
 }
 
-/* held_load - every socket fd of every listed process */
-static void held_load(struct held *h)
+static int cmp_ino(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The inodes to look for: listeners in the tables.  Once each has been
+ * seen held, the other processes need not be read; on a host with
+ * thousands of processes, most never are.
+ */
+struct wanted {
+	unsigned long long *ino; /* sorted, unique */
+	unsigned char *seen;
+	size_t n, left;
+};
+
+static void wanted_init(struct wanted *w, const struct views *v)
+{
+	size_t k = 0;
+
+	memset(w, 0, sizeof(*w));
+	for (int t = 0; t < 2; t++) {
+		const struct sock_table *x = t ? &v->pf : &v->nl;
+		for (size_t i = 0; i < x->n; i++) {
+			if (!is_inet_listener(&x->v[i]))
+				continue;
+			w->ino = xreallocarray(w->ino, k + 1, sizeof(*w->ino));
+			w->ino[k++] = x->v[i].inode;
+		}
+	}
+	if (k)
+		qsort(w->ino, k, sizeof(*w->ino), cmp_ino);
+	for (size_t i = 0; i < k; i++)
+		if (!w->n || w->ino[w->n - 1] != w->ino[i])
+			w->ino[w->n++] = w->ino[i];
+	w->seen = xcalloc(w->n ? w->n : 1, 1);
+	w->left = w->n;
+}
+
+static void wanted_release(struct wanted *w)
+{
+	free(w->ino);
+	free(w->seen);
+}
+
+static void wanted_mark(struct wanted *w, unsigned long long ino)
+{
+	const unsigned long long *p = bsearch(&ino, w->ino, w->n, sizeof(*w->ino), cmp_ino);
+	size_t i = p ? (size_t)(p - w->ino) : 0;
+
+	if (p && !w->seen[i]) {
+		w->seen[i] = 1;
+		w->left--;
+	}
+}
+
+/*
+ * held_load - every socket fd of every listed process; with `want`, only
+ * until each of its inodes has been seen held (none: nothing is read).
+ */
+static void held_load(struct held *h, struct wanted *want)
 {
 	pid_t *pids = NULL;
 	size_t n = 0;
 
 	memset(h, 0, sizeof(*h));
-	if (proc_list(&pids, &n))
+	if ((want && !want->left) || proc_list(&pids, &n))
 		return;
-	for (size_t i = 0; i < n; i++) {
-		int procfd = proc_open(pids[i]), fdd;
+	for (size_t i = 0; i < n && !(want && !want->left); i++) {
+		char path[64];
+		int fdd;
 		pid_t *fds = NULL;
 		size_t nfds = 0;
-		if (procfd < 0)
-			continue;
-		fdd = openat(procfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pids[i]);
+		fdd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fdd < 0 && errno != ENOENT)
 			h->unreadable++;
 		if (fdd >= 0 && !proc_list_dir(fdd, &fds, &nfds)) {
@@ -158,14 +219,16 @@ static void held_load(struct held *h)
 					continue;
 				link[len] = '\0';
 				ino = strtoull(link + 8, NULL, 10);
-				if (ino)
-					held_add(h, ino, pids[i], (int)fds[k]);
+				if (!ino)
+					continue;
+				held_add(h, ino, pids[i], (int)fds[k]);
+				if (want)
+					wanted_mark(want, ino);
 			}
 			free(fds);
 		}
 		if (fdd >= 0)
 			close(fdd);
-		close(procfd);
 	}
 	free(pids);
 }
@@ -257,6 +320,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 {
 	struct portprobe_map *map = xcalloc(1, sizeof(*map));
 	struct views a, b, c;
+	struct wanted want;
 	struct held h;
 	int threads = o && o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned settle = o && o->settle_ms ? o->settle_ms : 200;
@@ -286,7 +350,9 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 		return rc;
 	}
 	views_load(&b);
-	held_load(&h);
+	wanted_init(&want, &b);
+	held_load(&h, &want);
+	wanted_release(&want);
 	if (rc) {
 		warning("bind probes: %s", strerror(-rc));
 		r->notes++;
@@ -329,7 +395,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	hidden_sleep_ms(settle);
 	views_load(&c);
 	struct held h2;
-	held_load(&h2);
+	held_load(&h2, NULL);
 	/*
 	 * Ports: still in use by a fresh bind, and in no table loaded before
 	 * or after that bind, nor held by a socket the tables cannot show.
