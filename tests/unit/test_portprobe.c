@@ -101,14 +101,25 @@ static int probe(int m, int which, unsigned port)
 
 static void test_every_method_agrees(void **state)
 {
-	unsigned pl, pb, pu;
+	unsigned pl, pb, pu, pt;
 	int l = bound(AF_INET, SOCK_STREAM, &pl);   /* a listener */
 	int b = bound(AF_INET6, SOCK_STREAM, &pb);  /* bound, nothing more */
 	int u = bound(AF_INET, SOCK_DGRAM, &pu);
-	int ran = 0;
+	int c = bound(AF_INET, SOCK_STREAM, &pt);   /* soon in TIME_WAIT */
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				  .sin_port = htons((uint16_t)pl) };
+	int ran = 0, a;
 	(void)state;
 
 	assert_int_equal(listen(l, 1), 0);
+	/* the side that closes first keeps its port in TIME_WAIT */
+	assert_int_equal(connect(c, (struct sockaddr *)&to, sizeof(to)), 0);
+	a = accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	close(c);
+	usleep(10000);
+	close(a);
 	for (int m = 0; m < PORTPROBE_NMETHODS; m++) {
 		int rc = probe(m, PP_TCP, pl);
 		if (rc < 0) {
@@ -122,6 +133,7 @@ static void test_every_method_agrees(void **state)
 		assert_int_equal(rc, 1);
 		assert_int_equal(probe(m, PP_TCP, pb), 1);
 		assert_int_equal(probe(m, PP_UDP, pu), 1);
+		assert_int_equal(probe(m, PP_TCP, pt), 1);
 	}
 	assert_true(ran >= 2);
 	close(l);
