@@ -2,7 +2,8 @@
 # bench/hidden.sh BUILD - stranger hidden against unhide (brute, procall)
 # and unhide-tcp, on the same quiet system: private PID and network
 # namespaces holding the backdoor fixture and a few sleepers.  Both sides
-# must agree that nothing is hidden.  Prints each time and the ratios.
+# must agree that nothing is hidden.  Prints each time and the ratios, the
+# port scan also with each bind probe method (--probe).
 # A new PID namespace has its own pid_max (4194304 on recent kernels); it
 # is set to the host's, so both tools cover the host's PID space, and
 # stranger's sweep of the whole 4194304 space is timed on its own.  Each
@@ -58,6 +59,9 @@ fi
 timed s_proc "$STRANGER" hidden --only processes
 timed s_proc_sc "$STRANGER" hidden --only processes --sweep=syscalls
 timed s_port "$STRANGER" hidden --only ports
+for m in bpf-uring bpf uring syscalls; do
+	timed "s_port_$m" "$STRANGER" hidden --only ports --probe=$m
+done
 cat /proc/sys/kernel/pid_max >"$WORK/pid_max"
 timed s_4m "$STRANGER" hidden --only processes --max-pid 4194304
 timed s_4m_sc "$STRANGER" hidden --only processes --max-pid 4194304 --sweep=syscalls
@@ -95,6 +99,13 @@ printf "%-${W}s %12s   ratio %s; --sweep=syscalls %s\n" "unhide brute" "$(fmt u_
 printf "%-${W}s %12s   ratio %s; --sweep=syscalls %s\n" "unhide procall" "$(fmt u_procall)" "$(ratio u_procall s_proc)" "$(ratio u_procall s_proc_sc)"
 printf "%-${W}s %12s\n" "stranger hidden --only ports" "$(fmt s_port)"
 printf "%-${W}s %12s   ratio %s\n" "unhide-tcp" "$(fmt u_tcp)" "$(ratio u_tcp s_port)"
+for m in bpf-uring bpf uring syscalls; do
+	case $(get "s_port_$m" 1) in
+	0) printf "%-${W}s %12s   ratio %s\n" "  --probe=$m" "$(fmt "s_port_$m")" "$(ratio u_tcp "s_port_$m")" ;;
+	2) printf "%-${W}s %12s\n" "  --probe=$m" "cannot run here" ;;
+	*) agree=no; echo "stranger --probe=$m found something:"; cat "$WORK/s_port_$m.out" ;;
+	esac
+done
 printf "%-${W}s %12s   ratio to unhide procall %s\n" "stranger hidden --only processes, 4194304 PIDs" "$(fmt s_4m)" "$(ratio u_procall s_4m)"
 printf "%-${W}s %12s   ratio to unhide procall %s\n" "  the same, --sweep=syscalls" "$(fmt s_4m_sc)" "$(ratio u_procall s_4m_sc)"
 echo "outputs agree (nothing hidden): $agree"

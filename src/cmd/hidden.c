@@ -12,6 +12,7 @@
 #include "lib/hidden_mod.h"
 #include "lib/hidden_port.h"
 #include "lib/hidden_tool.h"
+#include "lib/portprobe.h"
 #include "lib/preload.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -20,7 +21,8 @@
 #include "util/table.h"
 
 static const char *const hidden_usage[] = {
-	"stranger hidden [--tools] [--json] [--only VIEWS] [--sweep bpf|syscalls]",
+	"stranger hidden [--tools] [--json] [--only VIEWS] [--sweep=bpf|syscalls]",
+	"                [--probe=HOW]",
 	"",
 	"Ask the system the same questions several ways and report where the",
 	"answers disagree: processes (the raw /proc listing against the kernel's",
@@ -37,6 +39,12 @@ static const char *const hidden_usage[] = {
 	"getpgid and stat of /proc/PID then ask only about PIDs that some view",
 	"shows; otherwise those calls probe every PID.  --sweep=bpf fails when",
 	"BPF cannot be used; --sweep=syscalls always probes every PID.",
+	"",
+	"HOW the ports are bound: bpf-uring, bpf (a BPF post-bind hook refuses",
+	"each bind once the kernel has found the port free, so one socket probes",
+	"every port), uring (socket, bind and close as io_uring batches),",
+	"syscalls (one system call at a time), or auto (default: the first of",
+	"these that works here).  A method named that cannot run is an error.",
 	NULL,
 };
 
@@ -117,7 +125,7 @@ int cmd_hidden(int argc, char **argv)
 {
 	int tools = 0, json = 0, failed = 0, rc;
 	long max_pid = 0, settle = 0;
-	const char *only = NULL, *sweep = NULL;
+	const char *only = NULL, *sweep = NULL, *probe = NULL;
 	unsigned views = 0;
 	struct hidden_opts o = { 0 };
 	struct hidden_report r;
@@ -135,12 +143,19 @@ int cmd_hidden(int argc, char **argv)
 		{ OPT_INT, 0, "settle", &settle, "MS",
 		  "pause before re-probing a disagreement (default 200)", NULL, 1,
 		  60000 },
+		{ OPT_STRING, 0, "probe", &probe, "HOW",
+		  "how to bind-probe ports: auto, bpf-uring, bpf, uring, syscalls" },
 		{ OPT_END },
 	};
 
 	argc = opt_parse(argc, argv, opts, hidden_usage, 0);
 	if (argc)
 		opt_usage_error(hidden_usage, "no arguments expected");
+	if (probe) {
+		o.port_probe = portprobe_method_parse(probe);
+		if (o.port_probe < 0)
+			opt_usage_error(hidden_usage, "unknown probe method '%.32s'", probe);
+	}
 	if (only) {
 		static const char *const names[] = { "processes", "ports", "modules",
 						     "preload" };
@@ -170,8 +185,9 @@ int cmd_hidden(int argc, char **argv)
 		opt_usage_error(hidden_usage, "unknown sweep '%.32s' (bpf or syscalls)",
 				sweep);
 	if (getenv("LD_PRELOAD"))
-		warning("this process runs with LD_PRELOAD set; every view here "
-			"uses system calls directly, but prefer a static build");
+		warning("this process runs with LD_PRELOAD set; a preloaded library "
+			"can filter what the socket tables and /proc say: prefer a "
+			"static build");
 	o.max_pid = max_pid;
 	o.settle_ms = (unsigned)settle;
 	hidden_report_init(&r);
@@ -186,8 +202,13 @@ int cmd_hidden(int argc, char **argv)
 			failed = 1;
 		}
 	}
-	if (views & 2)
-		scan_step("port views", hidden_scan_ports(&o, &r));
+	if (views & 2) {
+		rc = hidden_scan_ports(&o, &r);
+		if (rc && o.port_probe != PORTPROBE_AUTO)
+			failed = 1; /* the method named could not run; said why */
+		else
+			scan_step("port views", rc);
+	}
 	if (views & 4)
 		scan_step("module views",
 			  hidden_scan_modules(&r, o.settle_ms ? o.settle_ms : 200));

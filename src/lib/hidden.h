@@ -86,6 +86,7 @@ struct hidden_opts {
 	enum hidden_sweep sweep;
 	int threads;      /* parallel probes; 0: one per online CPU */
 	unsigned settle_ms; /* pause before a re-probe; 0: 200 ms */
+	int port_probe;   /* enum portprobe_method; 0: auto */
 };
 
 const char *hidden_kind_name(enum hidden_kind k);

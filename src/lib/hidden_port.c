@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,161 +12,16 @@
 #include <unistd.h>
 
 #include "lib/hidden.h"
+#include "lib/portprobe.h"
 #include "lib/proc.h"
 #include "lib/sock.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/xalloc.h"
 
-const char *hidden_port_name(int which)
-{
-	return which == HP_TCP ? "tcp" : which == HP_UDP ? "udp" : "?";
-}
-
 static int hp_tcp(int which)
 {
-	return which == HP_TCP;
-}
-
-/*
- * A probe socket: IPv6, not v6-only, so that it meets the sockets of both
- * families; IPv4 where there is no IPv6.  No SO_REUSEADDR: a port in
- * TIME_WAIT counts as in use, and the tables list it, so it is explained.
- */
-/* 1 when new IPv6 sockets are dual-stack already (net.ipv6.bindv6only 0) */
-static int dual_default = -1;
-
-static void read_dual_default(void)
-{
-	char c = '1';
-	int fd = open("/proc/sys/net/ipv6/bindv6only", O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (read(fd, &c, 1) != 1)
-			c = '1';
-		close(fd);
-	}
-	dual_default = c == '0';
-}
-
-static int probe_socket(int which, int *family)
-{
-	int type = (hp_tcp(which) ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC;
-	int zero = 0, fd = socket(AF_INET6, type, 0);
-
-	if (fd >= 0 &&
-	    (dual_default == 1 ||
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0)) {
-		*family = AF_INET6;
-		return fd;
-	}
-	if (fd >= 0)
-		close(fd);
-	fd = socket(AF_INET, type, 0);
-	*family = AF_INET;
-	return fd < 0 ? -errno : fd;
-}
-
-static int try_bind(int fd, int family, unsigned port)
-{
-	if (family == AF_INET) {
-		struct sockaddr_in a = { .sin_family = AF_INET,
-					 .sin_port = htons((uint16_t)port),
-					 .sin_addr.s_addr = htonl(INADDR_ANY) };
-		return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
-	} else {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
-					  .sin6_port = htons((uint16_t)port),
-					  .sin6_addr = IN6ADDR_ANY_INIT };
-		return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
-	}
-}
-
-int hidden_port_probe_one(int which, unsigned port)
-{
-	int family, fd = probe_socket(which, &family), rc;
-
-	if (fd < 0)
-		return fd;
-	rc = try_bind(fd, family, port);
-	close(fd);
-	return rc == -EADDRINUSE ? 1 : rc == 0 ? 0 : rc;
-}
-
-struct probe_work {
-	struct hidden_port_map *m;
-	unsigned lo, hi;
-	unsigned next; /* next job: which * 65536 + port block */
-	pthread_mutex_t lock;
-	int made; /* some socket could be made */
-};
-
-#define PBLOCK 1024u
-
-static void *probe_thread(void *arg)
-{
-	struct probe_work *w = arg;
-
-	for (;;) {
-		unsigned job, which, lo, hi;
-		int fd = -1, family = AF_INET6;
-		pthread_mutex_lock(&w->lock);
-		job = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		which = job / (65536 / PBLOCK);
-		if (which >= HP_NPROTO)
-			break;
-		lo = (job % (65536 / PBLOCK)) * PBLOCK;
-		hi = lo + PBLOCK - 1;
-		if (lo < w->lo)
-			lo = w->lo;
-		if (hi > w->hi)
-			hi = w->hi;
-		for (unsigned p = lo; p <= hi && p >= lo; p++) {
-			int rc;
-			if (fd < 0) {
-				fd = probe_socket((int)which, &family);
-				if (fd < 0)
-					break;
-				__atomic_store_n(&w->made, 1, __ATOMIC_RELAXED);
-			}
-			rc = try_bind(fd, family, p);
-			if (rc == 0) {
-				/* bound: the port was free; the socket is spent */
-				close(fd);
-				fd = -1;
-			} else if (rc == -EADDRINUSE) {
-				w->m->bits[which][p >> 6] |= 1ULL << (p & 63);
-			}
-			/* other errors (EACCES below 1024): unknown, not in use */
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	return NULL;
-}
-
-int hidden_port_probe(struct hidden_port_map *m, unsigned lo, unsigned hi,
-		      int threads)
-{
-	struct probe_work w = { .m = m, .lo = lo ? lo : 1, .hi = hi > 65535 ? 65535 : hi };
-	pthread_t tid[64];
-	int started = 0;
-
-	memset(m, 0, sizeof(*m));
-	if (dual_default < 0)
-		read_dual_default();
-	pthread_mutex_init(&w.lock, NULL);
-	w.next = 0;
-	/* skip the blocks below lo */
-	for (int t = 1; t < threads && t < 64; t++)
-		if (!pthread_create(&tid[started], NULL, probe_thread, &w))
-			started++;
-	probe_thread(&w);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-	pthread_mutex_destroy(&w.lock);
-	return w.made ? 0 : -EAFNOSUPPORT;
+	return which == PP_TCP;
 }
 
 /* ---- the tables ------------------------------------------------------- */
@@ -221,7 +75,7 @@ static void views_release(struct views *v)
 
 static int used(const struct views *v, int which, unsigned port)
 {
-	int k = which == HP_TCP ? 0 : 1;
+	int k = which == PP_TCP ? 0 : 1;
 	return (int)((v->used[k][port >> 6] >> (port & 63)) & 1);
 }
 
@@ -271,22 +125,83 @@ static int held_has(const struct held *h, unsigned long long ino)
 	return 0;
 }
 
-/* held_load - every socket fd of every listed process */
-static void held_load(struct held *h)
+static int cmp_ino(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The inodes to look for: listeners in the tables.  Once each has been
+ * seen held, the other processes need not be read; on a host with
+ * thousands of processes, most never are.
+ */
+struct wanted {
+	unsigned long long *ino; /* sorted, unique */
+	unsigned char *seen;
+	size_t n, left;
+};
+
+static void wanted_init(struct wanted *w, const struct views *v)
+{
+	size_t k = 0;
+
+	memset(w, 0, sizeof(*w));
+	for (int t = 0; t < 2; t++) {
+		const struct sock_table *x = t ? &v->pf : &v->nl;
+		for (size_t i = 0; i < x->n; i++) {
+			if (!is_inet_listener(&x->v[i]))
+				continue;
+			w->ino = xreallocarray(w->ino, k + 1, sizeof(*w->ino));
+			w->ino[k++] = x->v[i].inode;
+		}
+	}
+	if (k)
+		qsort(w->ino, k, sizeof(*w->ino), cmp_ino);
+	for (size_t i = 0; i < k; i++)
+		if (!w->n || w->ino[w->n - 1] != w->ino[i])
+			w->ino[w->n++] = w->ino[i];
+	w->seen = xcalloc(w->n ? w->n : 1, 1);
+	w->left = w->n;
+}
+
+static void wanted_release(struct wanted *w)
+{
+	free(w->ino);
+	free(w->seen);
+}
+
+static void wanted_mark(struct wanted *w, unsigned long long ino)
+{
+	const unsigned long long *p = bsearch(&ino, w->ino, w->n, sizeof(*w->ino), cmp_ino);
+	size_t i = p ? (size_t)(p - w->ino) : 0;
+
+	if (p && !w->seen[i]) {
+		w->seen[i] = 1;
+		w->left--;
+	}
+}
+
+/*
+ * held_load - every socket fd of every listed process; with `want`, only
+ * until each of its inodes has been seen held (none: nothing is read).
+ */
+static void held_load(struct held *h, struct wanted *want)
 {
 	pid_t *pids = NULL;
 	size_t n = 0;
 
 	memset(h, 0, sizeof(*h));
-	if (proc_list(&pids, &n))
+	if ((want && !want->left) || proc_list(&pids, &n))
 		return;
-	for (size_t i = 0; i < n; i++) {
-		int procfd = proc_open(pids[i]), fdd;
+	for (size_t i = 0; i < n && !(want && !want->left); i++) {
+		char path[64];
+		int fdd;
 		pid_t *fds = NULL;
 		size_t nfds = 0;
-		if (procfd < 0)
-			continue;
-		fdd = openat(procfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pids[i]);
+		fdd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fdd < 0 && errno != ENOENT)
 			h->unreadable++;
 		if (fdd >= 0 && !proc_list_dir(fdd, &fds, &nfds)) {
@@ -304,14 +219,16 @@ static void held_load(struct held *h)
 					continue;
 				link[len] = '\0';
 				ino = strtoull(link + 8, NULL, 10);
-				if (ino)
-					held_add(h, ino, pids[i], (int)fds[k]);
+				if (!ino)
+					continue;
+				held_add(h, ino, pids[i], (int)fds[k]);
+				if (want)
+					wanted_mark(want, ino);
 			}
 			free(fds);
 		}
 		if (fdd >= 0)
 			close(fdd);
-		close(procfd);
 	}
 	free(pids);
 }
@@ -323,19 +240,28 @@ static void held_load(struct held *h)
 #define SYS_pidfd_getfd 438
 #endif
 
+/* A held socket on a port that no table lists. */
+struct holder {
+	pid_t pid;
+	int fd;
+	int bound_only; /* TCP, bound, neither listening nor connected */
+};
+
 /*
- * bound_elsewhere - is port held by a socket no table lists (a TCP socket
- * bound and nothing more)?  Looks at the held sockets the tables do not
- * know, through a duplicate of the holder's fd.
+ * find_holder - is port held by a socket that no table lists?  Looks at
+ * the held sockets the tables do not know, through a duplicate of the
+ * holder's fd (which changes nothing in the holder).  A TCP socket bound
+ * and nothing more is legitimately absent (/proc/net never lists one,
+ * sock_diag only since Linux 6.9); anything else, a listener or a UDP
+ * socket, should have been listed.  1 when found, filling *out.
  */
-static int bound_elsewhere(const struct held *h, const struct views *v,
-			   int which, unsigned port)
+static int find_holder(const struct held *h, const struct views *v, int which,
+		       unsigned port, struct holder *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		int type = 0, pfd, fd, hit = 0;
-		socklen_t tl = sizeof(type);
+		socklen_t sl = sizeof(ss), tl = sizeof(int), al = sizeof(int);
+		int type = 0, listening = 0, pfd, fd, hit = 0;
 		if ((v->have_nl && sock_find(&v->nl, h->ino[i])) ||
 		    (v->have_pf && sock_find(&v->pf, h->ino[i])))
 			continue;
@@ -353,6 +279,17 @@ static int bound_elsewhere(const struct held *h, const struct views *v,
 				hit = ntohs(((struct sockaddr_in *)&ss)->sin_port) == port;
 			else if (ss.ss_family == AF_INET6)
 				hit = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == port;
+		}
+		if (hit) {
+			struct sockaddr_storage peer;
+			socklen_t pl = sizeof(peer);
+			out->pid = h->pid[i];
+			out->fd = h->fd[i];
+			out->bound_only =
+				type == SOCK_STREAM &&
+				!getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &al) &&
+				!listening && getpeername(fd, (struct sockaddr *)&peer, &pl) &&
+				errno == ENOTCONN;
 		}
 		close(fd);
 		if (hit)
@@ -381,13 +318,19 @@ static int same_listener(const struct sock_table *t, const struct sock_entry *e)
 
 int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 {
-	struct hidden_port_map *map = xcalloc(1, sizeof(*map));
+	struct portprobe_map *map = xcalloc(1, sizeof(*map));
 	struct views a, b, c;
+	struct wanted want;
 	struct held h;
 	int threads = o && o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned settle = o && o->settle_ms ? o->settle_ms : 200;
-	unsigned (*cand)[2] = NULL; /* (which, port) */
+	struct cand {
+		int which;
+		unsigned port;
+		struct holder by; /* by.pid 0: no process holds it */
+	} *cand = NULL;
 	size_t ncand = 0;
+	int method = o ? o->port_probe : PORTPROBE_AUTO;
 	int rc, tables_disagree = 0, unheld = 0;
 
 	if (threads < 1)
@@ -398,22 +341,32 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 		free(map);
 		return -ENOENT;
 	}
-	rc = hidden_port_probe(map, 1, 65535, threads);
+	rc = portprobe_all(map, 1, 65535, threads, method, NULL);
+	if (rc && method != PORTPROBE_AUTO) {
+		/* a method asked for by name: the scan is not what was asked */
+		error("bind probes by %s: %s", portprobe_method_name(method), strerror(-rc));
+		views_release(&a);
+		free(map);
+		return rc;
+	}
 	views_load(&b);
-	held_load(&h);
+	wanted_init(&want, &b);
+	held_load(&h, &want);
+	wanted_release(&want);
 	if (rc) {
 		warning("bind probes: %s", strerror(-rc));
 		r->notes++;
 	}
 
 	/* ports in use that neither table showed before or after the probe */
-	for (int w = 0; !rc && w < HP_NPROTO; w++)
+	for (int w = 0; !rc && w < PP_NPROTO; w++)
 		for (unsigned p = 1; p < 65536; p++)
-			if (((map->bits[w][p >> 6] >> (p & 63)) & 1) && !used(&a, w, p) &&
+			if (portprobe_used(map, w, p) && !used(&a, w, p) &&
 			    !used(&b, w, p)) {
 				cand = xreallocarray(cand, ncand + 1, sizeof(*cand));
-				cand[ncand][0] = (unsigned)w;
-				cand[ncand][1] = p;
+				memset(&cand[ncand], 0, sizeof(*cand));
+				cand[ncand].which = w;
+				cand[ncand].port = p;
 				ncand++;
 			}
 	/* listeners one table shows and the other does not */
@@ -442,7 +395,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	hidden_sleep_ms(settle);
 	views_load(&c);
 	struct held h2;
-	held_load(&h2);
+	held_load(&h2, NULL);
 	/*
 	 * Ports: still in use by a fresh bind, and in no table loaded before
 	 * or after that bind, nor held by a socket the tables cannot show.
@@ -457,30 +410,43 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 			if (have_d)
 				views_release(&d);
 			for (size_t i = 0; i < ncand; i++)
-				if (!used(&c, (int)cand[i][0], cand[i][1]) &&
-				    hidden_port_probe_one((int)cand[i][0], cand[i][1]) == 1)
-					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+				if (!used(&c, cand[i].which, cand[i].port) &&
+				    portprobe_one(cand[i].which, cand[i].port) == 1)
+					cand[k++] = cand[i];
 			ncand = k;
 			views_load(&d);
 			have_d = 1;
 			k = 0;
-			for (size_t i = 0; i < ncand; i++)
-				if (!used(&d, (int)cand[i][0], cand[i][1]) &&
-				    !bound_elsewhere(&h2, &d, (int)cand[i][0], cand[i][1]))
-					memcpy(cand[k++], cand[i], sizeof(cand[i]));
+			for (size_t i = 0; i < ncand; i++) {
+				struct holder by = { 0 };
+				if (used(&d, cand[i].which, cand[i].port))
+					continue;
+				if (find_holder(&h2, &d, cand[i].which, cand[i].port, &by) &&
+				    by.bound_only)
+					continue;
+				cand[i].by = by;
+				cand[k++] = cand[i];
+			}
 			ncand = k;
 			if (round == 0 && ncand)
 				hidden_sleep_ms(settle / 2 + 1);
 		}
 		for (size_t i = 0; i < ncand; i++) {
-			char obj[32];
-			snprintf(obj, sizeof(obj), "%s :%u", hidden_port_name((int)cand[i][0]),
-				 cand[i][1]);
-			hidden_add(r, HIDDEN_PORT, 0, obj, "bind",
+			const struct holder *by = &cand[i].by;
+			char obj[32], why[96];
+			snprintf(obj, sizeof(obj), "%s :%u", portprobe_proto_name(cand[i].which),
+				 cand[i].port);
+			if (by->pid)
+				snprintf(why, sizeof(why),
+					 "port in use, but in no socket table; held as fd %d",
+					 by->fd);
+			else
+				snprintf(why, sizeof(why), "port in use, but in no socket table");
+			hidden_add(r, HIDDEN_PORT, by->pid, obj, by->pid ? "bind,fd" : "bind",
 				   d.have_nl && d.have_pf ? "sock_diag,proc_net"
 				   : d.have_nl		  ? "sock_diag"
 							  : "proc_net",
-				   "port in use, but in no socket table");
+				   why);
 		}
 		if (have_d)
 			views_release(&d);

@@ -16,6 +16,7 @@
 #include "lib/hidden.h"
 #include "lib/hidden_mod.h"
 #include "lib/hidden_port.h"
+#include "lib/portprobe.h"
 #include "lib/hidden_tool.h"
 #include "lib/preload.h"
 #include "util/buf.h"
@@ -233,9 +234,9 @@ static void test_port_probe_finds_a_listener(void **state)
 	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(listen(fd, 1), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	assert_int_equal(hidden_port_probe_one(HP_TCP, ntohs(a.sin_port)), 1);
+	assert_int_equal(portprobe_one(PP_TCP, ntohs(a.sin_port)), 1);
 	close(fd);
-	assert_int_equal(hidden_port_probe_one(HP_TCP, ntohs(a.sin_port)), 0);
+	assert_int_equal(portprobe_one(PP_TCP, ntohs(a.sin_port)), 0);
 }
 
 int main(void)
