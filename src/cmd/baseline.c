@@ -91,7 +91,7 @@ int cmd_baseline(int argc, char **argv)
 	};
 	struct basedb db;
 	struct basedb_scan_opts so;
-	struct buf text = BUF_INIT, tmp = BUF_INIT, shown = BUF_INIT;
+	struct buf tmp = BUF_INIT, shown = BUF_INIT;
 	struct utsname un;
 	char when[32];
 	time_t now = time(NULL);
@@ -145,9 +145,10 @@ int cmd_baseline(int argc, char **argv)
 		unlink(tmp.data);
 		die("cannot record: %s", strerror(-rc));
 	}
-	basedb_format(&db, &text);
-	if (buf_write_fd(&text, fd) || fsync(fd) || close(fd) ||
-	    rename(tmp.data, out)) {
+	rc = basedb_write_fd(&db, fd);
+	if (rc)
+		errno = -rc;
+	if (rc || fsync(fd) || close(fd) || rename(tmp.data, out)) {
 		int err = errno;
 		unlink(tmp.data);
 		errno = err;
@@ -162,7 +163,6 @@ int cmd_baseline(int argc, char **argv)
 	printf("%s: %zu paths, %zu files (%llu MB) hashed\n", shown.data, db.n,
 	       files, bytes >> 20);
 	buf_release(&shown);
-	buf_release(&text);
 	buf_release(&tmp);
 	basedb_release(&db);
 	strlist_release(&excludes);

@@ -818,12 +818,22 @@ static void header(struct buf *out, const char *key, const char *val)
 	buf_addc(out, '\n');
 }
 
-void basedb_format(const struct basedb *db, struct buf *out)
+/*
+ * format_db - the DB as text into out; with fd >= 0, written to fd a
+ * megabyte at a time instead, so that a DB of a whole system is never
+ * held twice in memory (and fresh pages are not touched a second time).
+ * The checksum covers everything before its own line.  0 or -errno.
+ */
+static int format_db(const struct basedb *db, struct buf *out, int fd)
 {
+	enum { FLUSH = 1 << 20 };
 	size_t start = out->len;
 	unsigned char d[HASH_LEN];
 	char hex[HASH_HEX_LEN + 1];
+	struct hash_ctx h;
+	int rc = 0;
 
+	hash_init(&h);
 	buf_addf(out, "#stranger-baseline %d\n", BASEDB_VERSION);
 	header(out, "created", db->created ? db->created : "-");
 	header(out, "host", db->host ? db->host : "-");
@@ -835,13 +845,38 @@ void basedb_format(const struct basedb *db, struct buf *out)
 	if (db->db_path)
 		header(out, "db", db->db_path);
 	buf_addstr(out, FIELDS_LINE "\n");
-	for (size_t i = 0; i < db->n; i++)
+	for (size_t i = 0; i < db->n; i++) {
 		basedb_format_entry(&db->e[i], out);
-	hash_buf(out->data + start, out->len - start, d);
+		if (fd >= 0 && out->len - start >= FLUSH) {
+			hash_update(&h, out->data + start, out->len - start);
+			if (!rc)
+				rc = buf_write_fd(out, fd);
+			buf_setlen(out, start = 0);
+		}
+	}
+	hash_update(&h, out->data + start, out->len - start);
+	hash_final(&h, d);
 	hash_hex(d, hex);
 	buf_addstr(out, "#sha256 ");
 	buf_add(out, hex, HASH_HEX_LEN);
 	buf_addc(out, '\n');
+	if (fd >= 0 && !rc)
+		rc = buf_write_fd(out, fd);
+	return rc;
+}
+
+void basedb_format(const struct basedb *db, struct buf *out)
+{
+	format_db(db, out, -1);
+}
+
+int basedb_write_fd(const struct basedb *db, int fd)
+{
+	struct buf b = BUF_INIT;
+	int rc = format_db(db, &b, fd);
+
+	buf_release(&b);
+	return rc;
 }
 
 /* ---- reading ---- */

@@ -127,6 +127,8 @@ void basedb_entry_from_stat(struct basedb_entry *e, const struct stat *st);
 
 /* basedb_format - the whole DB as text, checksum line included */
 void basedb_format(const struct basedb *db, struct buf *out);
+/* basedb_write_fd - the same text written to fd as it is made; 0 or -errno */
+int basedb_write_fd(const struct basedb *db, int fd);
 /* basedb_format_entry - one entry line, newline included */
 void basedb_format_entry(const struct basedb_entry *e, struct buf *out);
 int basedb_parse(const char *s, size_t n, struct basedb *db,
