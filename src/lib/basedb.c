@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +125,9 @@ static int entry_cmp(const void *x, const void *y)
  * its stat from the open fd and queues the fd; a worker per CPU hashes
  * and closes it.  Jobs live in blocks that never move (the entry array
  * does, as it grows), and results go back into the entries after the
- * workers are done.  At most QUEUE_MAX opened files wait in the queue.
+ * workers are done.  At most QUEUE_MAX opened files wait in the queue; a
+ * walk that waits for room is woken when half of it is free, not at each
+ * job taken, so that the threads do not take turns at every file.
  */
 struct job {
 	int fd;              /* opened by the walk, or -1: open by path */
@@ -151,6 +154,7 @@ struct scan {
 	int walk_done;
 	int waiting;           /* the walk waits for room */
 	unsigned workers;      /* threads started; 0: the walk hashes */
+	int walk_boosted;      /* the walk runs at a higher priority */
 	struct hash_ctx inline_h;
 	char *inline_blk;
 	pthread_mutex_t lock;
@@ -391,12 +395,43 @@ static int hash_job(struct scan *s, struct job *j, struct hash_ctx *h, char *blk
 	return rc;
 }
 
+/*
+ * The walk feeds the workers, and when it shares a core with them it must
+ * not wait its turn behind them.  With the privilege to, the walk runs
+ * WALK_BOOST nice levels higher while it lasts (the workers keep the
+ * priority the user gave the command); without it, the workers run that
+ * much lower.
+ */
+enum { WALK_BOOST = 5 };
+
+static int walk_boost(int *old)
+{
+	errno = 0;
+	*old = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno || *old <= -20)
+		return 0;
+	return setpriority(PRIO_PROCESS, (id_t)gettid(), *old - WALK_BOOST) == 0;
+}
+
+static void worker_yields_to_walk(const struct scan *s)
+{
+	int now;
+
+	if (s->walk_boosted)
+		return;
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno == 0 && now < 19)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), now + WALK_BOOST);
+}
+
 static void *hash_worker(void *arg)
 {
 	struct scan *s = arg;
 	char *blk = xmalloc(READ_CHUNK);
 	struct hash_ctx h;
 
+	worker_yields_to_walk(s);
 	hash_init(&h);
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
@@ -406,7 +441,7 @@ static void *hash_worker(void *arg)
 		if (s->next == s->njobs)
 			break;
 		j = job_at(s, s->next++);
-		if (s->waiting)
+		if (s->waiting && s->njobs - s->next <= QUEUE_MAX / 2)
 			pthread_cond_signal(&s->room);
 		pthread_mutex_unlock(&s->lock);
 		j->err = hash_job(s, j, &h, blk);
@@ -447,7 +482,7 @@ static struct job *take_job(struct scan *s, int wait)
 		pthread_cond_wait(&s->more, &s->lock);
 	if (s->next < s->njobs) {
 		j = job_at(s, s->next++);
-		if (s->waiting)
+		if (s->waiting && s->njobs - s->next <= QUEUE_MAX / 2)
 			pthread_cond_signal(&s->room);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -499,6 +534,7 @@ static void *lanes_worker(void *arg)
 	struct lane ln[SHA256X_LANES];
 	int more = 1;
 
+	worker_yields_to_walk(s);
 	memset(ln, 0, sizeof(ln));
 	for (int l = 0; l < SHA256X_LANES; l++)
 		ln[l].buf = xmalloc(LANE_BUF);
@@ -633,7 +669,7 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 	size_t first = db->n, kept;
 	pthread_t tid[POOL_MAX_THREADS];
 	unsigned threads, started = 0;
-	int rc = 0;
+	int rc = 0, nice_was = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
@@ -656,6 +692,11 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 	wo.error = scan_error;
 	wo.ctx = &s;
 	s.rootfd = xcalloc(db->roots.n ? db->roots.n : 1, sizeof(int));
+	/* may the walk be boosted?  (threads inherit the nice value, so the
+	   boost itself comes once they are started) */
+	s.walk_boosted = walk_boost(&nice_was);
+	if (s.walk_boosted)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice_was);
 	threads = o->threads ? o->threads : pool_threads();
 	if (threads > POOL_MAX_THREADS)
 		threads = POOL_MAX_THREADS;
@@ -664,6 +705,8 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 				    sha256x_available() ? lanes_worker : hash_worker, &s))
 			started++;
 	s.workers = started;
+	if (s.walk_boosted)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice_was - WALK_BOOST);
 	for (unsigned r = 0; r < db->roots.n; r++) {
 		const char *root = db->roots.v[r];
 		s.root = r;
@@ -677,6 +720,8 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 		if (rc)
 			break;
 	}
+	if (s.walk_boosted)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice_was);
 	wait_workers(&s, tid, started);
 	for (size_t i = 0; i < s.njobs; i++) {
 		struct job *j = job_at(&s, i);
