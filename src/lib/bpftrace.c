@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/bpftrace.h"
+#include "lib/bpfutil.h"
 #include "trace.skel.h"
 #include "util/xalloc.h"
 
@@ -198,38 +199,11 @@ static const struct capture_row capture_rows[] = {
 	{ SYS_epoll_pwait2, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
 };
 
-static char last_error[256];
-
-static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void set_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	va_end(ap);
-}
+static struct bpf_errmsg last_error;
 
 const char *bpftrace_strerror(void)
 {
-	return last_error;
-}
-
-static int verbose_print(enum libbpf_print_level level, const char *fmt,
-			 va_list ap)
-{
-	(void)level;
-	return vfprintf(stderr, fmt, ap);
-}
-
-/* libbpf's own messages go nowhere unless asked for: lib/ does not print. */
-static int quiet_print(enum libbpf_print_level level, const char *fmt,
-		       va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
+	return last_error.text;
 }
 
 static long long clock_offset(void)
@@ -268,7 +242,7 @@ static int fill_specs(struct bpftrace *bt, const struct bpftrace_opts *o)
 	}
 	free(spec);
 	if (rc)
-		set_error("cannot fill the call table: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot fill the call table: %s", strerror(-rc));
 	return rc;
 }
 
@@ -284,7 +258,7 @@ static int fill_fds(struct bpftrace *bt, const int *v, size_t n, __u32 bit)
 		bpf_map_lookup_elem(fd, &key, &val);
 		val |= bit;
 		if (bpf_map_update_elem(fd, &key, &val, BPF_ANY)) {
-			set_error("too many -e read/write descriptors");
+			bpf_errmsg_set(&last_error, "too many -e read/write descriptors");
 			return -errno;
 		}
 	}
@@ -328,22 +302,22 @@ int bpftrace_open(struct bpftrace **out, const struct bpftrace_opts *o)
 	int rc, ncpus;
 
 	*out = NULL;
-	last_error[0] = '\0';
+	last_error.text[0] = '\0';
 	if (ring < (size_t)page || (ring & (ring - 1)) || ring > (size_t)1 << 30) {
-		set_error("ring buffer size must be a power of 2 from %ld to 1G",
+		bpf_errmsg_set(&last_error, "ring buffer size must be a power of 2 from %ld to 1G",
 			  page);
 		return -EINVAL;
 	}
-	libbpf_set_print(o->verbose ? verbose_print : quiet_print);
+	libbpf_set_print(o->verbose ? bpfutil_print_stderr : bpfutil_print_quiet);
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
-		set_error("cannot count the CPUs");
+		bpf_errmsg_set(&last_error, "cannot count the CPUs");
 		return ncpus ? ncpus : -EINVAL;
 	}
 	skel = trace_bpf__open();
 	if (!skel) {
 		rc = -errno;
-		set_error("cannot open the BPF object: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot open the BPF object: %s", strerror(-rc));
 		return rc;
 	}
 	skel->rodata->cfg_follow = !!o->follow;
@@ -362,7 +336,7 @@ int bpftrace_open(struct bpftrace **out, const struct bpftrace_opts *o)
 	rc = trace_bpf__load(skel);
 	if (rc) {
 		rc = rc < 0 ? rc : -errno;
-		set_error("cannot load the BPF programs: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot load the BPF programs: %s", strerror(-rc));
 		trace_bpf__destroy(skel);
 		return rc;
 	}
@@ -376,13 +350,13 @@ int bpftrace_open(struct bpftrace **out, const struct bpftrace_opts *o)
 	rc = trace_bpf__attach(skel);
 	if (rc) {
 		rc = rc < 0 ? rc : -errno;
-		set_error("cannot attach the BPF programs: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot attach the BPF programs: %s", strerror(-rc));
 		goto fail;
 	}
 	bt->rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_sample, bt, NULL);
 	if (!bt->rb) {
 		rc = -errno;
-		set_error("cannot map the ring buffer: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot map the ring buffer: %s", strerror(-rc));
 		goto fail;
 	}
 	bt->clock_off = clock_offset();

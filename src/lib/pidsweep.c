@@ -21,6 +21,7 @@
 
 #include "bpf/pidsweep.h"
 #include "lib/pidsweep.h"
+#include "lib/bpfutil.h"
 #include "pidsweep.skel.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -53,31 +54,11 @@ struct pidsweep {
 	int err;
 };
 
-static char last_error[256];
-
-static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void set_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	va_end(ap);
-}
+static struct bpf_errmsg last_error;
 
 const char *pidsweep_strerror(void)
 {
-	return last_error;
-}
-
-/* libbpf's own messages go nowhere: lib/ does not print. */
-static int quiet_print(enum libbpf_print_level level, const char *fmt,
-		       va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
+	return last_error.text;
 }
 
 /* ---- BTF ------------------------------------------------------------------ */
@@ -175,7 +156,7 @@ static int kfunc_ids(uint32_t *ids)
 	fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		set_error("%s: %s", VMLINUX_BTF, strerror(-rc));
+		bpf_errmsg_set(&last_error, "%s: %s", VMLINUX_BTF, strerror(-rc));
 		return rc;
 	}
 	/* mapped where the kernel allows it (6.16 on), read where not */
@@ -190,7 +171,7 @@ static int kfunc_ids(uint32_t *ids)
 		if (rc) {
 			close(fd);
 			buf_release(&b);
-			set_error("%s: %s", VMLINUX_BTF, strerror(-rc));
+			bpf_errmsg_set(&last_error, "%s: %s", VMLINUX_BTF, strerror(-rc));
 			return rc;
 		}
 		data = b.data;
@@ -202,10 +183,10 @@ static int kfunc_ids(uint32_t *ids)
 		munmap(map, (size_t)st.st_size);
 	buf_release(&b);
 	if (rc == -ENOENT)
-		set_error("the kernel has no %s kfunc",
+		bpf_errmsg_set(&last_error, "the kernel has no %s kfunc",
 			  kfunc_names[ids[KF_FROM_VPID] ? KF_RELEASE : KF_FROM_VPID]);
 	else if (rc)
-		set_error("%s: cannot read the kernel's BTF", VMLINUX_BTF);
+		bpf_errmsg_set(&last_error, "%s: cannot read the kernel's BTF", VMLINUX_BTF);
 	return rc;
 }
 
@@ -255,14 +236,14 @@ int pidsweep_open(struct pidsweep **out)
 	int rc, handler;
 
 	*out = NULL;
-	last_error[0] = '\0';
+	last_error.text[0] = '\0';
 	s = xcalloc(1, sizeof(*s));
 	s->prog_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	rc = kfunc_ids(s->kfunc_ids);
 	if (rc)
 		goto fail;
-	libbpf_set_print(quiet_print);
+	libbpf_set_print(bpfutil_print_quiet);
 	/* for this object only: registered around its open and load */
 	hopts.cookie = (long)s;
 	hopts.prog_prepare_load_fn = prepare;
@@ -270,21 +251,21 @@ int pidsweep_open(struct pidsweep **out)
 					       0, &hopts);
 	if (handler < 0) {
 		rc = handler;
-		set_error("cannot register the program's loader: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot register the program's loader: %s", strerror(-rc));
 		goto fail;
 	}
 	s->skel = pidsweep_bpf__open();
 	if (!s->skel) {
 		rc = -errno;
-		set_error("cannot open the BPF object: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot open the BPF object: %s", strerror(-rc));
 	} else {
 		rc = pidsweep_bpf__load(s->skel);
 		if (rc) {
 			rc = rc < 0 ? rc : -errno;
-			set_error("cannot load the BPF program: %s", strerror(-rc));
+			bpf_errmsg_set(&last_error, "cannot load the BPF program: %s", strerror(-rc));
 		} else if (!s->patched || !s->skel->bss) {
 			rc = -EINVAL;
-			set_error("the BPF program was not prepared as expected");
+			bpf_errmsg_set(&last_error, "the BPF program was not prepared as expected");
 		}
 	}
 	libbpf_unregister_prog_handler(handler);
@@ -370,7 +351,7 @@ int pidsweep_run(struct pidsweep *s, long max, int threads, uint64_t *bits)
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	if (s->err) {
-		set_error("cannot run the BPF program: %s", strerror(-s->err));
+		bpf_errmsg_set(&last_error, "cannot run the BPF program: %s", strerror(-s->err));
 		return s->err;
 	}
 	/* only the words of [0, max): later ones may hold an older run's */
@@ -387,7 +368,7 @@ int pidsweep_one(struct pidsweep *s, pid_t pid)
 		return 0;
 	rc = run(s, pid, (long)pid + 1, 0);
 	if (rc < 0) {
-		set_error("cannot run the BPF program: %s", strerror((int)-rc));
+		bpf_errmsg_set(&last_error, "cannot run the BPF program: %s", strerror((int)-rc));
 		return (int)rc;
 	}
 	return rc > 0;
