@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/pidsweep.h"
+#include "lib/pool.h"
 #include "lib/proc.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -106,8 +106,6 @@ struct sweep {
 	struct pidsweep *bpf; /* NULL: no pidtable view */
 	uint64_t *kill, *pgid, *stat, *notproc, *table;
 	const uint64_t *targets; /* pids for the system call probes; NULL: all */
-	long next; /* next chunk start, taken under lock */
-	pthread_mutex_t lock;
 };
 
 #define CHUNK 4096L /* pids per work item, a multiple of 64 */
@@ -157,41 +155,33 @@ static unsigned probe_one(const struct sweep *s, pid_t pid)
 	return m;
 }
 
-static void *sweep_thread(void *arg)
+/* sweep_chunk - the system call probes of one CHUNK of pids (lib/pool) */
+static void sweep_chunk(size_t i, unsigned worker, void *ctx)
 {
-	struct sweep *s = arg;
+	struct sweep *s = ctx;
+	long lo = (long)i * CHUNK, hi = lo + CHUNK < s->max ? lo + CHUNK : s->max;
 
-	for (;;) {
-		long lo, hi;
-		pthread_mutex_lock(&s->lock);
-		lo = s->next;
-		s->next += CHUNK;
-		pthread_mutex_unlock(&s->lock);
-		if (lo >= s->max)
-			break;
-		hi = lo + CHUNK < s->max ? lo + CHUNK : s->max;
-		for (long w = lo / 64; w * 64 < hi; w++) {
-			uint64_t todo = s->targets ? s->targets[w] : ~0ULL;
-			while (todo) {
-				long p = w * 64 + __builtin_ctzll(todo);
-				uint64_t bit = todo & -todo;
-				unsigned m;
-				todo &= todo - 1;
-				if (p < 1 || p >= hi)
-					continue;
-				m = probe_syscalls(s->procfd, s->procdev, (pid_t)p);
-				if (m & V_KILL)
-					s->kill[w] |= bit;
-				if (m & V_PGID)
-					s->pgid[w] |= bit;
-				if (m & V_STAT)
-					s->stat[w] |= bit;
-				if (m & V_NOTPROC)
-					s->notproc[w] |= bit;
-			}
+	(void)worker;
+	for (long w = lo / 64; w * 64 < hi; w++) {
+		uint64_t todo = s->targets ? s->targets[w] : ~0ULL;
+		while (todo) {
+			long p = w * 64 + __builtin_ctzll(todo);
+			uint64_t bit = todo & -todo;
+			unsigned m;
+			todo &= todo - 1;
+			if (p < 1 || p >= hi)
+				continue;
+			m = probe_syscalls(s->procfd, s->procdev, (pid_t)p);
+			if (m & V_KILL)
+				s->kill[w] |= bit;
+			if (m & V_PGID)
+				s->pgid[w] |= bit;
+			if (m & V_STAT)
+				s->stat[w] |= bit;
+			if (m & V_NOTPROC)
+				s->notproc[w] |= bit;
 		}
 	}
-	return NULL;
 }
 
 static int bit_get(const uint64_t *bm, long p)
@@ -254,7 +244,6 @@ static int sweep_init(struct sweep *s, long max)
 	s->stat = xcalloc(words, 8);
 	s->notproc = xcalloc(words, 8);
 	s->table = xcalloc(words, 8);
-	pthread_mutex_init(&s->lock, NULL);
 	return 0;
 }
 
@@ -298,17 +287,9 @@ static int sweep_table(struct sweep *s, const struct hidden_opts *o,
 /* sweep_probe - the system call probes, of the targets or of every pid */
 static void sweep_probe(struct sweep *s, const uint64_t *targets, int threads)
 {
-	pthread_t tid[64];
-	int started = 0;
-
 	s->targets = targets;
-	s->next = 0;
-	for (int i = 1; i < threads; i++)
-		if (!pthread_create(&tid[started], NULL, sweep_thread, s))
-			started++;
-	sweep_thread(s);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	pool_run((size_t)((s->max + CHUNK - 1) / CHUNK), (unsigned)threads,
+		 sweep_chunk, NULL, s);
 	s->targets = NULL;
 }
 
@@ -322,7 +303,6 @@ static void sweep_release(struct sweep *s)
 	free(s->stat);
 	free(s->notproc);
 	free(s->table);
-	pthread_mutex_destroy(&s->lock);
 	memset(s, 0, sizeof(*s));
 	s->procfd = -1;
 }

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "bpf/pidsweep.h"
 #include "lib/pidsweep.h"
+#include "lib/pool.h"
 #include "lib/bpfutil.h"
 #include "pidsweep.skel.h"
 #include "util/buf.h"
@@ -48,9 +48,8 @@ struct pidsweep {
 	int prog_fd;
 	uint32_t kfunc_ids[KF_N];
 	int patched; /* the prepare callback ran and patched every call */
-	/* the work queue of one pidsweep_run() */
-	pthread_mutex_t lock;
-	long next, max;
+	/* one pidsweep_run(): its end, and the first error of a chunk */
+	long max;
 	int err;
 };
 
@@ -239,7 +238,6 @@ int pidsweep_open(struct pidsweep **out)
 	last_error.text[0] = '\0';
 	s = xcalloc(1, sizeof(*s));
 	s->prog_fd = -1;
-	pthread_mutex_init(&s->lock, NULL);
 	rc = kfunc_ids(s->kfunc_ids);
 	if (rc)
 		goto fail;
@@ -284,7 +282,6 @@ void pidsweep_close(struct pidsweep *s)
 	if (!s)
 		return;
 	pidsweep_bpf__destroy(s->skel);
-	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -302,54 +299,32 @@ static long run(const struct pidsweep *s, long lo, long hi, unsigned flags)
 	return a.found;
 }
 
-static void *run_thread(void *arg)
+/* run_chunk - one CHUNK of pids (lib/pool); after an error the rest stop */
+static void run_chunk(size_t i, unsigned worker, void *ctx)
 {
-	struct pidsweep *s = arg;
+	struct pidsweep *s = ctx;
+	long lo = (long)i * CHUNK, hi = lo + CHUNK < s->max ? lo + CHUNK : s->max, rc;
 
-	for (;;) {
-		long lo, hi, rc;
-
-		pthread_mutex_lock(&s->lock);
-		lo = s->next;
-		s->next += CHUNK;
-		pthread_mutex_unlock(&s->lock);
-		if (lo >= s->max)
-			break;
-		hi = lo + CHUNK < s->max ? lo + CHUNK : s->max;
-		rc = run(s, lo, hi, PS_STORE);
-		if (rc < 0) {
-			pthread_mutex_lock(&s->lock);
-			s->err = (int)rc;
-			s->next = s->max; /* the others stop too */
-			pthread_mutex_unlock(&s->lock);
-			break;
-		}
-	}
-	return NULL;
+	(void)worker;
+	if (__atomic_load_n(&s->err, __ATOMIC_RELAXED))
+		return;
+	rc = run(s, lo, hi, PS_STORE);
+	if (rc < 0)
+		__atomic_store_n(&s->err, (int)rc, __ATOMIC_RELAXED);
 }
 
 int pidsweep_run(struct pidsweep *s, long max, int threads, uint64_t *bits)
 {
 	size_t words = (size_t)(max / 64 + 1), used;
-	pthread_t tid[64];
-	int started = 0;
-
 	memset(bits, 0, words * sizeof(*bits));
 	if (max > PS_PID_LIMIT)
 		max = PS_PID_LIMIT; /* no PID is larger */
 	if (max <= 1)
 		return 0;
-	s->next = 0;
 	s->max = max;
 	s->err = 0;
-	if (threads > 64)
-		threads = 64;
-	for (int i = 1; i < threads; i++)
-		if (!pthread_create(&tid[started], NULL, run_thread, s))
-			started++;
-	run_thread(s);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	pool_run((size_t)((max + CHUNK - 1) / CHUNK), threads > 0 ? (unsigned)threads : 0,
+		 run_chunk, NULL, s);
 	if (s->err) {
 		bpf_errmsg_set(&last_error, "cannot run the BPF program: %s", strerror(-s->err));
 		return s->err;
