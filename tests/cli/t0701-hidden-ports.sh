@@ -159,32 +159,11 @@ test_expect_success 'io_uring or BPF refused: auto falls back and finds the same
 '
 
 test_expect_success 'each probe method: no finding under a flood of short connections' '
-	cat >"$TMP/flood.py" <<-\PY &&
-	import socket, sys, threading
-	srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(128)
-	port = srv.getsockname()[1]
-	def serve():
-	    while True:
-	        c, _ = srv.accept(); c.close()
-	def flood():
-	    while True:
-	        s = socket.socket()
-	        try:
-	            s.connect(("127.0.0.1", port))
-	        except OSError:
-	            pass
-	        s.close()
-	        u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-	        u.bind(("::1", 0)); u.close()
-	for f in (serve, flood, flood):
-	    threading.Thread(target=f, daemon=True).start()
-	open(sys.argv[1], "w").write("ready\n")
-	threading.Event().wait()
-	PY
 	in_ns "
-		python3 \"\$TMP/flood.py\" \"\$TMP/flood.ready\" & wait_ready \"\$TMP/flood.ready\"
+		python3 \"$ROOT/tests/churn.py\" \"\$TMP/flood.ready\" & wait_ready \"\$TMP/flood.ready\"
 		each_method \"\$TMP/flood\" \"\$STRANGER\" hidden --only ports --json
 	" &&
+	test -s "$TMP/flood.ready" &&
 	for m in $METHODS; do
 		ran $m "$TMP/flood" || continue
 		cat "$TMP/flood.$m" "$TMP/flood.$m.err"
