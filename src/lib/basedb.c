@@ -125,7 +125,8 @@ static int entry_cmp(const void *x, const void *y)
  * its stat from the open fd and queues the fd; a worker per CPU hashes
  * and closes it.  Jobs live in blocks that never move (the entry array
  * does, as it grows), and results go back into the entries after the
- * workers are done.  At most QUEUE_MAX opened files wait in the queue; a
+ * workers are done.  At most queue_max opened files wait in the queue
+ * (QUEUE_MAX, or fewer when the limit on open files is low); a
  * walk that waits for room is woken when half of it is free, not at each
  * job taken, so that the threads do not take turns at every file.
  */
@@ -155,6 +156,7 @@ struct scan {
 	int waiting;           /* the walk waits for room */
 	unsigned workers;      /* threads started; 0: the walk hashes */
 	int walk_boosted;      /* the walk runs at a higher priority */
+	size_t queue_max;      /* opened files that may wait */
 	struct hash_ctx inline_h;
 	char *inline_blk;
 	pthread_mutex_t lock;
@@ -212,13 +214,13 @@ static struct job *job_at(struct scan *s, size_t i)
 }
 
 /* queue_file - hand a regular file to the workers; the walk waits while
- * QUEUE_MAX opened files are queued already */
+ * queue_max opened files are queued already */
 static void queue_file(struct scan *s, const struct basedb_entry *e, int fd)
 {
 	struct job *j;
 
 	pthread_mutex_lock(&s->lock);
-	while (fd >= 0 && s->workers && s->njobs - s->next >= QUEUE_MAX) {
+	while (fd >= 0 && s->workers && s->njobs - s->next >= s->queue_max) {
 		s->waiting = 1;
 		pthread_cond_wait(&s->room, &s->lock);
 	}
@@ -441,7 +443,7 @@ static void *hash_worker(void *arg)
 		if (s->next == s->njobs)
 			break;
 		j = job_at(s, s->next++);
-		if (s->waiting && s->njobs - s->next <= QUEUE_MAX / 2)
+		if (s->waiting && s->njobs - s->next <= s->queue_max / 2)
 			pthread_cond_signal(&s->room);
 		pthread_mutex_unlock(&s->lock);
 		j->err = hash_job(s, j, &h, blk);
@@ -482,7 +484,7 @@ static struct job *take_job(struct scan *s, int wait)
 		pthread_cond_wait(&s->more, &s->lock);
 	if (s->next < s->njobs) {
 		j = job_at(s, s->next++);
-		if (s->waiting && s->njobs - s->next <= QUEUE_MAX / 2)
+		if (s->waiting && s->njobs - s->next <= s->queue_max / 2)
 			pthread_cond_signal(&s->room);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -661,6 +663,26 @@ static void wait_workers(struct scan *s, pthread_t *tid, unsigned started)
 	hash_tick(s);
 }
 
+/*
+ * queue_limit - how many opened files may wait: QUEUE_MAX, less what the
+ * limit on open files needs kept for the workers' lanes, the walk's
+ * directories and the rest of the process.  A file the walk cannot open
+ * for want of descriptors is opened later by a worker, by path.
+ */
+static size_t queue_limit(unsigned threads)
+{
+	struct rlimit rl;
+	unsigned long long spare;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return QUEUE_MAX;
+	spare = rl.rlim_cur > 64 + 4ULL * threads ? rl.rlim_cur - 64 - 4ULL * threads : 0;
+	spare /= 2;
+	if (spare < 1)
+		return 1;
+	return spare < QUEUE_MAX ? (size_t)spare : QUEUE_MAX;
+}
+
 int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 {
 	struct scan s;
@@ -700,6 +722,7 @@ int basedb_scan(struct basedb *db, const struct basedb_scan_opts *o)
 	threads = o->threads ? o->threads : pool_threads();
 	if (threads > POOL_MAX_THREADS)
 		threads = POOL_MAX_THREADS;
+	s.queue_max = queue_limit(threads);
 	for (unsigned t = 0; t < threads; t++)
 		if (!pthread_create(&tid[started], NULL,
 				    sha256x_available() ? lanes_worker : hash_worker, &s))

@@ -179,8 +179,9 @@ static int visit(struct walker *w, int dirfd, const char *at_name,
 			close(fd);
 		else if (fd >= 0)
 			e.fd = fd;
-		else
+		else if (fd != -EMFILE && fd != -ENFILE)
 			e.open_err = fd;
+		/* out of fds: not the file's fault; the caller opens it later */
 	}
 	/* ROOT itself is followed if it is a symlink (as find -H does) */
 	if (e.fd < 0 &&

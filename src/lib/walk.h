@@ -53,7 +53,8 @@ struct walk_entry {
 	 * With open_files: a regular file below ROOT is opened (read-only,
 	 * O_NOATIME where allowed) and st is the fstat of that fd, which the
 	 * visit callback then owns and must close; -1 when not opened, and
-	 * then open_err is -errno of a failed open of a regular file, or 0.
+	 * then open_err is -errno of a failed open of a regular file, or 0
+	 * (also when the process was out of file descriptors).
 	 */
 	int fd;
 	int open_err;

@@ -71,6 +71,14 @@ test_expect_success 'files of every size around the SHA-256 block: both hashing 
 	done
 '
 
+test_expect_success 'few file descriptors left: every file is still hashed, no warning' '
+	mkdir "$TMP/many" &&
+	for i in $(seq 300); do echo "file $i" >"$TMP/many/f$i" || return 1; done &&
+	(ulimit -n 24 && "$STRANGER" baseline -o "$TMP/many.db" "$TMP/many" >/dev/null 2>"$TMP/many.err") &&
+	test_cmp /dev/null "$TMP/many.err" &&
+	test "$(grep -c " f 0644 .* [0-9a-f]\{64\} -\$" "$TMP/many.db")" = 300
+'
+
 test_expect_success 'hostile names survive the round trip' '
 	python3 - "$DB" "$T" <<-"EOF"
 	import os, sys
