@@ -367,31 +367,16 @@ static int open_job(struct scan *s, const struct job *j)
  */
 static int hash_job(struct scan *s, struct job *j, struct hash_ctx *h, char *blk)
 {
-	unsigned long long total = 0;
-	int fd = j->fd, rc = 0;
+	unsigned long long got = 0;
+	int fd = j->fd, rc;
 
 	if (fd < 0)
 		fd = open_job(s, j);
 	if (fd < 0)
 		return fd;
 	hash_restart(h);
-	for (;;) {
-		ssize_t n = read(fd, blk, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		hash_update(h, blk, (size_t)n);
-		total += (unsigned long long)n;
-		atomic_fetch_add_explicit(&s->bytes_done, (unsigned long long)n,
-					  memory_order_relaxed);
-		if ((size_t)n < READ_CHUNK && total >= j->size)
-			break;
-	}
+	rc = hash_read(h, fd, blk, READ_CHUNK, j->size, &got);
+	atomic_fetch_add_explicit(&s->bytes_done, got, memory_order_relaxed);
 	hash_digest(h, j->sha);
 	close(fd);
 	return rc;

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -397,27 +397,12 @@ struct run {
 static int hash_fd_kind(int fd, enum pkgverify_kind kind, unsigned char *out,
 			char *blk)
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned len = 0;
-	int rc = 0;
+	struct hash_ctx h;
+	int rc;
 
-	if (!md || !EVP_DigestInit_ex(md, kind == PKGV_MD5 ? EVP_md5() : EVP_sha256(),
-				      NULL))
-		bug("pkgverify: cannot set up the digest");
-	for (;;) {
-		ssize_t n = read(fd, blk, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(md, blk, (size_t)n);
-	}
-	EVP_DigestFinal_ex(md, out, &len);
-	EVP_MD_CTX_free(md);
+	hash_init_alg(&h, kind == PKGV_MD5 ? HASH_MD5 : HASH_SHA256);
+	rc = hash_read(&h, fd, blk, READ_CHUNK, ~0ULL, NULL);
+	hash_final(&h, out);
 	return rc;
 }
 
