@@ -80,6 +80,17 @@ static void set_all(struct select *s, int on)
 	s->unknown = on;
 }
 
+/* bad_item - "invalid WHAT 'TOKEN'", the token escaped */
+static int bad_item(const char *what, const char *tok)
+{
+	struct buf e = BUF_INIT;
+
+	escape_str(&e, tok);
+	error("invalid %s '%s'", what, e.data);
+	buf_release(&e);
+	return -1;
+}
+
 /* trace=SET */
 static int parse_trace_set(struct select *s, const char *set)
 {
@@ -114,93 +125,72 @@ static int parse_trace_set(struct select *s, const char *set)
 		if (*tok == '%' || sc_class_parse(tok)) {
 			c.classes = sc_class_parse(tok);
 			if (!c.classes) {
-				struct buf e = BUF_INIT;
-				escape_str(&e, tok);
-				error("invalid system call class '%s'", e.data);
-				buf_release(&e);
+				int rc = bad_item("system call class", tok);
 				free(copy);
-				return -1;
+				return rc;
 			}
 		} else {
 			c.name = tok;
 		}
 		sc_each(mark, &c);
 		if (!c.found && !optional) {
-			struct buf e = BUF_INIT;
-			escape_str(&e, tok);
-			error("invalid system call '%s'", e.data);
-			buf_release(&e);
+			int rc = bad_item("system call", tok);
 			free(copy);
-			return -1;
+			return rc;
 		}
 	}
 	free(copy);
 	return 0;
+}
+
+static int fd_item(const char *tok)
+{
+	long v;
+
+	if (opt_parse_long(tok, &v) || v < 0 || v >= SC_MAX_FD_SET)
+		return -1;
+	return (int)v;
+}
+
+/*
+ * parse_num_set - strace's set syntax over small numbers: [!]all, none,
+ * or a comma list whose items item() turns into an index below n (or -1).
+ */
+static int parse_num_set(unsigned char *set, size_t n, const char *spec,
+			 int (*item)(const char *tok), const char *what)
+{
+	char *copy = xstrdup(spec), *save = NULL, *tok;
+	char *p = copy;
+	int neg = 0, rc = 0;
+
+	if (*p == '!') {
+		neg = 1;
+		p++;
+	}
+	memset(set, neg, n);
+	if (!strcmp(p, "all"))
+		memset(set, !neg, n);
+	else if (strcmp(p, "none"))
+		for (tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			int v = item(tok);
+			if (v < 0 || (size_t)v >= n) {
+				rc = bad_item(what, tok);
+				break;
+			}
+			set[v] = (unsigned char)!neg;
+		}
+	free(copy);
+	return rc;
 }
 
 /* read=FDS / write=FDS */
 static int parse_fds(unsigned char *fds, int *any, const char *set)
 {
-	char *copy = xstrdup(set), *save = NULL, *tok;
-	const char *p = copy;
-	int neg = 0;
-
-	if (*p == '!') {
-		neg = 1;
-		p++;
-	}
-	memset(fds, neg, SC_MAX_FD_SET);
-	if (!strcmp(p, "all"))
-		memset(fds, !neg, SC_MAX_FD_SET);
-	else if (strcmp(p, "none"))
-		for (tok = strtok_r((char *)p, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save)) {
-			long v;
-			if (opt_parse_long(tok, &v) || v < 0 || v >= SC_MAX_FD_SET) {
-				struct buf e = BUF_INIT;
-				escape_str(&e, tok);
-				error("invalid descriptor '%s'", e.data);
-				buf_release(&e);
-				free(copy);
-				return -1;
-			}
-			fds[v] = (unsigned char)!neg;
-		}
+	if (parse_num_set(fds, SC_MAX_FD_SET, set, fd_item, "descriptor"))
+		return -1;
 	*any = 0;
 	for (int i = 0; i < SC_MAX_FD_SET; i++)
 		*any |= fds[i];
-	free(copy);
-	return 0;
-}
-
-static int parse_signals(struct select *s, const char *set)
-{
-	char *copy = xstrdup(set), *save = NULL, *tok;
-	const char *p = copy;
-	int neg = 0;
-
-	if (*p == '!') {
-		neg = 1;
-		p++;
-	}
-	memset(s->sig, neg, sizeof(s->sig));
-	if (!strcmp(p, "all"))
-		memset(s->sig, !neg, sizeof(s->sig));
-	else if (strcmp(p, "none"))
-		for (tok = strtok_r((char *)p, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save)) {
-			int sig = sc_signal_parse(tok);
-			if (sig < 0) {
-				struct buf e = BUF_INIT;
-				escape_str(&e, tok);
-				error("invalid signal '%s'", e.data);
-				buf_release(&e);
-				free(copy);
-				return -1;
-			}
-			s->sig[sig] = (unsigned char)!neg;
-		}
-	free(copy);
 	return 0;
 }
 
@@ -219,7 +209,8 @@ static int parse_expr(struct select *s, const char *e)
 		return parse_fds(s->write_fds, &s->any_write, eq + 1);
 	if ((n == 6 && !strncmp(e, "signal", 6)) || (n == 7 && !strncmp(e, "signals", 7)) ||
 	    (n == 1 && e[0] == 's'))
-		return parse_signals(s, eq + 1);
+		return parse_num_set(s->sig, sizeof(s->sig), eq + 1,
+				     sc_signal_parse, "signal");
 	if ((n == 6 && !strncmp(e, "abbrev", 6)) || (n == 7 && !strncmp(e, "verbose", 7)) ||
 	    (n == 3 && !strncmp(e, "raw", 3)))
 		return 0; /* accepted for strace's sake; stranger decodes as -v says */
