@@ -510,3 +510,22 @@ void sc_arg_fd0(struct sc_call *c, struct buf *o)
 	sc_arg(c, o);
 	sc_fd(c, o, c->args[0]);
 }
+
+int sc_out_arg1(struct sc_call *c, struct buf *o)
+{
+	sc_arg(c, o);
+	if (c->ret < 0) {
+		sc_ptr(o, c->args[1]);
+		return 0;
+	}
+	return 1;
+}
+
+int sc_fd_then_out(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg_fd0(c, o);
+		return -1;
+	}
+	return sc_out_arg1(c, o);
+}

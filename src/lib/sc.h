@@ -39,6 +39,15 @@ extern const struct sc_decoder sc_misc_decoders[];
 void sc_arg(struct sc_call *c, struct buf *o);
 /* sc_arg_fd0 - the first argument, a file descriptor (most calls start so) */
 void sc_arg_fd0(struct sc_call *c, struct buf *o);
+/*
+ * For calls that take an fd first and fill a buffer (args[1]) the caller
+ * reads at exit.  sc_out_arg1, at exit: the separator, and the pointer
+ * alone if the call failed; 1 when the buffer is to be decoded now.
+ * sc_fd_then_out: at entry the fd, and -1 (the entry part is done); at
+ * exit, sc_out_arg1.
+ */
+int sc_out_arg1(struct sc_call *c, struct buf *o);
+int sc_fd_then_out(struct sc_call *c, struct buf *o, int exiting);
 /* sc_mem_read - exactly n bytes at addr, or -1 */
 int sc_mem_read(struct sc_call *c, unsigned long long addr, void *dst, size_t n);
 /* sc_mem_str - up to max bytes of a NUL-terminated string; length or -1,

@@ -10,14 +10,11 @@
 /* read(fd, buf, count), pread64(fd, buf, count, off): the data at exit */
 static void dec_read(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (!exiting) {
-		sc_arg_fd0(c, o);
+	int out = sc_fd_then_out(c, o, exiting);
+
+	if (out < 0)
 		return;
-	}
-	sc_arg(c, o);
-	if (c->ret < 0)
-		sc_ptr(o, c->args[1]);
-	else
+	if (out)
 		sc_bufn(c, o, c->args[1], (unsigned long long)c->ret);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
@@ -46,14 +43,11 @@ static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 /* readv/preadv: iovecs filled at exit; writev/pwritev: at entry */
 static void dec_readv(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (!exiting) {
-		sc_arg_fd0(c, o);
+	int out = sc_fd_then_out(c, o, exiting);
+
+	if (out < 0)
 		return;
-	}
-	sc_arg(c, o);
-	if (c->ret < 0)
-		sc_ptr(o, c->args[1]);
-	else
+	if (out)
 		sc_iov(c, o, c->args[1], c->args[2], c->ret);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);

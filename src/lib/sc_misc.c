@@ -69,10 +69,7 @@ static void dec_clock_gettime(struct sc_call *c, struct buf *o, int exiting)
 		sc_xlat(o, (unsigned)c->args[0], clocks, 0);
 		return;
 	}
-	sc_arg(c, o);
-	if (c->ret < 0)
-		sc_ptr(o, c->args[1]);
-	else
+	if (sc_out_arg1(c, o))
 		print_timespec(c, o, c->args[1]);
 }
 

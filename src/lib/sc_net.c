@@ -173,15 +173,14 @@ static void dec_sendto(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_recvfrom(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (!exiting) {
-		sc_arg_fd0(c, o);
+	int out;
+
+	if (!exiting)
 		save_len(c, c->args[5]);
+	out = sc_fd_then_out(c, o, exiting);
+	if (out < 0)
 		return;
-	}
-	sc_arg(c, o);
-	if (c->ret < 0)
-		sc_ptr(o, c->args[1]);
-	else
+	if (out)
 		sc_bufn(c, o, c->args[1], (unsigned long long)c->ret);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
@@ -225,14 +224,11 @@ static void dec_sendmsg(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_recvmsg(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (!exiting) {
-		sc_arg_fd0(c, o);
+	int out = sc_fd_then_out(c, o, exiting);
+
+	if (out < 0)
 		return;
-	}
-	sc_arg(c, o);
-	if (c->ret < 0)
-		sc_ptr(o, c->args[1]);
-	else
+	if (out)
 		print_msghdr(c, o, c->args[1], c->ret);
 	sc_arg(c, o);
 	sc_flags(o, (unsigned)c->args[2], msg_flags, "0");
