@@ -36,11 +36,15 @@ LIBS    += -ldl
 LIBS    += -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lxml2 -licuuc -licudata -lstdc++ -lm
 endif
 
-SRC      := $(sort $(wildcard src/util/*.c src/lib/*.c src/cmd/*.c))
+# every .c under src/util, src/cmd and the capability folders of src/lib,
+# except the BPF programs, which clang builds for the kernel
+SRC      := $(sort $(filter-out %.bpf.c,$(wildcard src/util/*.c src/cmd/*.c \
+                src/lib/*/*.c src/lib/*/*/*.c)))
 OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c tests/unit/*/*/test_*.c))
+UNIT_BIN := $(addprefix $(BUILD)/tests/,$(notdir $(UNIT_SRC:.c=)))
+vpath test_%.c $(sort $(dir $(UNIT_SRC)))
 # tests/fixtures/NAME.c is a program, tests/fixtures/libNAME.c a preload library
 FIXT_SO_SRC := $(sort $(wildcard tests/fixtures/lib*.c))
 FIXT_SRC := $(filter-out $(FIXT_SO_SRC),$(sort $(wildcard tests/fixtures/*.c)))
@@ -64,7 +68,7 @@ $(BUILD)/libstranger.a: $(OBJ)
 $(BUILD)/stranger: $(MAIN_OBJ) $(BUILD)/libstranger.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstranger.a
+$(BUILD)/tests/%: %.c $(BUILD)/libstranger.a
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
@@ -135,9 +139,10 @@ install: $(BUILD)/stranger
 clean:
 	rm -rf build
 
-# The eBPF trace backend and PID sweep (src/bpf): vmlinux.h dumped from the running
-# kernel's BTF, the BPF object built by clang's BPF target, and the skeleton
-# that embeds it, all generated into $(BUILD)/bpf, never checked in.
+# The eBPF programs (src/lib/CAP/NAME.bpf.c, beside the module that loads
+# them): vmlinux.h dumped from the running kernel's BTF, the BPF object built
+# by clang's BPF target, and the skeleton that embeds it, all generated into
+# $(BUILD)/bpf, never checked in.
 LIBS       += -lbpf -lelf -lz
 BPFTOOL    ?= bpftool
 BPF_CLANG  ?= clang
@@ -148,18 +153,22 @@ $(BUILD)/bpf/vmlinux.h:
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: src/bpf/%.bpf.c src/bpf/%.h $(BUILD)/bpf/vmlinux.h
+BPF_SRC    := $(wildcard src/lib/*/*.bpf.c)
+vpath %.bpf.c $(sort $(dir $(BPF_SRC)))
+$(BUILD)/bpf/%.bpf.o: %.bpf.c $(BUILD)/bpf/vmlinux.h
 	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
-		-I$(BUILD)/bpf -Isrc/bpf -c $< -o $@
+		-I$(BUILD)/bpf -I$(dir $<) -c $< -o $@
+$(BUILD)/bpf/trace.bpf.o: src/lib/trace/trace.bpf.h
+$(BUILD)/bpf/pidsweep.bpf.o: src/lib/hidden/pidsweep.bpf.h
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf >$@.tmp && mv $@.tmp $@
 
 .SECONDARY: $(BUILD)/bpf/vmlinux.h $(BUILD)/bpf/trace.bpf.o \
             $(BUILD)/bpf/pidsweep.bpf.o
-$(BUILD)/obj/src/lib/bpftrace.o: $(BUILD)/bpf/trace.skel.h
-$(BUILD)/obj/src/lib/bpftrace.o: CPPFLAGS += -I$(BUILD)/bpf
-$(BUILD)/obj/src/lib/pidsweep.o: $(BUILD)/bpf/pidsweep.skel.h
-$(BUILD)/obj/src/lib/pidsweep.o: CPPFLAGS += -I$(BUILD)/bpf
+$(BUILD)/obj/src/lib/trace/bpftrace.o: $(BUILD)/bpf/trace.skel.h
+$(BUILD)/obj/src/lib/trace/bpftrace.o: CPPFLAGS += -I$(BUILD)/bpf
+$(BUILD)/obj/src/lib/hidden/pidsweep.o: $(BUILD)/bpf/pidsweep.skel.h
+$(BUILD)/obj/src/lib/hidden/pidsweep.o: CPPFLAGS += -I$(BUILD)/bpf
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

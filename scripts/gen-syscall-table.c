@@ -1,9 +1,9 @@
 /*
- * gen-syscall-table - write src/lib/syscall_table.h from libseccomp's
+ * gen-syscall-table - write src/lib/trace/syscall/syscall_table.h from libseccomp's
  * name/number tables for x86_64 and aarch64 and scripts/syscall-attrs.txt.
  *
  *   cc -o gen scripts/gen-syscall-table.c -lseccomp
- *   ./gen scripts/syscall-attrs.txt > src/lib/syscall_table.h
+ *   ./gen scripts/syscall-attrs.txt > src/lib/trace/syscall/syscall_table.h
  *
  * One row per name, sorted by name: { name, x86_64 nr, aarch64 nr, nargs,
  * classes }, -1 where the architecture lacks the call.  Names libseccomp

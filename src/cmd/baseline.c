@@ -14,7 +14,7 @@
 
 #include "cmd/baseline.h"
 #include "cmd/cmds.h"
-#include "lib/basedb.h"
+#include "lib/baseline/basedb.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"

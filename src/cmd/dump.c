@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/elfcore.h"
-#include "lib/evidence.h"
-#include "lib/freeze.h"
-#include "lib/proc.h"
+#include "lib/evidence/elfcore.h"
+#include "lib/evidence/evidence.h"
+#include "lib/hold/freeze.h"
+#include "lib/proc/proc.h"
 #include "util/diag.h"
 #include "util/escape.h"
 #include "util/opt.h"

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "cmd/cmds.h"
-#include "lib/freeze.h"
-#include "lib/proc.h"
+#include "lib/hold/freeze.h"
+#include "lib/proc/proc.h"
 #include "util/diag.h"
 #include "util/opt.h"
 

@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "cmd/cmds.h"
-#include "lib/hidden.h"
-#include "lib/hidden_mod.h"
-#include "lib/hidden_port.h"
-#include "lib/hidden_tool.h"
-#include "lib/portprobe.h"
-#include "lib/preload.h"
+#include "lib/hidden/hidden.h"
+#include "lib/hidden/hidden_mod.h"
+#include "lib/hidden/hidden_port.h"
+#include "lib/hidden/hidden_tool.h"
+#include "lib/hidden/portprobe.h"
+#include "lib/hidden/preload.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"

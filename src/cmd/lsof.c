@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/files.h"
-#include "lib/proc.h"
-#include "lib/sock.h"
-#include "lib/users.h"
+#include "lib/proc/files.h"
+#include "lib/proc/proc.h"
+#include "lib/proc/sock.h"
+#include "lib/proc/users.h"
 #include "util/diag.h"
 #include "util/escape.h"
 #include "util/opt.h"

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/evidence.h"
-#include "lib/hash.h"
-#include "lib/proc.h"
+#include "lib/evidence/evidence.h"
+#include "lib/baseline/hash.h"
+#include "lib/proc/proc.h"
 #include "util/diag.h"
 #include "util/escape.h"
 #include "util/opt.h"

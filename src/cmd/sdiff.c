@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/diff.h"
-#include "lib/scan.h"
+#include "lib/strings/diff.h"
+#include "lib/strings/scan.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"

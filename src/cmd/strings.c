@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/scan.h"
+#include "lib/strings/scan.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"

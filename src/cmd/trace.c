@@ -24,10 +24,10 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/bpftrace.h"
-#include "lib/proc.h"
-#include "lib/ptrace.h"
-#include "lib/syscall.h"
+#include "lib/trace/bpftrace.h"
+#include "lib/proc/proc.h"
+#include "lib/trace/ptrace.h"
+#include "lib/trace/syscall/syscall.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"

@@ -12,8 +12,8 @@
 
 #include "cmd/baseline.h"
 #include "cmd/cmds.h"
-#include "lib/basedb.h"
-#include "lib/pkgverify.h"
+#include "lib/baseline/basedb.h"
+#include "lib/pkg/pkgverify.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"

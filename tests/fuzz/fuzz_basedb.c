@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/basedb.h"
+#include "lib/baseline/basedb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/bpftrace.h"
+#include "lib/trace/bpftrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "lib/deb.h"
+#include "lib/pkg/deb.h"
 
 static int count(const struct deb_file *f, void *ctx)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/diff.h"
+#include "lib/strings/diff.h"
 
 #define MAXN 300
 

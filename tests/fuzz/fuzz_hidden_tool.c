@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
-#include "lib/hidden_tool.h"
+#include "lib/hidden/hidden_tool.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

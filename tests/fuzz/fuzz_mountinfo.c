@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/freeze.h"
-#include "lib/users.h"
+#include "lib/hold/freeze.h"
+#include "lib/proc/users.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/pidsweep.h"
+#include "lib/hidden/pidsweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "lib/scan.h"
+#include "lib/strings/scan.h"
 #include "util/buf.h"
 
 static const char encs[] = "sSblBL";

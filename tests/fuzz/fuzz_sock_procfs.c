@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "lib/sock.h"
+#include "lib/proc/sock.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

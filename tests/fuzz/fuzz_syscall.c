@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/syscall.h"
+#include "lib/trace/syscall/syscall.h"
 #include "util/buf.h"
 
 #define BASE 0x10000ULL

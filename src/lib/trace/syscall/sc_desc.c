@@ -1,0 +1,392 @@
+/* sc_desc - decoders for data on descriptors: the read and write
+ * families, poll/select/epoll, pipes, eventfd, sendfile. */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "lib/trace/syscall/sc.h"
+
+/* read(fd, buf, count), pread64(fd, buf, count, off): the data at exit */
+static void dec_read(struct sc_call *c, struct buf *o, int exiting)
+{
+	int out = sc_fd_then_out(c, o, exiting);
+
+	if (out < 0)
+		return;
+	if (out)
+		sc_bufn(c, o, c->args[1], (unsigned long long)c->ret);
+	sc_arg(c, o);
+	sc_udec(o, c->args[2]);
+	if (c->ent->nargs == 4) {
+		sc_arg(c, o);
+		sc_dec(o, (long long)c->args[3]);
+	}
+}
+
+/* write(fd, buf, count): the data at entry */
+static void dec_write(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_bufn(c, o, c->args[1], c->args[2]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[2]);
+	if (c->ent->nargs == 4) {
+		sc_arg(c, o);
+		sc_dec(o, (long long)c->args[3]);
+	}
+}
+
+/* readv/preadv: iovecs filled at exit; writev/pwritev: at entry */
+static void dec_readv(struct sc_call *c, struct buf *o, int exiting)
+{
+	int out = sc_fd_then_out(c, o, exiting);
+
+	if (out < 0)
+		return;
+	if (out)
+		sc_iov(c, o, c->args[1], c->args[2], c->ret);
+	sc_arg(c, o);
+	sc_udec(o, c->args[2]);
+	for (int i = 3; i < c->ent->nargs && i < 5; i++) {
+		sc_arg(c, o);
+		sc_dec(o, (long long)c->args[i]);
+	}
+}
+
+static void dec_writev(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_iov(c, o, c->args[1], c->args[2], 1LL << 40);
+	sc_arg(c, o);
+	sc_udec(o, c->args[2]);
+	for (int i = 3; i < c->ent->nargs && i < 5; i++) {
+		sc_arg(c, o);
+		sc_dec(o, (long long)c->args[i]);
+	}
+}
+
+static const struct sc_named poll_events[] = {
+	{ POLLIN, "POLLIN" },	  { POLLPRI, "POLLPRI" },     { POLLOUT, "POLLOUT" },
+	{ POLLERR, "POLLERR" },	  { POLLHUP, "POLLHUP" },     { POLLNVAL, "POLLNVAL" },
+	{ POLLRDNORM, "POLLRDNORM" }, { POLLRDBAND, "POLLRDBAND" },
+	{ POLLWRNORM, "POLLWRNORM" }, { POLLWRBAND, "POLLWRBAND" },
+	{ 0x2000, "POLLRDHUP" },  { 0, NULL },
+};
+
+static void print_pollfds(struct sc_call *c, struct buf *o, int revents)
+{
+	unsigned long long n = c->args[1];
+	int any = 0;
+
+	if (n > 1024 || !c->args[0]) {
+		sc_ptr(o, c->args[0]);
+		return;
+	}
+	buf_addc(o, '[');
+	for (unsigned long long i = 0; i < n; i++) {
+		struct pollfd p;
+		if (sc_mem_read(c, c->args[0] + i * sizeof(p), &p, sizeof(p))) {
+			buf_add(o, "...", 3);
+			break;
+		}
+		if (revents && !p.revents)
+			continue;
+		if (any)
+			buf_add(o, ", ", 2);
+		if (any && i >= 32) {
+			buf_add(o, "...", 3);
+			break;
+		}
+		any = 1;
+		buf_addf(o, "{fd=%d, %s=", p.fd, revents ? "revents" : "events");
+		sc_flags(o, (unsigned short)(revents ? p.revents : p.events), poll_events, "0");
+		buf_addc(o, '}');
+	}
+	buf_addc(o, ']');
+}
+
+static void rdecor_poll(struct sc_call *c, struct buf *o)
+{
+	if (c->ret > 0) {
+		buf_add(o, " (", 2);
+		print_pollfds(c, o, 1);
+		buf_addc(o, ')');
+	} else if (c->ret == 0) {
+		buf_addstr(o, " (Timeout)");
+	}
+}
+
+static void dec_poll(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting) {
+		c->rdecor = rdecor_poll;
+		return;
+	}
+	sc_arg(c, o);
+	print_pollfds(c, o, 0);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+	sc_arg(c, o);
+	if (!strcmp(c->ent->name, "poll")) {
+		sc_int(o, c->args[2]);
+		return;
+	}
+	/* ppoll(fds, n, tsp, sigmask, sigsetsize) */
+	if (!c->args[2]) {
+		buf_addstr(o, "NULL");
+	} else {
+		long long ts[2];
+		if (sc_mem_read(c, c->args[2], ts, sizeof(ts)))
+			sc_ptr(o, c->args[2]);
+		else
+			buf_addf(o, "{tv_sec=%lld, tv_nsec=%lld}", ts[0], ts[1]);
+	}
+	sc_arg(c, o);
+	sc_sigset(c, o, c->args[3], c->args[4]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[4]);
+}
+
+static void print_fdset(struct sc_call *c, struct buf *o, unsigned long long addr,
+			int nfds)
+{
+	unsigned char set[128];
+	size_t n = ((size_t)(nfds < 0 ? 0 : nfds > 1024 ? 1024 : nfds) + 7) / 8;
+	int any = 0;
+
+	if (!addr) {
+		buf_addstr(o, "NULL");
+		return;
+	}
+	if (sc_mem_read(c, addr, set, n)) {
+		sc_ptr(o, addr);
+		return;
+	}
+	buf_addc(o, '[');
+	for (int fd = 0; fd < nfds && fd < 1024; fd++)
+		if (set[fd / 8] & (1u << (fd % 8))) {
+			if (any)
+				buf_addc(o, ' ');
+			sc_dec(o, fd);
+			any = 1;
+		}
+	buf_addc(o, ']');
+}
+
+static void dec_select(struct sc_call *c, struct buf *o, int exiting)
+{
+	int nfds = (int)c->args[0];
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_dec(o, nfds);
+	for (int i = 1; i <= 3; i++) {
+		sc_arg(c, o);
+		print_fdset(c, o, c->args[i], nfds);
+	}
+	sc_arg(c, o);
+	if (!c->args[4]) {
+		buf_addstr(o, "NULL");
+	} else {
+		long long tv[2];
+		if (sc_mem_read(c, c->args[4], tv, sizeof(tv)))
+			sc_ptr(o, c->args[4]);
+		else
+			buf_addf(o, "{tv_%s=%lld, tv_%s=%lld}", "sec", tv[0],
+				 c->ent->nargs == 6 ? "nsec" : "usec", tv[1]);
+	}
+	if (c->ent->nargs == 6) {
+		sc_arg(c, o);
+		sc_hex(o, c->args[5]);
+	}
+}
+
+static const struct sc_named epoll_events[] = {
+	{ EPOLLIN, "EPOLLIN" },	    { EPOLLPRI, "EPOLLPRI" },
+	{ EPOLLOUT, "EPOLLOUT" },   { EPOLLERR, "EPOLLERR" },
+	{ EPOLLHUP, "EPOLLHUP" },   { EPOLLRDNORM, "EPOLLRDNORM" },
+	{ EPOLLRDBAND, "EPOLLRDBAND" }, { EPOLLWRNORM, "EPOLLWRNORM" },
+	{ EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
+	{ EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
+	{ EPOLLWAKEUP, "EPOLLWAKEUP" }, { EPOLLONESHOT, "EPOLLONESHOT" },
+	{ EPOLLET, "EPOLLET" },	    { 0, NULL },
+};
+
+static void print_epoll_event(struct buf *o, const unsigned char *p)
+{
+	unsigned ev;
+	unsigned long long data;
+	memcpy(&ev, p, 4);
+	memcpy(&data, p + 4, 8);
+	buf_addstr(o, "{events=");
+	sc_flags(o, ev, epoll_events, "0");
+	buf_addf(o, ", data={u32=%u, u64=%llu}}", (unsigned)data, data);
+}
+
+static void dec_epoll_ctl(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named ops[] = {
+		{ EPOLL_CTL_ADD, "EPOLL_CTL_ADD" }, { EPOLL_CTL_DEL, "EPOLL_CTL_DEL" },
+		{ EPOLL_CTL_MOD, "EPOLL_CTL_MOD" }, { 0, NULL },
+	};
+	unsigned char ev[12];
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_xlat(o, (unsigned)c->args[1], ops, 0);
+	sc_arg(c, o);
+	sc_fd(c, o, c->args[2]);
+	sc_arg(c, o);
+	if (!c->args[3])
+		buf_addstr(o, "NULL");
+	else if (sc_mem_read(c, c->args[3], ev, sizeof(ev)))
+		sc_ptr(o, c->args[3]);
+	else
+		print_epoll_event(o, ev);
+}
+
+static void dec_epoll_wait(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg_fd0(c, o);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0 || c->ret > 1024) {
+		sc_ptr(o, c->args[1]);
+	} else {
+		buf_addc(o, '[');
+		for (long long i = 0; i < c->ret; i++) {
+			unsigned char ev[12];
+			if (i)
+				buf_add(o, ", ", 2);
+			if (sc_mem_read(c, c->args[1] + (unsigned long long)i * 12, ev, 12)) {
+				buf_add(o, "...", 3);
+				break;
+			}
+			print_epoll_event(o, ev);
+		}
+		buf_addc(o, ']');
+	}
+	sc_arg(c, o);
+	sc_int(o, c->args[2]);
+	sc_arg(c, o);
+	sc_int(o, c->args[3]);
+	if (c->ent->nargs == 6) {
+		sc_arg(c, o);
+		sc_sigset(c, o, c->args[4], c->args[5]);
+		sc_arg(c, o);
+		sc_udec(o, c->args[5]);
+	}
+}
+
+static void dec_epoll_create(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = { { 02000000, "EPOLL_CLOEXEC" }, { 0, NULL } };
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	if (!strcmp(c->ent->name, "epoll_create1"))
+		sc_flags(o, c->args[0], fl, "0");
+	else
+		sc_int(o, c->args[0]);
+	c->rval = SC_RVAL_FD;
+}
+
+static void dec_pipe(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 02000000, "O_CLOEXEC" }, { 04000, "O_NONBLOCK" }, { 040000, "O_DIRECT" },
+		{ 0, NULL },
+	};
+	int fds[2];
+	if (!exiting)
+		return;
+	sc_arg(c, o);
+	if (c->ret < 0 || sc_mem_read(c, c->args[0], fds, sizeof(fds)))
+		sc_ptr(o, c->args[0]);
+	else
+		buf_addf(o, "[%d, %d]", fds[0], fds[1]);
+	if (!strcmp(c->ent->name, "pipe2")) {
+		sc_arg(c, o);
+		sc_flags(o, c->args[1], fl, "0");
+	}
+}
+
+static void dec_sendfile(struct sc_call *c, struct buf *o, int exiting)
+{
+	long long off;
+	if (!exiting) {
+		sc_arg_fd0(c, o);
+		sc_arg(c, o);
+		sc_fd(c, o, c->args[1]);
+		sc_arg(c, o);
+		if (!c->args[2])
+			buf_addstr(o, "NULL");
+		else if (sc_mem_read(c, c->args[2], &off, sizeof(off)))
+			sc_ptr(o, c->args[2]);
+		else
+			buf_addf(o, "[%lld]", off);
+		return;
+	}
+	if (c->args[2] && c->ret >= 0 && !sc_mem_read(c, c->args[2], &off, sizeof(off))) {
+		/* strace shows the offset the call left: [0] => [1234] */
+		if (o->len && o->data[o->len - 1] == ']')
+			buf_addf(o, " => [%lld]", off);
+	}
+	sc_arg(c, o);
+	sc_udec(o, c->args[3]);
+}
+
+static void dec_eventfd(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 02000000, "EFD_CLOEXEC" }, { 04000, "EFD_NONBLOCK" }, { 1, "EFD_SEMAPHORE" },
+		{ 0, NULL },
+	};
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_udec(o, (unsigned)c->args[0]);
+	if (c->ent->nargs == 2) {
+		sc_arg(c, o);
+		sc_flags(o, c->args[1], fl, "0");
+	}
+	c->rval = SC_RVAL_FD;
+}
+
+const struct sc_decoder sc_desc_decoders[] = {
+	{ "read", dec_read, 1 },
+	{ "pread64", dec_read, 1 },
+	{ "write", dec_write, 0 },
+	{ "pwrite64", dec_write, 0 },
+	{ "readv", dec_readv, 1 },
+	{ "preadv", dec_readv, 1 },
+	{ "preadv2", dec_readv, 1 },
+	{ "writev", dec_writev, 0 },
+	{ "pwritev", dec_writev, 0 },
+	{ "pwritev2", dec_writev, 0 },
+	{ "poll", dec_poll, 0 },
+	{ "ppoll", dec_poll, 0 },
+	{ "select", dec_select, 0 },
+	{ "pselect6", dec_select, 0 },
+	{ "epoll_ctl", dec_epoll_ctl, 0 },
+	{ "epoll_wait", dec_epoll_wait, 1 },
+	{ "epoll_pwait", dec_epoll_wait, 1 },
+	{ "epoll_create", dec_epoll_create, 0 },
+	{ "epoll_create1", dec_epoll_create, 0 },
+	{ "pipe", dec_pipe, 1 },
+	{ "pipe2", dec_pipe, 1 },
+	{ "sendfile", dec_sendfile, 1 },
+	{ "eventfd", dec_eventfd, 0 },
+	{ "eventfd2", dec_eventfd, 0 },
+	{ NULL, NULL, 0 },
+};

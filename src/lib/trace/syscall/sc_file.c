@@ -1,0 +1,599 @@
+/* sc_file - decoders for files, names and descriptors: the open and stat
+ * families, close/dup/fcntl/lseek, getdents64, the name-changing calls. */
+#include <fcntl.h>
+#include <linux/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/trace/syscall/sc.h"
+
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+
+static const struct sc_named open_flags[] = {
+	{ O_CREAT, "O_CREAT" },		{ O_EXCL, "O_EXCL" },
+	{ O_NOCTTY, "O_NOCTTY" },	{ O_TRUNC, "O_TRUNC" },
+	{ O_APPEND, "O_APPEND" },	{ O_NONBLOCK, "O_NONBLOCK" },
+	{ O_SYNC, "O_SYNC" },		{ O_DSYNC, "O_DSYNC" },
+	{ O_ASYNC, "O_ASYNC" },		{ O_DIRECT, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" },	{ O_TMPFILE, "O_TMPFILE" },
+	{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
+	{ O_NOATIME, "O_NOATIME" },	{ O_CLOEXEC, "O_CLOEXEC" },
+	{ O_PATH, "O_PATH" },		{ 0, NULL },
+};
+
+static const struct sc_named at_flags[] = {
+	{ AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW" },
+	{ AT_REMOVEDIR, "AT_REMOVEDIR" },
+	{ AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW" },
+	{ AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT" },
+	{ AT_EMPTY_PATH, "AT_EMPTY_PATH" },
+	{ AT_STATX_FORCE_SYNC, "AT_STATX_FORCE_SYNC" },
+	{ AT_STATX_DONT_SYNC, "AT_STATX_DONT_SYNC" },
+	{ AT_EACCESS, "AT_EACCESS" },
+	{ 0, NULL },
+};
+
+/* open flags: the access mode first, as strace prints them */
+static void print_open_flags(struct buf *o, unsigned long long f)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	unsigned long long rest;
+
+	if ((f & O_TMPFILE) == O_TMPFILE) {
+		buf_addstr(o, acc[f & 3]);
+		buf_addstr(o, "|O_TMPFILE");
+		rest = f & ~(unsigned long long)(3 | O_TMPFILE);
+	} else {
+		buf_addstr(o, acc[f & 3]);
+		rest = f & ~3ULL;
+	}
+	if (rest) {
+		buf_addc(o, '|');
+		sc_flags(o, rest, open_flags, NULL);
+	}
+}
+
+static void print_mode(struct buf *o, unsigned long long m)
+{
+	buf_addf(o, "%#03llo", m & 07777777);
+}
+
+static void print_open_rest(struct sc_call *c, struct buf *o, int fi)
+{
+	unsigned long long f = c->args[fi];
+	sc_arg(c, o);
+	print_open_flags(o, f);
+	if ((f & O_CREAT) || (f & O_TMPFILE) == O_TMPFILE) {
+		sc_arg(c, o);
+		print_mode(o, c->args[fi + 1]);
+	}
+	c->rval = SC_RVAL_FD;
+}
+
+static void dec_open(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_path(c, o, c->args[0]);
+	print_open_rest(c, o, 1);
+}
+
+static void dec_openat(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_dirfd(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[1]);
+	print_open_rest(c, o, 2);
+}
+
+static void dec_creat(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	print_mode(o, c->args[1]);
+	c->rval = SC_RVAL_FD;
+}
+
+static void dec_fd(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+}
+
+static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	if (c->ent->nargs >= 2) {
+		sc_arg(c, o);
+		sc_fd(c, o, c->args[1]);
+	}
+	if (c->ent->nargs == 3) {
+		sc_arg(c, o);
+		sc_flags(o, c->args[2], open_flags, "0");
+	}
+	c->rval = SC_RVAL_FD;
+}
+
+static void print_file_mode(struct buf *o, unsigned mode)
+{
+	static const struct sc_named types[] = {
+		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFCHR, "S_IFCHR" },
+		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFLNK, "S_IFLNK" },
+		{ S_IFSOCK, "S_IFSOCK" }, { 0, NULL },
+	};
+	sc_xlat(o, mode & S_IFMT, types, 1);
+	buf_addf(o, "|%#o", mode & 07777);
+}
+
+/* stat: strace's abbreviated form unless -v */
+static void print_stat(struct sc_call *c, struct buf *o, unsigned long long addr)
+{
+	struct stat st;
+
+	if (c->ret < 0 || sc_mem_read(c, addr, &st, sizeof(st))) {
+		sc_ptr(o, addr);
+		return;
+	}
+	buf_addstr(o, "{st_mode=");
+	print_file_mode(o, st.st_mode);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		buf_addf(o, ", st_rdev=makedev(%#x, %#x)", major(st.st_rdev),
+			 minor(st.st_rdev));
+	else
+		buf_addf(o, ", st_size=%lld", (long long)st.st_size);
+	buf_addstr(o, ", ...}");
+}
+
+static void dec_stat(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		if (!strcmp(c->ent->name, "fstat"))
+			sc_fd(c, o, c->args[0]);
+		else
+			sc_path(c, o, c->args[0]);
+		return;
+	}
+	sc_arg(c, o);
+	print_stat(c, o, c->args[1]);
+}
+
+static void dec_newfstatat(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_dirfd(c, o, c->args[0]);
+		sc_arg(c, o);
+		sc_path(c, o, c->args[1]);
+		return;
+	}
+	sc_arg(c, o);
+	print_stat(c, o, c->args[2]);
+	sc_arg(c, o);
+	sc_flags(o, c->args[3], at_flags, "0");
+}
+
+static const struct sc_named statx_mask[] = {
+	{ 0xfff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
+	{ 0x4, "STATX_NLINK" },	      { 0x8, "STATX_UID" },	 { 0x10, "STATX_GID" },
+	{ 0x20, "STATX_ATIME" },      { 0x40, "STATX_MTIME" },	 { 0x80, "STATX_CTIME" },
+	{ 0x100, "STATX_INO" },	      { 0x200, "STATX_SIZE" },	 { 0x400, "STATX_BLOCKS" },
+	{ 0x800, "STATX_BTIME" },     { 0x1000, "STATX_MNT_ID" }, { 0x2000, "STATX_DIOALIGN" },
+	{ 0, NULL },
+};
+
+static void print_statx_flags(struct buf *o, unsigned long long f)
+{
+	static const char *const sync[] = { "AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
+					    "AT_STATX_DONT_SYNC", "0x6000" };
+	buf_addstr(o, sync[(f >> 13) & 3]);
+	f &= ~0x6000ULL;
+	if (f) {
+		buf_addc(o, '|');
+		sc_flags(o, f, at_flags, NULL);
+	}
+}
+
+static void dec_statx(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_dirfd(c, o, c->args[0]);
+		sc_arg(c, o);
+		sc_path(c, o, c->args[1]);
+		sc_arg(c, o);
+		print_statx_flags(o, c->args[2]);
+		sc_arg(c, o);
+		sc_flags(o, (unsigned)c->args[3], statx_mask, "0");
+		return;
+	}
+	sc_arg(c, o);
+	struct statx sx;
+	if (c->ret < 0 || sc_mem_read(c, c->args[4], &sx, sizeof(sx))) {
+		sc_ptr(o, c->args[4]);
+		return;
+	}
+	buf_addstr(o, "{stx_mask=");
+	sc_flags(o, sx.stx_mask, statx_mask, "0");
+	buf_addstr(o, ", stx_attributes=");
+	sc_hex(o, sx.stx_attributes);
+	buf_addstr(o, ", stx_mode=");
+	print_file_mode(o, sx.stx_mode);
+	buf_addf(o, ", stx_size=%llu, ...}", (unsigned long long)sx.stx_size);
+}
+
+static const struct sc_named access_modes[] = {
+	{ R_OK, "R_OK" }, { W_OK, "W_OK" }, { X_OK, "X_OK" }, { 0, NULL },
+};
+
+static void dec_access(struct sc_call *c, struct buf *o, int exiting)
+{
+	int i = 0;
+	if (exiting)
+		return;
+	if (strcmp(c->ent->name, "access")) {
+		sc_arg(c, o);
+		sc_dirfd(c, o, c->args[i++]);
+	}
+	sc_arg(c, o);
+	sc_path(c, o, c->args[i++]);
+	sc_arg(c, o);
+	sc_flags(o, c->args[i++], access_modes, "F_OK");
+	if (!strcmp(c->ent->name, "faccessat2")) {
+		sc_arg(c, o);
+		sc_flags(o, c->args[i], at_flags, "0");
+	}
+}
+
+/* calls whose arguments are (dirfd?, path)+ then maybe a mode or flags */
+static void dec_path1(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_path(c, o, c->args[0]);
+}
+
+static void dec_path2(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[1]);
+}
+
+static void dec_path_mode(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	print_mode(o, c->args[1]);
+}
+
+static void dec_at_path_mode(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_dirfd(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[1]);
+	sc_arg(c, o);
+	print_mode(o, c->args[2]);
+}
+
+static void dec_unlinkat(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_dirfd(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[1]);
+	sc_arg(c, o);
+	sc_flags(o, c->args[2], at_flags, "0");
+}
+
+static void dec_renameat(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named rn[] = {
+		{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" },
+		{ 4, "RENAME_WHITEOUT" },  { 0, NULL },
+	};
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_dirfd(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[1]);
+	sc_arg(c, o);
+	sc_dirfd(c, o, c->args[2]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[3]);
+	if (!strcmp(c->ent->name, "renameat2")) {
+		sc_arg(c, o);
+		sc_flags(o, c->args[4], rn, "0");
+	}
+}
+
+static void dec_linkat(struct sc_call *c, struct buf *o, int exiting)
+{
+	dec_renameat(c, o, exiting);
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_flags(o, c->args[4], at_flags, "0");
+	}
+}
+
+static void dec_symlinkat(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_dirfd(c, o, c->args[1]);
+	sc_arg(c, o);
+	sc_path(c, o, c->args[2]);
+}
+
+/* readlink(path, buf, size) / readlinkat(dirfd, path, buf, size) */
+static void dec_readlink(struct sc_call *c, struct buf *o, int exiting)
+{
+	int at = c->ent->name[8] == 'a';
+	if (!exiting) {
+		if (at) {
+			sc_arg(c, o);
+			sc_dirfd(c, o, c->args[0]);
+		}
+		sc_arg(c, o);
+		sc_path(c, o, c->args[at]);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0)
+		sc_ptr(o, c->args[at + 1]);
+	else
+		sc_bufn(c, o, c->args[at + 1], (unsigned long long)c->ret);
+	sc_arg(c, o);
+	sc_udec(o, c->args[at + 2]);
+}
+
+static void dec_getcwd(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting)
+		return;
+	sc_arg(c, o);
+	if (c->ret < 0)
+		sc_ptr(o, c->args[0]);
+	else
+		sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+}
+
+static void dec_fchdir_fd_mode(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	print_mode(o, c->args[1]);
+}
+
+static void dec_chown(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	if (!strcmp(c->ent->name, "fchown"))
+		sc_fd(c, o, c->args[0]);
+	else
+		sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_int(o, c->args[1]);
+	sc_arg(c, o);
+	sc_int(o, c->args[2]);
+}
+
+static void dec_truncate(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	if (!strcmp(c->ent->name, "ftruncate"))
+		sc_fd(c, o, c->args[0]);
+	else
+		sc_path(c, o, c->args[0]);
+	sc_arg(c, o);
+	sc_dec(o, (long long)c->args[1]);
+}
+
+static void dec_lseek(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named whence[] = {
+		{ SEEK_SET, "SEEK_SET" }, { SEEK_CUR, "SEEK_CUR" },
+		{ SEEK_END, "SEEK_END" }, { SEEK_DATA, "SEEK_DATA" },
+		{ SEEK_HOLE, "SEEK_HOLE" }, { 0, NULL },
+	};
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_dec(o, (long long)c->args[1]);
+	sc_arg(c, o);
+	sc_xlat(o, (unsigned)c->args[2], whence, 0);
+}
+
+static void dec_getdents(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg_fd0(c, o);
+		return;
+	}
+	sc_arg(c, o);
+	sc_ptr(o, c->args[1]);
+	if (c->ret >= 0 && c->ret <= (1 << 20) && !strcmp(c->ent->name, "getdents64")) {
+		/* count the entries; the record lengths are the tracee's word */
+		size_t n = (size_t)c->ret, off = 0, count = 0;
+		unsigned char *p = malloc(n ? n : 1);
+		if (p && !sc_mem_read(c, c->args[1], p, n)) {
+			while (off + 19 <= n) {
+				unsigned short reclen;
+				memcpy(&reclen, p + off + 16, 2);
+				if (reclen < 19)
+					break;
+				count++;
+				off += reclen;
+			}
+			buf_addf(o, " /* %zu entries */", count);
+		}
+		free(p);
+	}
+	sc_arg(c, o);
+	sc_udec(o, c->args[2]);
+}
+
+static const struct sc_named fcntl_cmds[] = {
+	{ F_DUPFD, "F_DUPFD" },	    { F_GETFD, "F_GETFD" },
+	{ F_SETFD, "F_SETFD" },	    { F_GETFL, "F_GETFL" },
+	{ F_SETFL, "F_SETFL" },	    { F_GETLK, "F_GETLK" },
+	{ F_SETLK, "F_SETLK" },	    { F_SETLKW, "F_SETLKW" },
+	{ F_SETOWN, "F_SETOWN" },   { F_GETOWN, "F_GETOWN" },
+	{ F_SETSIG, "F_SETSIG" },   { F_GETSIG, "F_GETSIG" },
+	{ F_OFD_GETLK, "F_OFD_GETLK" }, { F_OFD_SETLK, "F_OFD_SETLK" },
+	{ F_OFD_SETLKW, "F_OFD_SETLKW" }, { F_SETLEASE, "F_SETLEASE" },
+	{ F_GETLEASE, "F_GETLEASE" }, { F_NOTIFY, "F_NOTIFY" },
+	{ F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC" }, { F_SETPIPE_SZ, "F_SETPIPE_SZ" },
+	{ F_GETPIPE_SZ, "F_GETPIPE_SZ" }, { F_ADD_SEALS, "F_ADD_SEALS" },
+	{ F_GET_SEALS, "F_GET_SEALS" }, { 0, NULL },
+};
+
+static const struct sc_named fd_flags[] = { { FD_CLOEXEC, "FD_CLOEXEC" }, { 0, NULL } };
+
+static void rdecor_getfl(struct sc_call *c, struct buf *o)
+{
+	buf_addstr(o, " (flags ");
+	print_open_flags(o, (unsigned long long)c->ret);
+	buf_addc(o, ')');
+}
+
+static void rdecor_getfd(struct sc_call *c, struct buf *o)
+{
+	if (c->ret) {
+		buf_addstr(o, " (flags ");
+		sc_flags(o, (unsigned long long)c->ret, fd_flags, NULL);
+		buf_addc(o, ')');
+	}
+}
+
+static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
+{
+	unsigned cmd = (unsigned)c->args[1];
+	if (exiting) {
+		if (cmd == F_GETFL) {
+			c->rval = SC_RVAL_HEX;
+			c->rdecor = rdecor_getfl;
+		} else if (cmd == F_GETFD) {
+			c->rval = SC_RVAL_HEX;
+			c->rdecor = rdecor_getfd;
+		}
+		return;
+	}
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_xlat(o, cmd, fcntl_cmds, 1);
+	switch (cmd) {
+	case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG:
+	case F_GETLEASE: case F_GETPIPE_SZ: case F_GET_SEALS:
+		break;
+	case F_SETFD:
+		sc_arg(c, o);
+		sc_flags(o, c->args[2], fd_flags, "0");
+		break;
+	case F_SETFL:
+		sc_arg(c, o);
+		print_open_flags(o, c->args[2]);
+		break;
+	case F_DUPFD: case F_DUPFD_CLOEXEC:
+		sc_arg(c, o);
+		sc_int(o, c->args[2]);
+		c->rval = SC_RVAL_FD;
+		break;
+	default:
+		sc_arg(c, o);
+		sc_hex(o, c->args[2]);
+	}
+}
+
+const struct sc_decoder sc_file_decoders[] = {
+	{ "open", dec_open, 0 },
+	{ "openat", dec_openat, 0 },
+	{ "creat", dec_creat, 0 },
+	{ "close", dec_fd, 0 },
+	{ "fsync", dec_fd, 0 },
+	{ "fdatasync", dec_fd, 0 },
+	{ "fchdir", dec_fd, 0 },
+	{ "syncfs", dec_fd, 0 },
+	{ "dup", dec_dup, 0 },
+	{ "dup2", dec_dup, 0 },
+	{ "dup3", dec_dup, 0 },
+	{ "stat", dec_stat, 1 },
+	{ "lstat", dec_stat, 1 },
+	{ "fstat", dec_stat, 1 },
+	{ "newfstatat", dec_newfstatat, 1 },
+	{ "statx", dec_statx, 1 },
+	{ "access", dec_access, 0 },
+	{ "faccessat", dec_access, 0 },
+	{ "faccessat2", dec_access, 0 },
+	{ "unlink", dec_path1, 0 },
+	{ "rmdir", dec_path1, 0 },
+	{ "chdir", dec_path1, 0 },
+	{ "chroot", dec_path1, 0 },
+	{ "acct", dec_path1, 0 },
+	{ "rename", dec_path2, 0 },
+	{ "link", dec_path2, 0 },
+	{ "symlink", dec_path2, 0 },
+	{ "mkdir", dec_path_mode, 0 },
+	{ "chmod", dec_path_mode, 0 },
+	{ "mkdirat", dec_at_path_mode, 0 },
+	{ "fchmodat", dec_at_path_mode, 0 },
+	{ "fchmod", dec_fchdir_fd_mode, 0 },
+	{ "chown", dec_chown, 0 },
+	{ "lchown", dec_chown, 0 },
+	{ "fchown", dec_chown, 0 },
+	{ "unlinkat", dec_unlinkat, 0 },
+	{ "renameat", dec_renameat, 0 },
+	{ "renameat2", dec_renameat, 0 },
+	{ "linkat", dec_linkat, 0 },
+	{ "symlinkat", dec_symlinkat, 0 },
+	{ "readlink", dec_readlink, 1 },
+	{ "readlinkat", dec_readlink, 1 },
+	{ "getcwd", dec_getcwd, 1 },
+	{ "truncate", dec_truncate, 0 },
+	{ "ftruncate", dec_truncate, 0 },
+	{ "lseek", dec_lseek, 0 },
+	{ "getdents64", dec_getdents, 1 },
+	{ "getdents", dec_getdents, 1 },
+	{ "fcntl", dec_fcntl, 0 },
+	{ NULL, NULL, 0 },
+};

@@ -1,0 +1,140 @@
+/* sc_mem - decoders for memory: mmap/mprotect/munmap/brk/mremap/madvise
+ * with PROT_ and MAP_ names. */
+#include <sys/mman.h>
+
+#include "lib/trace/syscall/sc.h"
+
+static const struct sc_named prots[] = {
+	{ PROT_READ, "PROT_READ" },   { PROT_WRITE, "PROT_WRITE" },
+	{ PROT_EXEC, "PROT_EXEC" },   { 0x10, "PROT_SEM" },
+	{ PROT_GROWSDOWN, "PROT_GROWSDOWN" }, { PROT_GROWSUP, "PROT_GROWSUP" },
+	{ 0, NULL },
+};
+
+static const struct sc_named map_types[] = {
+	{ MAP_SHARED, "MAP_SHARED" }, { MAP_PRIVATE, "MAP_PRIVATE" },
+	{ 0x03, "MAP_SHARED_VALIDATE" }, { 0, NULL },
+};
+
+static const struct sc_named map_flags[] = {
+	{ MAP_FIXED, "MAP_FIXED" },	      { MAP_ANONYMOUS, "MAP_ANONYMOUS" },
+#ifdef MAP_32BIT
+	{ MAP_32BIT, "MAP_32BIT" },
+#endif
+	{ MAP_GROWSDOWN, "MAP_GROWSDOWN" },   { MAP_DENYWRITE, "MAP_DENYWRITE" },
+	{ MAP_EXECUTABLE, "MAP_EXECUTABLE" }, { MAP_LOCKED, "MAP_LOCKED" },
+	{ MAP_NORESERVE, "MAP_NORESERVE" },   { MAP_POPULATE, "MAP_POPULATE" },
+	{ MAP_NONBLOCK, "MAP_NONBLOCK" },     { MAP_STACK, "MAP_STACK" },
+	{ MAP_HUGETLB, "MAP_HUGETLB" },	      { 0x80000, "MAP_SYNC" },
+	{ 0x100000, "MAP_FIXED_NOREPLACE" },  { 0, NULL },
+};
+
+static void print_prot(struct buf *o, unsigned long long p)
+{
+	sc_flags(o, p, prots, "PROT_NONE");
+}
+
+static void dec_mmap(struct sc_call *c, struct buf *o, int exiting)
+{
+	unsigned long long f = c->args[3];
+	if (exiting)
+		return;
+	c->rval = SC_RVAL_HEX;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+	sc_arg(c, o);
+	print_prot(o, c->args[2]);
+	sc_arg(c, o);
+	sc_xlat(o, f & 3, map_types, 1);
+	if (f & ~3ULL) {
+		buf_addc(o, '|');
+		sc_flags(o, f & ~3ULL, map_flags, NULL);
+	}
+	sc_arg(c, o);
+	sc_fd(c, o, c->args[4]);
+	sc_arg(c, o);
+	sc_hex(o, c->args[5]);
+}
+
+static void dec_mprotect(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+	if (c->ent->nargs >= 3) {
+		sc_arg(c, o);
+		print_prot(o, c->args[2]);
+	}
+}
+
+static void dec_brk(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	c->rval = SC_RVAL_HEX;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+}
+
+static void dec_mremap(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" },
+		{ 0, NULL },
+	};
+	if (exiting)
+		return;
+	c->rval = SC_RVAL_HEX;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[2]);
+	sc_arg(c, o);
+	sc_flags(o, c->args[3], fl, "0");
+	if (c->args[3] & 2) {
+		sc_arg(c, o);
+		sc_ptr(o, c->args[4]);
+	}
+}
+
+static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named adv[] = {
+		{ MADV_NORMAL, "MADV_NORMAL" },	    { MADV_RANDOM, "MADV_RANDOM" },
+		{ MADV_SEQUENTIAL, "MADV_SEQUENTIAL" }, { MADV_WILLNEED, "MADV_WILLNEED" },
+		{ MADV_DONTNEED, "MADV_DONTNEED" }, { MADV_FREE, "MADV_FREE" },
+		{ MADV_REMOVE, "MADV_REMOVE" },	    { MADV_DONTFORK, "MADV_DONTFORK" },
+		{ MADV_DOFORK, "MADV_DOFORK" },	    { MADV_MERGEABLE, "MADV_MERGEABLE" },
+		{ MADV_HUGEPAGE, "MADV_HUGEPAGE" }, { MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE" },
+		{ MADV_DONTDUMP, "MADV_DONTDUMP" }, { MADV_DODUMP, "MADV_DODUMP" },
+		{ MADV_WIPEONFORK, "MADV_WIPEONFORK" }, { 0, NULL },
+	};
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+	sc_arg(c, o);
+	sc_xlat(o, (unsigned)c->args[2], adv, 0);
+}
+
+const struct sc_decoder sc_mem_decoders[] = {
+	{ "mmap", dec_mmap, 0 },
+	{ "mprotect", dec_mprotect, 0 },
+	{ "pkey_mprotect", dec_mprotect, 0 },
+	{ "munmap", dec_mprotect, 0 },
+	{ "mlock", dec_mprotect, 0 },
+	{ "munlock", dec_mprotect, 0 },
+	{ "brk", dec_brk, 0 },
+	{ "mremap", dec_mremap, 0 },
+	{ "madvise", dec_madvise, 0 },
+	{ NULL, NULL, 0 },
+};

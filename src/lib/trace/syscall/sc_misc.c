@@ -1,0 +1,336 @@
+/* sc_misc - decoders for the rest that programs call all the time: time
+ * and sleeping, futex, uname, getrandom, ioctl, resource limits,
+ * arch_prctl, statfs. */
+#include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "lib/trace/syscall/sc.h"
+
+static const struct sc_named clocks[] = {
+	{ 0, "CLOCK_REALTIME" },	 { 1, "CLOCK_MONOTONIC" },
+	{ 2, "CLOCK_PROCESS_CPUTIME_ID" }, { 3, "CLOCK_THREAD_CPUTIME_ID" },
+	{ 4, "CLOCK_MONOTONIC_RAW" },	 { 5, "CLOCK_REALTIME_COARSE" },
+	{ 6, "CLOCK_MONOTONIC_COARSE" }, { 7, "CLOCK_BOOTTIME" },
+	{ 0, NULL },
+};
+
+static void print_timespec(struct sc_call *c, struct buf *o, unsigned long long addr)
+{
+	long long ts[2];
+	if (!addr)
+		buf_addstr(o, "NULL");
+	else if (sc_mem_read(c, addr, ts, sizeof(ts)))
+		sc_ptr(o, addr);
+	else
+		buf_addf(o, "{tv_sec=%lld, tv_nsec=%lld}", ts[0], ts[1]);
+}
+
+static void dec_nanosleep(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting) {
+		sc_arg(c, o);
+		if (c->ret < 0 && c->args[1])
+			print_timespec(c, o, c->args[1]);
+		else
+			sc_ptr(o, c->args[1]);
+		return;
+	}
+	sc_arg(c, o);
+	print_timespec(c, o, c->args[0]);
+}
+
+static void dec_clock_nanosleep(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting) {
+		sc_arg(c, o);
+		if (c->ret != 0 && c->args[3])
+			print_timespec(c, o, c->args[3]);
+		else
+			sc_ptr(o, c->args[3]);
+		return;
+	}
+	sc_arg(c, o);
+	sc_xlat(o, (unsigned)c->args[0], clocks, 0);
+	sc_arg(c, o);
+	if (c->args[1] == 1)
+		buf_addstr(o, "TIMER_ABSTIME");
+	else
+		sc_hex(o, c->args[1]);
+	sc_arg(c, o);
+	print_timespec(c, o, c->args[2]);
+}
+
+static void dec_clock_gettime(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_xlat(o, (unsigned)c->args[0], clocks, 0);
+		return;
+	}
+	if (sc_out_arg1(c, o))
+		print_timespec(c, o, c->args[1]);
+}
+
+static void dec_futex(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named ops[] = {
+		{ FUTEX_WAIT, "FUTEX_WAIT" },	  { FUTEX_WAKE, "FUTEX_WAKE" },
+		{ FUTEX_FD, "FUTEX_FD" },	  { FUTEX_REQUEUE, "FUTEX_REQUEUE" },
+		{ FUTEX_CMP_REQUEUE, "FUTEX_CMP_REQUEUE" }, { FUTEX_WAKE_OP, "FUTEX_WAKE_OP" },
+		{ FUTEX_LOCK_PI, "FUTEX_LOCK_PI" }, { FUTEX_UNLOCK_PI, "FUTEX_UNLOCK_PI" },
+		{ FUTEX_TRYLOCK_PI, "FUTEX_TRYLOCK_PI" }, { FUTEX_WAIT_BITSET, "FUTEX_WAIT_BITSET" },
+		{ FUTEX_WAKE_BITSET, "FUTEX_WAKE_BITSET" }, { 0, NULL },
+	};
+	unsigned op = (unsigned)c->args[1], cmd = op & 127;
+	const char *n;
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+	sc_arg(c, o);
+	n = sc_xlat_name(cmd, ops);
+	if (!n) {
+		sc_hex(o, op);
+		for (int i = 2; i < 6; i++) {
+			sc_arg(c, o);
+			sc_hex(o, c->args[i]);
+		}
+		return;
+	}
+	buf_addstr(o, n);
+	if (op & FUTEX_PRIVATE_FLAG)
+		buf_addstr(o, "_PRIVATE");
+	if (op & FUTEX_CLOCK_REALTIME)
+		buf_addstr(o, "|FUTEX_CLOCK_REALTIME");
+	sc_arg(c, o);
+	sc_int(o, c->args[2]);
+	if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) {
+		sc_arg(c, o);
+		print_timespec(c, o, c->args[3]);
+	}
+	if (cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) {
+		sc_arg(c, o);
+		if ((unsigned)c->args[5] == 0xffffffffu)
+			buf_addstr(o, "FUTEX_BITSET_MATCH_ANY");
+		else
+			sc_hex(o, (unsigned)c->args[5]);
+	}
+}
+
+static void field(struct sc_call *c, struct buf *o, const char *name, const char *v,
+		  size_t n, int last)
+{
+	const char *z = memchr(v, 0, n);
+	buf_addf(o, "%s=", name);
+	sc_quote(o, (const unsigned char *)v, z ? (size_t)(z - v) : n, c->opts ? c->opts->xflag : 0);
+	if (!last)
+		buf_add(o, ", ", 2);
+}
+
+static void dec_uname(struct sc_call *c, struct buf *o, int exiting)
+{
+	struct utsname u;
+	if (!exiting)
+		return;
+	sc_arg(c, o);
+	if (c->ret < 0 || sc_mem_read(c, c->args[0], &u, sizeof(u))) {
+		sc_ptr(o, c->args[0]);
+		return;
+	}
+	buf_addc(o, '{');
+	field(c, o, "sysname", u.sysname, sizeof(u.sysname), 0);
+	field(c, o, "nodename", u.nodename, sizeof(u.nodename), 1);
+	if (c->opts && c->opts->verbose) {
+		buf_add(o, ", ", 2);
+		field(c, o, "release", u.release, sizeof(u.release), 0);
+		field(c, o, "version", u.version, sizeof(u.version), 0);
+		field(c, o, "machine", u.machine, sizeof(u.machine), 0);
+		field(c, o, "domainname", u.domainname, sizeof(u.domainname), 1);
+		buf_addc(o, '}');
+	} else {
+		buf_addstr(o, ", ...}");
+	}
+}
+
+static void dec_getrandom(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 1, "GRND_NONBLOCK" }, { 2, "GRND_RANDOM" }, { 4, "GRND_INSECURE" }, { 0, NULL },
+	};
+	if (!exiting)
+		return;
+	sc_arg(c, o);
+	if (c->ret < 0) {
+		sc_ptr(o, c->args[0]);
+	} else {
+		/* random bytes: strace always shows them in hex */
+		struct sc_opts hex = c->opts ? *c->opts : (struct sc_opts){ .strsize = 32 };
+		const struct sc_opts *saved = c->opts;
+		hex.xflag = 2;
+		c->opts = &hex;
+		sc_bufn(c, o, c->args[0], (unsigned long long)c->ret);
+		c->opts = saved;
+	}
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+	sc_arg(c, o);
+	sc_flags(o, (unsigned)c->args[2], fl, "0");
+}
+
+static void dec_ioctl(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named reqs[] = {
+		{ 0x5401, "TCGETS" },	  { 0x5402, "TCSETS" },	    { 0x5403, "TCSETSW" },
+		{ 0x5404, "TCSETSF" },	  { 0x540b, "TCFLSH" },	    { 0x540e, "TIOCSCTTY" },
+		{ 0x540f, "TIOCGPGRP" },  { 0x5410, "TIOCSPGRP" },  { 0x5413, "TIOCGWINSZ" },
+		{ 0x5414, "TIOCSWINSZ" }, { 0x541b, "FIONREAD" },   { 0x5421, "FIONBIO" },
+		{ 0x5422, "TIOCNOTTY" },  { 0x5450, "FIONCLEX" },   { 0x5451, "FIOCLEX" },
+		{ 0x5452, "FIOASYNC" },	  { 0x80045430, "TIOCGPTN" }, { 0x40045431, "TIOCSPTLCK" },
+		{ 0, NULL },
+	};
+	if (exiting)
+		return;
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_xlat(o, (unsigned)c->args[1], reqs, 1);
+	sc_arg(c, o);
+	sc_hex(o, c->args[2]);
+}
+
+static const struct sc_named rlimits[] = {
+	{ 0, "RLIMIT_CPU" },	 { 1, "RLIMIT_FSIZE" },	  { 2, "RLIMIT_DATA" },
+	{ 3, "RLIMIT_STACK" },	 { 4, "RLIMIT_CORE" },	  { 5, "RLIMIT_RSS" },
+	{ 6, "RLIMIT_NPROC" },	 { 7, "RLIMIT_NOFILE" },  { 8, "RLIMIT_MEMLOCK" },
+	{ 9, "RLIMIT_AS" },	 { 10, "RLIMIT_LOCKS" },  { 11, "RLIMIT_SIGPENDING" },
+	{ 12, "RLIMIT_MSGQUEUE" }, { 13, "RLIMIT_NICE" }, { 14, "RLIMIT_RTPRIO" },
+	{ 15, "RLIMIT_RTTIME" }, { 0, NULL },
+};
+
+static void rlim_val(struct buf *o, unsigned long long v)
+{
+	if (v == ~0ULL)
+		buf_addstr(o, "RLIM64_INFINITY");
+	else if (v > 1024 && v % 1024 == 0)
+		buf_addf(o, "%llu*1024", v / 1024);
+	else
+		sc_udec(o, v);
+}
+
+static void print_rlimit(struct sc_call *c, struct buf *o, unsigned long long addr)
+{
+	unsigned long long r[2];
+	if (!addr)
+		buf_addstr(o, "NULL");
+	else if (sc_mem_read(c, addr, r, sizeof(r)))
+		sc_ptr(o, addr);
+	else {
+		buf_addstr(o, "{rlim_cur=");
+		rlim_val(o, r[0]);
+		buf_addstr(o, ", rlim_max=");
+		rlim_val(o, r[1]);
+		buf_addc(o, '}');
+	}
+}
+
+static void dec_prlimit64(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_int(o, c->args[0]);
+		sc_arg(c, o);
+		sc_xlat(o, (unsigned)c->args[1], rlimits, 0);
+		sc_arg(c, o);
+		print_rlimit(c, o, c->args[2]);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0 && c->args[3])
+		sc_ptr(o, c->args[3]);
+	else
+		print_rlimit(c, o, c->args[3]);
+}
+
+static void dec_rlimit(struct sc_call *c, struct buf *o, int exiting)
+{
+	int get = c->ent->name[0] == 'g';
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_xlat(o, (unsigned)c->args[0], rlimits, 0);
+		if (!get) {
+			sc_arg(c, o);
+			print_rlimit(c, o, c->args[1]);
+		}
+		return;
+	}
+	if (get) {
+		sc_arg(c, o);
+		if (c->ret < 0)
+			sc_ptr(o, c->args[1]);
+		else
+			print_rlimit(c, o, c->args[1]);
+	}
+}
+
+static void dec_arch_prctl(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named codes[] = {
+		{ 0x1001, "ARCH_SET_GS" }, { 0x1002, "ARCH_SET_FS" }, { 0x1003, "ARCH_GET_FS" },
+		{ 0x1004, "ARCH_GET_GS" }, { 0x1011, "ARCH_GET_CPUID" }, { 0x1012, "ARCH_SET_CPUID" },
+		{ 0, NULL },
+	};
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_xlat(o, (unsigned)c->args[0], codes, 1);
+	sc_arg(c, o);
+	sc_hex(o, c->args[1]);
+}
+
+static void dec_robust(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (exiting)
+		return;
+	sc_arg(c, o);
+	sc_ptr(o, c->args[0]);
+	sc_arg(c, o);
+	sc_udec(o, c->args[1]);
+}
+
+static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		if (!strcmp(c->ent->name, "fstatfs"))
+			sc_fd(c, o, c->args[0]);
+		else
+			sc_path(c, o, c->args[0]);
+		return;
+	}
+	unsigned long long f[2];
+	sc_arg(c, o);
+	if (c->ret < 0 || sc_mem_read(c, c->args[1], f, sizeof(f)))
+		sc_ptr(o, c->args[1]);
+	else
+		buf_addf(o, "{f_type=%#llx, f_bsize=%llu, ...}", f[0], f[1]);
+}
+
+const struct sc_decoder sc_misc_decoders[] = {
+	{ "nanosleep", dec_nanosleep, 1 },
+	{ "clock_nanosleep", dec_clock_nanosleep, 1 },
+	{ "clock_gettime", dec_clock_gettime, 1 },
+	{ "clock_getres", dec_clock_gettime, 1 },
+	{ "futex", dec_futex, 0 },
+	{ "uname", dec_uname, 1 },
+	{ "getrandom", dec_getrandom, 1 },
+	{ "ioctl", dec_ioctl, 0 },
+	{ "prlimit64", dec_prlimit64, 1 },
+	{ "getrlimit", dec_rlimit, 1 },
+	{ "setrlimit", dec_rlimit, 0 },
+	{ "arch_prctl", dec_arch_prctl, 0 },
+	{ "set_robust_list", dec_robust, 0 },
+	{ "statfs", dec_statfs, 1 },
+	{ "fstatfs", dec_statfs, 1 },
+	{ NULL, NULL, 0 },
+};
