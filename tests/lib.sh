@@ -37,6 +37,9 @@ test_cleanup() {
 	for p in $test_pids; do
 		wait "$p" 2>/dev/null
 	done
+	if [ -s "$TMP/.user-dir" ]; then
+		rm -rf "$(cat "$TMP/.user-dir")"
+	fi
 	rm -rf "$TMP"
 }
 trap test_cleanup EXIT
@@ -90,6 +93,23 @@ no_control_bytes() {
 		od -c "$1" | head -n 20 >&2
 		return 1
 	fi
+}
+
+# user_copy FILE... - copy FILEs (the stranger binary, a fixture) to a
+# folder an unprivileged user can reach, and print the folder.  A test that
+# drops privileges runs the copies: the checkout may sit under a home of
+# mode 0700, where another user cannot execute anything.  The folder is
+# removed at exit.
+user_copy() {
+	if [ ! -s "$TMP/.user-dir" ]; then
+		ud=$(mktemp -d /tmp/stranger-user.XXXXXX) || return 1
+		chmod 755 "$ud" && echo "$ud" >"$TMP/.user-dir" || return 1
+	fi
+	ud=$(cat "$TMP/.user-dir")
+	for f in "$@"; do
+		cp "$f" "$ud/" && chmod a+rX "$ud/$(basename "$f")" || return 1
+	done
+	echo "$ud"
 }
 
 # fixture_start VAR CMD... - start CMD in the background, keep its PID in VAR

@@ -100,11 +100,14 @@ static int argv0_is_exe(int procfd, const char *a0, size_t len)
 }
 
 /*
- * The name a process shows (comm, cut at 15 bytes) should be its
- * executable's.  Two honest exceptions: a script shows the script's name
- * (argv[1]) with an interpreter as exe, and a program started through a
+ * The names a process shows, comm (cut at 15 bytes) and argv[0], should be
+ * its executable's.  Honest exceptions: a script shows the script's name
+ * (argv[1]) with an interpreter as exe; a program started through a
  * symlink (cc -> gcc-12) shows the link's name, which must then lead to
- * the very inode that is running.
+ * the very inode that is running; a login shell's argv[0] starts with '-';
+ * and a daemon that rewrites its title ("sshd: root@pts/0") shows words,
+ * not a program's name.  A bare argv[0] that names another program
+ * ("exec -a kworker ./sshd") is what an intruder's renamed copy looks like.
  */
 static int name_mismatch(int procfd, const struct proc_stat *st,
 			 const struct buf *exe, const struct buf *cmdline)
@@ -112,6 +115,7 @@ static int name_mismatch(int procfd, const struct proc_stat *st,
 	size_t el, a0l, a1l = 0, cl = st->comm_len;
 	const char *eb, *a0, *a1 = NULL;
 	size_t a0full = strnlen(cmdline->data, cmdline->len);
+	int comm_ok = 0;
 
 	if (!exe->len)
 		return 0;
@@ -125,8 +129,21 @@ static int name_mismatch(int procfd, const struct proc_stat *st,
 		cl = 15;
 	if ((el >= cl && !memcmp(eb, st->comm, cl)) ||
 	    (a1 && a1l >= cl && !memcmp(a1, st->comm, cl)))
+		comm_ok = 1;
+	else if (a0l >= cl && !memcmp(a0, st->comm, cl) &&
+		 argv0_is_exe(procfd, cmdline->data, a0full))
 		return 0;
-	if (a0l >= cl && !memcmp(a0, st->comm, cl) &&
+	if (!comm_ok)
+		return 1;
+	/* comm is honest; is argv[0]? */
+	if (a0l && a0[0] == '-' && a0 == cmdline->data) {
+		a0++;
+		a0l--;
+	}
+	if (!a0l || memchr(cmdline->data, ' ', a0full) || memchr(cmdline->data, ':', a0full))
+		return 0;
+	if ((a0l >= cl && !memcmp(a0, st->comm, cl)) ||
+	    (a0l == el && !memcmp(a0, eb, el)) ||
 	    argv0_is_exe(procfd, cmdline->data, a0full))
 		return 0;
 	return 1;

@@ -67,8 +67,16 @@ test_expect_success 'a renamed copy is a name mismatch' '
 	fixture_start C bash -c "exec -a kworker $TMP/sshd 302" &&
 	sleep 0.2 &&
 	"$STRANGER" ps >"$TMP/ps5" &&
-	grep -E "^ *$C .* name_mismatch +kworker 302$" "$TMP/ps5" ||
-	grep -E "^ *$C " "$TMP/ps5"
+	grep -E "^ *$C .* name_mismatch +kworker 302$" "$TMP/ps5"
+'
+
+test_expect_success 'a login shell and a rewritten title are not a name mismatch' '
+	fixture_start G bash -c "exec -a -sleep sleep 304" &&
+	fixture_start T bash -c "exec -a \"sleep: waiting for 305\" sleep 305" &&
+	sleep 0.2 &&
+	"$STRANGER" ps >"$TMP/ps5b" &&
+	grep -E "^ *$G .* - +-sleep 304$" "$TMP/ps5b" &&
+	grep -E "^ *$T .* - +sleep: waiting for 305 305$" "$TMP/ps5b"
 '
 
 test_expect_success 'LD_PRELOAD is flagged preload' '

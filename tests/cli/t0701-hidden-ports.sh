@@ -173,11 +173,13 @@ test_expect_success 'each probe method: no finding under a flood of short connec
 '
 
 test_expect_success 'without root: auto falls back, ports below 1024 unprobed, bpf refused in one line' '
+	ud=$(user_copy "$STRANGER" "$FIXTURES/libporthider.so") &&
 	in_ns "$SCENE" "
 		as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups \"\$@\"; }
-		as_nobody env $HIDE \"\$STRANGER\" hidden --only ports >\"\$TMP/user\" 2>\"\$TMP/user.err\"
+		as_nobody env HIDER_PORTS=5120,5353,79 LD_PRELOAD=$ud/libporthider.so \\
+			$ud/stranger hidden --only ports >\"\$TMP/user\" 2>\"\$TMP/user.err\"
 		echo \$? >\"\$TMP/user.rc\"
-		as_nobody \"\$STRANGER\" hidden --only ports --probe=bpf >\"\$TMP/ubpf\" 2>\"\$TMP/ubpf.err\"
+		as_nobody $ud/stranger hidden --only ports --probe=bpf >\"\$TMP/ubpf\" 2>\"\$TMP/ubpf.err\"
 		echo \$? >\"\$TMP/ubpf.rc\"
 	" &&
 	cat "$TMP/user" "$TMP/user.err" "$TMP/ubpf.err" &&

@@ -42,13 +42,23 @@ test_expect_success 'the process was neither stopped nor signalled' '
 	kill -0 "$BD"
 '
 
-test_expect_success 'a deleted mapped library comes back under map/' '
-	cp "$FIXTURES/libinject.so" "$TMP/libevil.so" 2>/dev/null ||
-		cp /lib/x86_64-linux-gnu/libz.so.1 "$TMP/libevil.so" &&
-	fixture_start H bash -c "exec 7<\"$TMP/libevil.so\"; LD_PRELOAD=$TMP/libevil.so exec sleep 300" &&
-	sleep 0.3 && rm "$TMP/libevil.so" &&
+test_expect_success 'a deleted mapped library comes back under map/, the same bytes' '
+	cp "$FIXTURES/libinject.so" "$TMP/libevil.so" &&
+	want=$(sha256sum <"$TMP/libevil.so" | cut -d" " -f1) &&
+	fixture_start H env LD_PRELOAD="$TMP/libevil.so" sleep 300 &&
+	for _ in $(seq 100); do
+		grep -q "libevil.so" /proc/$H/maps 2>/dev/null && break
+		sleep 0.05
+	done &&
+	grep -q "libevil.so" /proc/$H/maps &&
+	rm "$TMP/libevil.so" &&
+	grep -q "libevil.so (deleted)" /proc/$H/maps &&
 	"$STRANGER" recover "$H" -o "$TMP/lib" >"$TMP/out" &&
-	ls "$TMP/lib/map" | grep -q . &&
+	test "$(ls "$TMP/lib/map" | wc -l)" = 1 &&
+	got=$(sha256sum <"$TMP/lib/map/"* | cut -d" " -f1) &&
+	test "$want" = "$got" &&
+	grep -q "^map/[0-9a-f]*-[0-9a-f]* .*$want .*libevil.so" "$TMP/out" &&
+	grep -q "libinject: injected and deleted" "$TMP/lib/map/"* &&
 	(cd "$TMP/lib" && sha256sum -c --strict manifest.sha256) &&
 	fixture_kill "$H"
 '

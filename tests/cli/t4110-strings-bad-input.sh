@@ -47,9 +47,9 @@ test_expect_success 'a path through a file: message, exit 2' '
 test_expect_success 'unreadable file: message, exit 2, the others scanned' '
 	cp "$TMP/a" "$TMP/secret" && chmod 000 "$TMP/secret" &&
 	if [ "$(id -u)" = 0 ]; then
-		chmod 755 "$TMP" && cp "$STRANGER" "$TMP/stranger" &&
-		chmod 755 "$TMP/stranger" && chmod 644 "$TMP/b" &&
-		runner="setpriv --reuid=65534 --regid=65534 --clear-groups $TMP/stranger"
+		chmod 755 "$TMP" && chmod 644 "$TMP/b" &&
+		ud=$(user_copy "$STRANGER") &&
+		runner="setpriv --reuid=65534 --regid=65534 --clear-groups $ud/stranger"
 	else
 		runner="$STRANGER"
 	fi &&

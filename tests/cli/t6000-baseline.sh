@@ -320,8 +320,9 @@ test_expect_success 'an unreadable file: a warning, recorded as ?, baseline goes
 	mktree &&
 	printf secret >"$T/etc/shadow" && chmod 000 "$T/etc/shadow" &&
 	chmod 755 "$TMP" && mkdir "$TMP/nb" && chown 65534:65534 "$TMP/nb" &&
+	ud=$(user_copy "$STRANGER") &&
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		"$STRANGER" baseline -o "$TMP/nb/nobody.db" "$T" >/dev/null 2>"$TMP/err" &&
+		"$ud/stranger" baseline -o "$TMP/nb/nobody.db" "$T" >/dev/null 2>"$TMP/err" &&
 	grep -q "warning: $T/etc/shadow: Permission denied" "$TMP/err" &&
 	grep -q "^$T/etc/shadow f 0000 0 0 6 .* ? -\$" "$TMP/nb/nobody.db" &&
 	chmod 700 "$TMP"
