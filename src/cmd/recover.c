@@ -23,6 +23,7 @@
 #include "util/opt.h"
 #include "util/table.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 static const char *const recover_usage[] = {
 	"stranger recover PID -o DIR [--all]",
@@ -70,10 +71,8 @@ static void row(struct recovered *rec, const char *name,
 /* open_target - open procfd/file without blocking, only if a regular file */
 static int open_regular(int procfd, const char *file, struct stat *st)
 {
-	int fd = openat(procfd, file, O_RDONLY | O_NONBLOCK | O_NOATIME | O_CLOEXEC);
+	int fd = noatime_open(procfd, file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
-	if (fd < 0 && errno == EPERM)
-		fd = openat(procfd, file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {

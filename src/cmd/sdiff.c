@@ -23,6 +23,7 @@
 #include "util/opt.h"
 #include "util/table.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 static const char *const usage[] = {
 	"stranger sdiff [-n MIN] [-e ENC] [-w] [--summary] [--json] "
@@ -76,9 +77,7 @@ static int load(const char *name, int side, const struct scan_opts *o,
 		buf_release(&esc);
 		return rc;
 	}
-	fd = open(name, O_RDONLY | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = open(name, O_RDONLY | O_CLOEXEC);
+	fd = noatime_open(AT_FDCWD, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = error_errno("%s", esc.data);
 		goto out;

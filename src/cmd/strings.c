@@ -22,6 +22,7 @@
 #include "util/diag.h"
 #include "util/escape.h"
 #include "util/opt.h"
+#include "util/noatime.h"
 
 static const char *const usage[] = {
 	"stranger strings [-a] [-f] [-n MIN] [-t o|d|x] [-e s|S|b|l|B|L] [-w] "
@@ -124,9 +125,7 @@ static int strings_file(const char *name, const struct scan_opts *o,
 		return -1;
 	}
 	/* reading evidence must not change its access time */
-	fd = open(name, O_RDONLY | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = open(name, O_RDONLY | O_CLOEXEC);
+	fd = noatime_open(AT_FDCWD, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		error_errno("%s", esc.data);
 		buf_release(&esc);

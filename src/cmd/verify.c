@@ -138,7 +138,7 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 		die("--ignore: unknown field in '%s' (fields: type mode uid gid "
 		    "size sha256 target inode nlink mtime ctime)", ignore);
 	escape_str(&shown, path);
-	rc = buf_read_at(&text, AT_FDCWD, path, 0);
+	rc = buf_read_file(&text, path, 0);
 	if (rc)
 		die("%s: %s", shown.data, strerror(-rc));
 	basedb_init(&old);

@@ -9,6 +9,7 @@
 
 #include "util/diag.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 char buf_empty[1];
 
@@ -163,13 +164,11 @@ int buf_read_fd(struct buf *b, int fd)
 	}
 }
 
-int buf_read_at(struct buf *b, int dirfd, const char *path, size_t limit)
+/* read_open - read up to limit bytes (all when 0) of fd, then close it */
+static int read_open(struct buf *b, int fd, size_t limit)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOATIME);
 	int rc;
 
-	if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership */
-		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (!limit) {
@@ -195,6 +194,17 @@ int buf_read_at(struct buf *b, int dirfd, const char *path, size_t limit)
 	}
 	close(fd);
 	return rc;
+}
+
+int buf_read_at(struct buf *b, int dirfd, const char *path, size_t limit)
+{
+	return read_open(b, noatime_open(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW),
+			 limit);
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t limit)
+{
+	return read_open(b, noatime_open(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY), limit);
 }
 
 int buf_write_fd(const struct buf *b, int fd)

@@ -48,10 +48,16 @@ void buf_rtrim(struct buf *b);
 int buf_read_fd(struct buf *b, int fd);
 /*
  * buf_read_at - append the whole file dirfd/path (O_NOATIME where allowed,
- * never following a final symlink unless follow is set); 0 or -errno.
- * At most `limit` bytes are read when limit is not 0.
+ * never following a final symlink: a link there fails with -ELOOP); 0 or
+ * -errno.  At most `limit` bytes are read when limit is not 0.
  */
 int buf_read_at(struct buf *b, int dirfd, const char *path, size_t limit);
+/*
+ * buf_read_file - the same for a path a user or the system names, which
+ * may be a symlink to follow (a database given on the command line,
+ * /etc/passwd, /etc/ld.so.preload).
+ */
+int buf_read_file(struct buf *b, const char *path, size_t limit);
 /* buf_write_fd - write all of b to fd; 0 or -errno */
 int buf_write_fd(const struct buf *b, int fd);
 

@@ -18,6 +18,7 @@
 #include "lib/baseline/walk.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 static const char *const field_names[BASEDB_NFIELDS] = {
 	"type", "mode", "uid", "gid", "size", "sha256",
@@ -315,20 +316,12 @@ static int open_beneath(int rootfd, const char *rel)
 	int fd;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOATIME;
+	how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-	if (fd < 0 && errno == EPERM) {
-		how.flags &= ~(unsigned long long)O_NOATIME;
-		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-	}
-	if (fd < 0 && errno == ENOSYS) {
+	fd = noatime_openat2(rootfd, rel, &how);
+	if (fd < 0 && errno == ENOSYS)
 		/* old kernel: no symlink in the last component at least */
-		int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-		fd = openat(rootfd, rel, flags | O_NOATIME);
-		if (fd < 0 && errno == EPERM)
-			fd = openat(rootfd, rel, flags);
-	}
+		fd = noatime_open(rootfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -343,10 +336,7 @@ static int open_job(struct scan *s, const struct job *j)
 		fd = open_beneath(s->rootfd[j->root], j->path + j->rel_off);
 	} else {
 		/* the root itself, which the walk followed if it was a symlink */
-		int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
-		fd = open(j->path, flags | O_NOATIME);
-		if (fd < 0 && errno == EPERM)
-			fd = open(j->path, flags);
+		fd = noatime_open(AT_FDCWD, j->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			fd = -errno;
 	}

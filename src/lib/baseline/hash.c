@@ -9,6 +9,7 @@
 
 #include "util/diag.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 /*
  * Algorithms are fetched from the provider once: an implicit fetch on
@@ -138,11 +139,9 @@ int hash_fd(int fd, unsigned char out[HASH_LEN], unsigned long long *size)
 int hash_file_at(int dirfd, const char *path, unsigned char out[HASH_LEN],
 		 unsigned long long *size)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOATIME | O_NOFOLLOW);
+	int fd = noatime_open(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	int rc;
 
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	rc = hash_fd(fd, out, size);

@@ -12,6 +12,7 @@
 
 #include "util/buf.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -70,11 +71,8 @@ static void report(struct walker *w, const char *path, size_t len, int err)
 static int open_dir(int dirfd, const char *name, int follow)
 {
 	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
-	int fd = openat(dirfd, name, flags | O_NOATIME);
+	int fd = noatime_open(dirfd, name, flags);
 
-	/* O_NOATIME needs ownership or CAP_FOWNER */
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, flags);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -143,10 +141,8 @@ static int walk_dir(struct walker *w, int fd, int depth);
 static int open_regular(int dirfd, const char *name, struct stat *st)
 {
 	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-	int fd = openat(dirfd, name, flags | O_NOATIME);
+	int fd = noatime_open(dirfd, name, flags);
 
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, flags);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, st)) {

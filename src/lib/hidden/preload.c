@@ -369,7 +369,7 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 	}
 	{
 		struct buf f = BUF_INIT;
-		if (!buf_read_at(&f, AT_FDCWD, PRELOAD_FILE, 1 << 20))
+		if (!buf_read_file(&f, PRELOAD_FILE, 1 << 20))
 			preload_parse_list(f.data, f.len, &glob);
 		buf_release(&f);
 	}
@@ -496,7 +496,7 @@ int preload_scan(struct hidden_report *r)
 	size_t n = 0;
 	int rc;
 
-	if (!buf_read_at(&f, AT_FDCWD, PRELOAD_FILE, 1 << 20) &&
+	if (!buf_read_file(&f, PRELOAD_FILE, 1 << 20) &&
 	    preload_parse_list(f.data, f.len, &list)) {
 		for (const char *p = list.data; p < list.data + list.len;
 		     p += strlen(p) + 1) {

@@ -15,6 +15,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/xalloc.h"
+#include "util/noatime.h"
 
 enum { READ_CHUNK = 256 * 1024, ADMIN_MAX = 256 << 20 };
 
@@ -32,13 +33,9 @@ static int in_root(int rootfd, const char *path, unsigned long long flags)
 	if (!*path)
 		path = ".";
 	memset(&how, 0, sizeof(how));
-	how.flags = flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOATIME);
+	how.flags = flags | O_CLOEXEC;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-	if (fd < 0 && errno == EPERM) {
-		how.flags &= ~(unsigned long long)O_NOATIME;
-		fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-	}
+	fd = noatime_openat2(rootfd, path, &how);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -56,7 +56,7 @@ void users_parse(struct users *u, const char *s, size_t n)
 void users_load(struct users *u, const char *path)
 {
 	struct buf b = BUF_INIT;
-	buf_read_at(&b, AT_FDCWD, path, 16 << 20);
+	buf_read_file(&b, path, 16 << 20);
 	users_parse(u, b.data, b.len);
 	buf_release(&b);
 }
