@@ -15,7 +15,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lib/hold/freeze.h"
+#include "lib/proc/cgroup.h"
+#include "lib/proc/mounts.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -81,29 +82,14 @@ static int load_prog(int map, int family)
 /* our own cgroup v2 folder: the unified mount joined with "0::PATH" */
 static int open_own_cgroup(void)
 {
-	struct buf mi = BUF_INIT, cg = BUF_INIT, dir = BUF_INIT;
-	const char *path = NULL;
+	struct buf dir = BUF_INIT;
 	int fd = -1, err = ENOENT;
 
-	if (!buf_read_at(&mi, AT_FDCWD, "/proc/self/mountinfo", 0))
-		freeze_parse_mountinfo(mi.data, mi.len, &dir, NULL);
-	if (dir.len && !buf_read_at(&cg, AT_FDCWD, "/proc/self/cgroup", 0)) {
-		/* the v2 line: "0::/PATH" */
-		for (char *line = cg.data, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-			nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
-			if (!strncmp(line, "0::", 3))
-				path = line + 3;
-		}
-	}
-	if (path) {
-		buf_addstr(&dir, path);
+	mounts_cgroup(&dir, NULL);
+	if (dir.len && !cgroup_of(0, NULL, &dir)) {
 		fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		err = errno;
 	}
-	buf_release(&mi);
-	buf_release(&cg);
 	buf_release(&dir);
 	errno = err;
 	return fd;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/proc/cgroup.h"
+#include "lib/proc/mounts.h"
 #include "lib/proc/proc.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
@@ -48,81 +50,13 @@ static int write_file(const char *path, const char *s)
 	return err;
 }
 
-/* Undo the \NNN octal escapes of a mountinfo field. */
-static void unoctal(struct buf *out, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\\' && i + 3 < n &&
-		    p[i + 1] >= '0' && p[i + 1] <= '3' && p[i + 2] >= '0' &&
-		    p[i + 2] <= '7' && p[i + 3] >= '0' && p[i + 3] <= '7') {
-			buf_addc(out, (p[i + 1] - '0') << 6 | (p[i + 2] - '0') << 3 |
-					      (p[i + 3] - '0'));
-			i += 3;
-		} else {
-			buf_addc(out, p[i]);
-		}
-	}
-}
-
-int freeze_parse_mountinfo(const char *s, size_t n, struct buf *v2,
-			   struct buf *v1freezer)
-{
-	const char *p = s, *end = s + n;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		const char *f[6] = { 0 }, *dash;
-		size_t fl[6] = { 0 }, nf = 0;
-		const char *q = p;
-
-		/* the first five fields: id parent dev root mountpoint */
-		while (nf < 5 && q < le) {
-			const char *sp = memchr(q, ' ', (size_t)(le - q));
-			const char *fe = sp ? sp : le;
-			f[nf] = q;
-			fl[nf++] = (size_t)(fe - q);
-			q = sp ? sp + 1 : le;
-		}
-		dash = nf == 5 ? memmem(q, (size_t)(le - q), " - ", 3) : NULL;
-		if (dash) {
-			const char *type = dash + 3;
-			const char *sp = memchr(type, ' ', (size_t)(le - type));
-			size_t tl = sp ? (size_t)(sp - type) : (size_t)(le - type);
-			const char *opts = sp ? memchr(sp + 1, ' ', (size_t)(le - sp - 1)) : NULL;
-			if (tl == 7 && !memcmp(type, "cgroup2", 7) && v2 && !v2->len)
-				unoctal(v2, f[4], fl[4]);
-			if (tl == 6 && !memcmp(type, "cgroup", 6) && opts && v1freezer &&
-			    !v1freezer->len) {
-				struct buf o = BUF_INIT;
-				buf_add(&o, ",", 1);
-				buf_add(&o, opts + 1, (size_t)(le - opts - 1));
-				buf_add(&o, ",", 1);
-				if (strstr(o.data, ",freezer,"))
-					unoctal(v1freezer, f[4], fl[4]);
-				buf_release(&o);
-			}
-		}
-		p = nl ? nl + 1 : end;
-	}
-	return 0;
-}
-
-static void find_mounts(struct buf *v2, struct buf *v1)
-{
-	struct buf mi = BUF_INIT;
-	if (!buf_read_at(&mi, AT_FDCWD, "/proc/self/mountinfo", 0))
-		freeze_parse_mountinfo(mi.data, mi.len, v2, v1);
-	buf_release(&mi);
-}
-
 unsigned freeze_available(void)
 {
 	struct buf v2 = BUF_INIT, v1 = BUF_INIT;
 	unsigned m = 1u << FREEZE_SIGNAL;
 	struct buf p = BUF_INIT;
 
-	find_mounts(&v2, &v1);
+	mounts_cgroup(&v2, &v1);
 	if (v2.len) {
 		/* cgroup.freeze exists in non-root cgroups only: probe via a
 		 * subtree file that every v2 root has */
@@ -136,46 +70,6 @@ unsigned freeze_available(void)
 	buf_release(&v2);
 	buf_release(&v1);
 	return m;
-}
-
-/* The cgroup path of pid in the v2 hierarchy ("0::") or the v1 freezer. */
-static int pid_cgroup(pid_t pid, int v1, struct buf *out)
-{
-	struct buf b = BUF_INIT;
-	char path[64];
-	int rc;
-
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	rc = buf_read_at(&b, AT_FDCWD, path, 0);
-	if (rc) {
-		buf_release(&b);
-		return rc == -ENOENT ? -ESRCH : rc;
-	}
-	rc = -ENOENT;
-	for (char *line = b.data, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-		char *c1, *c2;
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		c1 = strchr(line, ':');
-		c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		if (!v1 && !strcmp(c1 + 1, "") && !strncmp(line, "0", 1)) {
-			buf_addstr(out, c2 + 1);
-			rc = 0;
-		} else if (v1) {
-			char ctl[256];
-			snprintf(ctl, sizeof(ctl), ",%s,", c1 + 1);
-			if (strstr(ctl, ",freezer,")) {
-				buf_addstr(out, c2 + 1);
-				rc = 0;
-			}
-		}
-	}
-	buf_release(&b);
-	return rc;
 }
 
 static int read_stat(pid_t pid, struct proc_stat *st)
@@ -468,7 +362,7 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 	int rc;
 	size_t done = 0;
 
-	find_mounts(&v2, &v1);
+	mounts_cgroup(&v2, &v1);
 	if (!(m == FREEZE_CGROUP_V2 ? v2.len : v1.len)) {
 		buf_addf(why, "no %s hierarchy mounted", freeze_method_name(m));
 		rc = -ENOTSUP;
@@ -496,7 +390,7 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 		for (; done < res->npids; done++) {
 			origins = xreallocarray(origins, done + 1, sizeof(*origins));
 			buf_init(&origins[done], 0);
-			rc = pid_cgroup(res->pids[done], m == FREEZE_CGROUP_V1,
+			rc = cgroup_of(res->pids[done], m == FREEZE_CGROUP_V1 ? "freezer" : NULL,
 					&origins[done]);
 			if (!rc)
 				rc = cgroup_move(res->cgroup, res->pids[done]);
@@ -638,7 +532,7 @@ int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
 				(*gone)++;
 	} else {
 		const char *mnt;
-		find_mounts(&v2, &v1);
+		mounts_cgroup(&v2, &v1);
 		mnt = st.method == FREEZE_CGROUP_V2 ? v2.data : v1.data;
 		/* back home first, so nothing runs in a foreign cgroup */
 		for (size_t i = 0; i < st.n; i++) {

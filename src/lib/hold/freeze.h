@@ -10,8 +10,8 @@
  *   cgroup v1  the same with the v1 freezer (freezer.state FROZEN).
  *   signal     SIGSTOP, confirmed by every thread in state T; SIGCONT thaws.
  *
- * The cgroup mounts are found in /proc/self/mountinfo, so hybrid hosts (v1
- * and v2 side by side) and pure v2 hosts both work.
+ * The cgroup mounts are found in /proc/self/mountinfo (lib/proc/mounts), so
+ * hybrid hosts (v1 and v2 side by side) and pure v2 hosts both work.
  *
  * What thaw needs (the method, the cgroups each process came from) is kept
  * in a small state file under FREEZE_STATE_DIR, a tmpfs that a reboot
@@ -66,8 +66,5 @@ int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
 /* freeze_query - how pid is frozen: by stranger's state, else T state */
 int freeze_query(pid_t pid, enum freeze_method *m);
 void freeze_result_release(struct freeze_result *res);
-/* freeze_parse_mountinfo - find the v2 and v1-freezer mount points */
-int freeze_parse_mountinfo(const char *s, size_t n, struct buf *v2,
-			   struct buf *v1freezer);
 
 #endif

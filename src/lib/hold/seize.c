@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "lib/hold/freeze.h"
+#include "lib/proc/cgroup.h"
+#include "lib/proc/mounts.h"
 #include "lib/proc/proc.h"
 #include "util/xalloc.h"
 
@@ -165,57 +167,19 @@ static int write_file(const char *path, const char *text)
 
 int seize_freezer_file(pid_t pid, int v1, struct buf *out)
 {
-	struct buf mi = BUF_INIT, cg = BUF_INIT, v2m = BUF_INIT, v1m = BUF_INIT;
-	char path[64];
-	int fd, rc;
-	size_t pos = 0;
+	struct buf cg = BUF_INIT, v2m = BUF_INIT, v1m = BUF_INIT;
+	int rc = mounts_cgroup(&v2m, &v1m);
 
-	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	rc = fd < 0 ? -errno : buf_read_fd(&mi, fd);
-	if (fd >= 0)
-		close(fd);
-	if (!rc)
-		rc = freeze_parse_mountinfo(mi.data, mi.len, &v2m, &v1m);
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (!rc) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		rc = fd < 0 ? -errno : buf_read_fd(&cg, fd);
-		if (fd >= 0)
-			close(fd);
-	}
 	if (!rc && !(v1 ? v1m.len : v2m.len))
 		rc = -ENOENT;
-	while (!rc && pos < cg.len) {
-		char *line = cg.data + pos, *nl = memchr(line, '\n', cg.len - pos);
-		size_t len = nl ? (size_t)(nl - line) : cg.len - pos;
-		char *c1 = memchr(line, ':', len), *c2;
-		pos += len + 1;
-		if (!c1 || !(c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line))))
-			continue;
-		size_t clen = (size_t)(c2 - c1 - 1);
-		int match = 0;
-		if (!v1)
-			match = clen == 0 && c1 - line == 1 && line[0] == '0';
-		else
-			for (char *p = c1 + 1; p < c2;) {
-				char *e = memchr(p, ',', (size_t)(c2 - p));
-				size_t l = e ? (size_t)(e - p) : (size_t)(c2 - p);
-				if (l == 7 && !memcmp(p, "freezer", 7))
-					match = 1;
-				p += l + 1;
-			}
-		if (!match)
-			continue;
+	if (!rc)
+		rc = cgroup_of(pid, v1 ? "freezer" : NULL, &cg);
+	if (!rc) {
 		buf_reset(out);
 		buf_add(out, v1 ? v1m.data : v2m.data, v1 ? v1m.len : v2m.len);
-		buf_add(out, c2 + 1, (size_t)(line + len - (c2 + 1)));
+		buf_add(out, cg.data, cg.len);
 		buf_addstr(out, v1 ? "/freezer.state" : "/cgroup.freeze");
-		goto done;
 	}
-	if (!rc)
-		rc = -ENOENT;
-done:
-	buf_release(&mi);
 	buf_release(&cg);
 	buf_release(&v2m);
 	buf_release(&v1m);

@@ -16,7 +16,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lib/hold/freeze.h"
+#include "lib/proc/cgroup.h"
+#include "lib/proc/mounts.h"
 #include "lib/proc/proc.h"
 #include "lib/proc/sock.h"
 #include "lib/proc/users.h"
@@ -219,12 +220,43 @@ static void test_mountinfo(void **state)
 	struct buf b = BUF_INIT, v2 = BUF_INIT, v1 = BUF_INIT;
 	(void)state;
 	load(&b, "mountinfo");
-	freeze_parse_mountinfo(b.data, b.len, &v2, &v1);
+	mounts_parse_cgroup(b.data, b.len, &v2, &v1);
 	assert_string_equal(v2.data, "/sys/fs/cgroup/unified");
 	assert_string_equal(v1.data, "/sys/fs/cgroup/freezer");
 	buf_release(&b);
 	buf_release(&v2);
 	buf_release(&v1);
+}
+
+static void test_cgroup(void **state)
+{
+	static const char hybrid[] = "12:cpu,cpuacct:/user.slice\n"
+				     "7:freezer:/evil dir\n"
+				     "bogus line\n"
+				     "1:name=systemd:/init.scope\n"
+				     "0::/user.slice/session-1.scope\n";
+	static const char v2only[] = "0::/system.slice/ssh.service";
+	struct buf p = BUF_INIT;
+	(void)state;
+	assert_int_equal(cgroup_parse(hybrid, sizeof(hybrid) - 1, NULL, &p), 0);
+	assert_string_equal(p.data, "/user.slice/session-1.scope");
+	buf_reset(&p);
+	assert_int_equal(cgroup_parse(hybrid, sizeof(hybrid) - 1, "freezer", &p), 0);
+	assert_string_equal(p.data, "/evil dir");
+	buf_reset(&p);
+	assert_int_equal(cgroup_parse(hybrid, sizeof(hybrid) - 1, "cpuacct", &p), 0);
+	assert_string_equal(p.data, "/user.slice");
+	buf_reset(&p);
+	assert_int_equal(cgroup_parse(hybrid, sizeof(hybrid) - 1, "cpuset", &p), -ENOENT);
+	assert_int_equal(cgroup_parse(hybrid, sizeof(hybrid) - 1, "cpu,cpuacct", &p), -ENOENT);
+	assert_int_equal(cgroup_parse(v2only, sizeof(v2only) - 1, NULL, &p), 0);
+	assert_string_equal(p.data, "/system.slice/ssh.service");
+	buf_reset(&p);
+	assert_int_equal(cgroup_parse(v2only, sizeof(v2only) - 1, "freezer", &p), -ENOENT);
+	/* our own: every process is in some cgroup */
+	assert_int_equal(cgroup_of(0, NULL, &p), 0);
+	assert_true(p.len > 0 && p.data[0] == '/');
+	buf_release(&p);
 }
 
 static void test_users(void **state)
@@ -259,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_addr_format),
 		cmocka_unit_test(test_netlink_truncated),
 		cmocka_unit_test(test_mountinfo),
+		cmocka_unit_test(test_cgroup),
 		cmocka_unit_test(test_users),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
