@@ -12,6 +12,24 @@
 /* the umask stranger was started with (main sets 077 for itself) */
 extern mode_t stranger_user_umask;
 
+struct evidence;
+
+/*
+ * Shared by the commands that take one process (cmd/common.c); each dies
+ * with the command's one-line message (exit 2) on what it cannot use.
+ *
+ * cmd_pid_arg - the PID that is the one argument left after the options:
+ * a usage error unless there is exactly one, or (output not NULL) when
+ * *output, the -o DIR, was not given.
+ */
+pid_t cmd_pid_arg(const char *const *usage, int argc, char **argv,
+		  const char *const *output);
+/* cmd_proc_open - proc_open(pid), or "PID: no such process" */
+int cmd_proc_open(pid_t pid);
+/* cmd_evidence_open - create the evidence folder dir; the case log
+ * records argc/argv, the command line as given */
+struct evidence *cmd_evidence_open(const char *dir, int argc, char **argv);
+
 /* look */
 int cmd_ps(int argc, char **argv);
 int cmd_lsof(int argc, char **argv);

@@ -79,27 +79,15 @@ int cmd_dump(int argc, char **argv)
 	pid_t pid;
 
 	argc = opt_parse(argc, argv, opts, dump_usage, 0);
-	if (argc != 1)
-		opt_usage_error(dump_usage, argc ? "exactly one PID, please"
-						 : "no PID given");
-	if (!dir)
-		opt_usage_error(dump_usage, "-o DIR is required");
-	if (proc_parse_pid(argv[0], &pid))
-		die("'%.64s': not a process ID", argv[0]);
+	pid = cmd_pid_arg(dump_usage, argc, argv, &dir);
 	if (pid == getpid())
 		die("%d: that is stranger itself", (int)pid);
-	procfd = proc_open(pid);
-	if (procfd < 0)
-		die("%d: no such process", (int)pid);
+	procfd = cmd_proc_open(pid);
 	if ((rc = proc_read_at(procfd, "maps", &maps)))
 		die("%d: cannot read its maps: %s", (int)pid,
 		    rc == -ENOENT || rc == -ESRCH ? "no such process" : strerror(-rc));
 
-	rc = evidence_open(dir, all_argc, all_argv, &ev);
-	if (rc == -ENOTEMPTY)
-		die("%s: exists and is not empty; evidence is never mixed", dir);
-	if (rc)
-		die("%s: %s", dir, strerror(-rc));
+	ev = cmd_evidence_open(dir, all_argc, all_argv);
 	freeze_query(pid, &fm);
 	evidence_log(ev, "target: PID %d, frozen: %s", (int)pid,
 		     freeze_method_name(fm));

@@ -30,16 +30,6 @@ static const char *const thaw_usage[] = {
 	NULL,
 };
 
-static pid_t parse_pid_arg(const char *const *usage, int argc, char **argv)
-{
-	pid_t pid;
-	if (argc != 1)
-		opt_usage_error(usage, argc ? "exactly one PID, please" : "no PID given");
-	if (proc_parse_pid(argv[0], &pid))
-		die("'%.64s': not a process ID", argv[0]);
-	return pid;
-}
-
 int cmd_freeze(int argc, char **argv)
 {
 	const char *method = NULL;
@@ -56,7 +46,7 @@ int cmd_freeze(int argc, char **argv)
 	pid_t pid;
 
 	argc = opt_parse(argc, argv, opts, freeze_usage, 0);
-	pid = parse_pid_arg(freeze_usage, argc, argv);
+	pid = cmd_pid_arg(freeze_usage, argc, argv, NULL);
 	if (method) {
 		unsigned av = freeze_available();
 		if (!strcmp(method, "signal"))
@@ -104,7 +94,7 @@ int cmd_thaw(int argc, char **argv)
 	int rc;
 
 	argc = opt_parse(argc, argv, opts, thaw_usage, 0);
-	pid = parse_pid_arg(thaw_usage, argc, argv);
+	pid = cmd_pid_arg(thaw_usage, argc, argv, NULL);
 	rc = freeze_thaw(pid, &res, &gone, &why);
 	if (rc == -ENOENT)
 		die("%d: not frozen by stranger", (int)pid);
