@@ -112,6 +112,20 @@ static void apply(const struct opt *o, const char *arg, int is_long,
 		*(long *)o->value = v;
 		break;
 	}
+	case OPT_INT_INT: {
+		long v;
+		long min = o->min, max = o->max;
+		if (!min && !max)
+			max = INT_MAX;
+		if (min < INT_MIN || max > INT_MAX)
+			bug("opt: --%s: range beyond int", o->long_name ? o->long_name : "?");
+		if (opt_parse_long(arg, &v) || v < min || v > max)
+			opt_usage_error(usage, "%s: invalid number '%s'",
+					optname(o, is_long, name, sizeof(name)),
+					arg);
+		*(int *)o->value = (int)v;
+		break;
+	}
 	case OPT_LIST:
 		strlist_add(o->value, arg);
 		break;

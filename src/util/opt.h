@@ -13,6 +13,21 @@
  *
  * Flags: OPT_STOP_AT_ARG stops at the first non-option (for "-- CMD"
  * style commands); OPT_KEEP_DASHDASH leaves "--" in the returned argv.
+ *
+ * Rows are written with the typed helpers below, one per kind:
+ *
+ *   const struct opt opts[] = {
+ *       OPT_STRING('o', "output", &dir, "DIR", "the folder to create"),
+ *       OPT_BOOL(0, "json", &json, "JSON Lines output"),
+ *       OPT_LONG('n', "bytes", &min, "MIN", "shortest string", 1, 4096),
+ *       OPT_END(),
+ *   };
+ *
+ * Each helper checks the type of the variable it is given (_Generic with
+ * one association), so an int written through a long *, or a flag stored
+ * in a char *, is a compile error, not a corrupted neighbour.  A helper
+ * has the name of its row type; a bare OPT_BOOL (no parenthesis) is still
+ * the enum constant, for tables not yet written with the helpers.
  */
 #ifndef STRANGER_UTIL_OPT_H
 #define STRANGER_UTIL_OPT_H
@@ -24,9 +39,10 @@ enum opt_type {
 	OPT_BOOL,     /* int *, set to 1 */
 	OPT_COUNT,    /* int *, incremented */
 	OPT_STRING,   /* const char **, the argument */
-	OPT_INT,      /* long *, decimal, checked */
+	OPT_INT,      /* long *, decimal, checked (the OPT_LONG() row) */
 	OPT_LIST,     /* struct strlist *, every occurrence appended */
 	OPT_CALLBACK, /* cb(opt, arg); arg NULL when argh is NULL */
+	OPT_INT_INT,  /* int *, decimal, checked (the OPT_INT() row) */
 };
 
 struct strlist {
@@ -47,6 +63,40 @@ struct opt {
 	opt_cb cb;
 	long min, max;         /* OPT_INT range (both 0: any non-negative) */
 };
+
+/* OPT_TYPED - v itself, if it has type T; a compile error otherwise */
+#define OPT_TYPED(T, v) _Generic((v), T: (v))
+
+/* s: short name (0 for none), l: long name (NULL for none), v: where the
+ * value goes, a: the argument's name in --help, h: the help line */
+#define OPT_BOOL(s, l, v, h) \
+	{ .type = OPT_BOOL, .short_name = (s), .long_name = (l), \
+	  .value = OPT_TYPED(int *, v), .help = (h) }
+#define OPT_COUNT(s, l, v, h) \
+	{ .type = OPT_COUNT, .short_name = (s), .long_name = (l), \
+	  .value = OPT_TYPED(int *, v), .help = (h) }
+#define OPT_STRING(s, l, v, a, h) \
+	{ .type = OPT_STRING, .short_name = (s), .long_name = (l), \
+	  .value = OPT_TYPED(const char **, v), .argh = (a), .help = (h) }
+/* OPT_INT, OPT_LONG - a decimal (or 0x) number in [lo, hi]; both 0: any
+ * number from 0 up */
+#define OPT_INT(s, l, v, a, h, lo, hi) \
+	{ .type = OPT_INT_INT, .short_name = (s), .long_name = (l), \
+	  .value = OPT_TYPED(int *, v), .argh = (a), .help = (h), \
+	  .min = (lo), .max = (hi) }
+#define OPT_LONG(s, l, v, a, h, lo, hi) \
+	{ .type = OPT_INT, .short_name = (s), .long_name = (l), \
+	  .value = OPT_TYPED(long *, v), .argh = (a), .help = (h), \
+	  .min = (lo), .max = (hi) }
+#define OPT_LIST(s, l, v, a, h) \
+	{ .type = OPT_LIST, .short_name = (s), .long_name = (l), \
+	  .value = OPT_TYPED(struct strlist *, v), .argh = (a), .help = (h) }
+/* OPT_CALLBACK - cb(opt, arg) for each occurrence; v is handed over in
+ * opt->value as is (the callback knows its type); a NULL: no argument */
+#define OPT_CALLBACK(s, l, v, a, h, fn) \
+	{ .type = OPT_CALLBACK, .short_name = (s), .long_name = (l), \
+	  .value = (v), .argh = (a), .help = (h), .cb = (fn) }
+#define OPT_END() { .type = OPT_END }
 
 enum { OPT_STOP_AT_ARG = 1, OPT_KEEP_DASHDASH = 2 };
 

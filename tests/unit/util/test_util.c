@@ -17,6 +17,7 @@
 #include "util/buf.h"
 #include "util/escape.h"
 #include "util/noatime.h"
+#include "util/opt.h"
 #include "util/table.h"
 
 static void test_buf_grows_and_terminates(void **state)
@@ -129,6 +130,42 @@ static void test_noatime_open(void **state)
 	remove_tree(dir);
 }
 
+/* the typed rows fill variables of their own types */
+static void test_opt_rows(void **state)
+{
+	static const char *const usage[] = { "test [options] ARG", NULL };
+	int flag = 0, count = 0, small = 0;
+	long big = 0;
+	const char *str = NULL;
+	struct strlist list = { NULL, 0 };
+	const struct opt opts[] = {
+		OPT_BOOL('b', "bool", &flag, "a flag"),
+		OPT_COUNT('v', NULL, &count, "more"),
+		OPT_STRING('s', "str", &str, "S", "a string"),
+		OPT_INT('i', "int", &small, "N", "an int", -5, 100),
+		OPT_LONG(0, "long", &big, "N", "a long", 0, 0),
+		OPT_LIST('l', NULL, &list, "X", "a list"),
+		OPT_END(),
+	};
+	char *argv[] = { "test", "-bvv", "--str=x", "-i", "-5", "--long",
+			 "0x100000000", "arg", "-la", "-l", "b", NULL };
+	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+	(void)state;
+
+	argc = opt_parse(argc, argv, opts, usage, 0);
+	assert_int_equal(argc, 1);
+	assert_string_equal(argv[0], "arg");
+	assert_int_equal(flag, 1);
+	assert_int_equal(count, 2);
+	assert_string_equal(str, "x");
+	assert_int_equal(small, -5);
+	assert_int_equal(big, 0x100000000L);
+	assert_int_equal(list.n, 2);
+	assert_string_equal(list.v[0], "a");
+	assert_string_equal(list.v[1], "b");
+	strlist_release(&list);
+}
+
 static const struct {
 	const char *in;
 	size_t n;
@@ -202,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_buf_grows_and_terminates),
 		cmocka_unit_test(test_buf_read_at_nofollow),
 		cmocka_unit_test(test_noatime_open),
+		cmocka_unit_test(test_opt_rows),
 		cmocka_unit_test(test_escape_table),
 		cmocka_unit_test(test_escape_rejects_malformed),
 		cmocka_unit_test(test_json_line),
