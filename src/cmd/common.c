@@ -17,7 +17,8 @@ pid_t cmd_pid_arg(const char *const *usage, int argc, char **argv,
 	pid_t pid;
 
 	if (argc != 1)
-		opt_usage_error(usage, argc ? "exactly one PID, please" : "no PID given");
+		opt_usage_error(usage, argc ? "exactly one PID, please"
+					    : "no PID given");
 	if (output && !*output)
 		opt_usage_error(usage, "-o DIR is required");
 	if (proc_parse_pid(argv[0], &pid))
@@ -40,7 +41,8 @@ struct evidence *cmd_evidence_open(const char *dir, int argc, char **argv)
 	int rc = evidence_open(dir, argc, argv, &ev);
 
 	if (rc == -ENOTEMPTY)
-		die("%s: exists and is not empty; evidence is never mixed", dir);
+		die("%s: exists and is not empty; evidence is never mixed",
+		    dir);
 	if (rc)
 		die("%s: %s", dir, strerror(-rc));
 	return ev;

@@ -2,21 +2,16 @@
  * ps - every process, with flags for what a responder should look at.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmds.h"
-#include "lib/proc/files.h"
 #include "lib/hidden/hidden.h"
-#include "lib/hidden/preload.h"
 #include "lib/proc/proc.h"
+#include "lib/proc/suspect.h"
 #include "lib/proc/sock.h"
 #include "lib/proc/users.h"
 #include "util/diag.h"
@@ -41,17 +36,6 @@ static const struct table_col cols[] = {
 	{ "TIME", TABLE_RIGHT }, { "FLAGS", TABLE_LEFT }, { "COMMAND", TABLE_LEFT },
 };
 
-enum {
-	F_EXE_DELETED = 1,
-	F_NAME_MISMATCH = 2,
-	F_LISTENING = 4,
-	F_PRELOAD = 8,
-	F_HIDDEN = 16,
-	NFLAGS = 5,
-};
-static const char *const flag_names[] = { "exe_deleted", "name_mismatch",
-					  "listening", "preload", "hidden" };
-
 struct ps_ctx {
 	int json, suspicious;
 	struct users users;
@@ -62,92 +46,6 @@ struct ps_ctx {
 	struct buf out;
 	size_t flagged;
 };
-
-static const char *base_name(const char *s, size_t n, size_t *len)
-{
-	const char *b = s;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '/')
-			b = s + i + 1;
-	*len = (size_t)(s + n - b);
-	return b;
-}
-
-/* Does argv[0] name the executable (a symlink such as cc -> gcc-12)? */
-static int argv0_is_exe(int procfd, const char *a0, size_t len)
-{
-	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin",
-					    "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
-	struct stat exe, st;
-	char path[4200];
-
-	if (!len || len > 4000 || memchr(a0, '\0', len) != NULL ||
-	    fstatat(procfd, "exe", &exe, 0))
-		return 0;
-	if (memchr(a0, '/', len)) {
-		/* relative to the process's own cwd, absolute as is */
-		snprintf(path, sizeof(path), "%s%.*s", a0[0] == '/' ? "" : "cwd/",
-			 (int)len, a0);
-		return !fstatat(a0[0] == '/' ? AT_FDCWD : procfd, path, &st, 0) &&
-		       st.st_dev == exe.st_dev && st.st_ino == exe.st_ino;
-	}
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%.*s", dirs[i], (int)len, a0);
-		if (!stat(path, &st) && st.st_dev == exe.st_dev && st.st_ino == exe.st_ino)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The names a process shows, comm (cut at 15 bytes) and argv[0], should be
- * its executable's.  Honest exceptions: a script shows the script's name
- * (argv[1]) with an interpreter as exe; a program started through a
- * symlink (cc -> gcc-12) shows the link's name, which must then lead to
- * the very inode that is running; a login shell's argv[0] starts with '-';
- * and a daemon that rewrites its title ("sshd: root@pts/0") shows words,
- * not a program's name.  A bare argv[0] that names another program
- * ("exec -a kworker ./sshd") is what an intruder's renamed copy looks like.
- */
-static int name_mismatch(int procfd, const struct proc_stat *st,
-			 const struct buf *exe, const struct buf *cmdline)
-{
-	size_t el, a0l, a1l = 0, cl = st->comm_len;
-	const char *eb, *a0, *a1 = NULL;
-	size_t a0full = strnlen(cmdline->data, cmdline->len);
-	int comm_ok = 0;
-
-	if (!exe->len)
-		return 0;
-	eb = base_name(exe->data, exe->len, &el);
-	a0 = base_name(cmdline->data, a0full, &a0l);
-	if (a0full + 1 < cmdline->len) {
-		const char *arg1 = cmdline->data + a0full + 1;
-		a1 = base_name(arg1, strnlen(arg1, cmdline->len - a0full - 1), &a1l);
-	}
-	if (cl > 15)
-		cl = 15;
-	if ((el >= cl && !memcmp(eb, st->comm, cl)) ||
-	    (a1 && a1l >= cl && !memcmp(a1, st->comm, cl)))
-		comm_ok = 1;
-	else if (a0l >= cl && !memcmp(a0, st->comm, cl) &&
-		 argv0_is_exe(procfd, cmdline->data, a0full))
-		return 0;
-	if (!comm_ok)
-		return 1;
-	/* comm is honest; is argv[0]? */
-	if (a0l && a0[0] == '-' && a0 == cmdline->data) {
-		a0++;
-		a0l--;
-	}
-	if (!a0l || memchr(cmdline->data, ' ', a0full) || memchr(cmdline->data, ':', a0full))
-		return 0;
-	if ((a0l >= cl && !memcmp(a0, st->comm, cl)) ||
-	    (a0l == el && !memcmp(a0, eb, el)) ||
-	    argv0_is_exe(procfd, cmdline->data, a0full))
-		return 0;
-	return 1;
-}
 
 static void fmt_start(struct buf *b, long long when, int iso)
 {
@@ -168,15 +66,11 @@ static void fmt_start(struct buf *b, long long when, int iso)
 static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 {
 	struct buf statb = BUF_INIT, statusb = BUF_INIT, cmdline = BUF_INIT;
-	struct buf exe = BUF_INIT, env = BUF_INIT, cmd = BUF_INIT, user = BUF_INIT;
-	struct buf flags = BUF_INIT, listen = BUF_INIT, start = BUF_INIT;
+	struct buf cmd = BUF_INIT, user = BUF_INIT, flags = BUF_INIT, start = BUF_INIT;
 	struct proc_stat st;
 	struct proc_status sts;
-	unsigned long long *inodes = NULL;
-	size_t ninodes = 0;
-	const char *lst[64];
-	size_t nlisten = 0;
-	int procfd = proc_open(pid), kthread, exe_deleted = 0;
+	struct suspect sus;
+	int procfd = proc_open(pid), kthread, checked = 0;
 	unsigned uid;
 	char pidstr[16], ppidstr[16], uidstr[16], statestr[4], timestr[32];
 
@@ -190,39 +84,9 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 	kthread = proc_is_kthread(&st);
 	uid = sts.uid[0];
 	proc_read_at(procfd, "cmdline", &cmdline);
-	if (!kthread) {
-		struct stat est;
-		if (!proc_readlink_at(procfd, "exe", &exe) &&
-		    !fstatat(procfd, "exe", &est, 0) && est.st_nlink == 0) {
-			static const char sfx[] = " (deleted)";
-			exe_deleted = 1;
-			if (exe.len >= sizeof(sfx) - 1 &&
-			    !memcmp(exe.data + exe.len - (sizeof(sfx) - 1), sfx, sizeof(sfx) - 1))
-				buf_setlen(&exe, exe.len - (sizeof(sfx) - 1));
-		}
-		if (exe_deleted)
-			f |= F_EXE_DELETED;
-		if (name_mismatch(procfd, &st, &exe, &cmdline))
-			f |= F_NAME_MISMATCH;
-		if (!files_socket_inodes(procfd, &inodes, &ninodes)) {
-			for (size_t i = 0; i < ninodes; i++) {
-				const struct sock_entry *e = sock_find(&c->socks, inodes[i]);
-				struct buf a = BUF_INIT;
-				if (!e || !sock_is_listening(e) || nlisten >= 64)
-					continue;
-				buf_addstr(&a, e->proto == IPPROTO_TCP ? "tcp:" : "udp:");
-				sock_addr_format(&a, e->family, e->laddr, e->lport);
-				lst[nlisten++] = buf_detach(&a, NULL);
-			}
-		}
-		if (nlisten)
-			f |= F_LISTENING;
-		{
-			struct preload_proc pp = { .why = &env };
-			if (preload_check(pid, &pp) == 1)
-				f |= F_PRELOAD;
-		}
-	}
+	suspect_check(&sus, pid, procfd, &st, &cmdline, &c->socks);
+	checked = 1;
+	f |= sus.flags;
 	if (c->suspicious && !f)
 		goto out;
 	if (f)
@@ -251,11 +115,11 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		else
 			buf_addu(&user, uid);
 	}
-	for (int i = 0; i < NFLAGS; i++)
+	for (int i = 0; i < SUSPECT_NFLAGS; i++)
 		if (f & (1u << i)) {
 			if (flags.len)
 				buf_addc(&flags, ',');
-			buf_addstr(&flags, flag_names[i]);
+			buf_addstr(&flags, suspect_flag_names[i]);
 		}
 	{
 		unsigned long long secs = (st.utime + st.stime) / (unsigned long long)c->ticks;
@@ -264,11 +128,11 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 	}
 	if (c->json) {
 		struct json j;
-		const char *fl[NFLAGS];
+		const char *fl[SUSPECT_NFLAGS];
 		size_t nf = 0;
-		for (int i = 0; i < NFLAGS; i++)
+		for (int i = 0; i < SUSPECT_NFLAGS; i++)
 			if (f & (1u << i))
-				fl[nf++] = flag_names[i];
+				fl[nf++] = suspect_flag_names[i];
 		fmt_start(&start, c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 1);
 		json_begin(&j, &c->out);
 		json_int(&j, "pid", pid);
@@ -276,18 +140,18 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		json_uint(&j, "uid", uid);
 		json_str(&j, "user", user.data, user.len);
 		json_str(&j, "comm", st.comm, st.comm_len);
-		if (exe.len)
-			json_str(&j, "exe", exe.data, exe.len);
+		if (sus.exe.len)
+			json_str(&j, "exe", sus.exe.data, sus.exe.len);
 		else
 			json_null(&j, "exe");
-		json_bool(&j, "exe_deleted", exe_deleted);
+		json_bool(&j, "exe_deleted", sus.exe_deleted);
 		json_str(&j, "cmdline", cmd.data, cmd.len);
 		json_raw(&j, "state", (char[]){ '"', st.state >= 'A' && st.state <= 'z' ? st.state : '?', '"', 0 });
 		json_cstr(&j, "start", start.data);
 		json_uint(&j, "cpu_seconds", (st.utime + st.stime) / (unsigned long long)c->ticks);
 		json_int(&j, "threads", st.num_threads);
 		json_bool(&j, "kernel_thread", kthread);
-		json_strv(&j, "listening", lst, nlisten);
+		json_strv(&j, "listening", (const char *const *)sus.listening, sus.nlisten);
 		json_strv(&j, "flags", fl, nf);
 		json_end(&j);
 	} else {
@@ -310,19 +174,15 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		table_add(&c->table, cells);
 	}
 out:
-	for (size_t i = 0; i < nlisten; i++)
-		free((char *)lst[i]);
-	free(inodes);
+	if (checked)
+		suspect_release(&sus);
 	close(procfd);
 	buf_release(&statb);
 	buf_release(&statusb);
 	buf_release(&cmdline);
-	buf_release(&exe);
-	buf_release(&env);
 	buf_release(&cmd);
 	buf_release(&user);
 	buf_release(&flags);
-	buf_release(&listen);
 	buf_release(&start);
 }
 
@@ -330,10 +190,9 @@ int cmd_ps(int argc, char **argv)
 {
 	struct ps_ctx c;
 	const struct opt opts[] = {
-		{ OPT_BOOL, 0, "suspicious", &c.suspicious, NULL,
-		  "only flagged processes; exit 1 if any" },
-		{ OPT_BOOL, 0, "json", &c.json, NULL, "JSON Lines, one object per process" },
-		{ OPT_END },
+		OPT_BOOL(0, "suspicious", &c.suspicious, "only flagged processes; exit 1 if any"),
+		OPT_BOOL(0, "json", &c.json, "JSON Lines, one object per process"),
+		OPT_END(),
 	};
 	pid_t *pids;
 	size_t n;
@@ -360,7 +219,7 @@ int cmd_ps(int argc, char **argv)
 		size_t nh = 0;
 		if (!hidden_pids(NULL, &hid, &nh))
 			for (size_t i = 0; i < nh; i++)
-				ps_one(&c, hid[i], F_HIDDEN);
+				ps_one(&c, hid[i], SUSPECT_HIDDEN);
 		free(hid);
 	}
 	if (c.json)
