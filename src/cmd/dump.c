@@ -61,9 +61,8 @@ int cmd_dump(int argc, char **argv)
 {
 	const char *dir = NULL;
 	const struct opt opts[] = {
-		{ OPT_STRING, 'o', "output", &dir, "DIR",
-		  "the evidence folder to create (must not exist or be empty)" },
-		{ OPT_END },
+		OPT_STRING('o', "output", &dir, "DIR", "the evidence folder to create (must not exist or be empty)"),
+		OPT_END(),
 	};
 	int all_argc = argc;
 	char **all_argv = xmemdup(argv, (size_t)argc * sizeof(*argv));

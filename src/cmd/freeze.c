@@ -38,10 +38,9 @@ int cmd_freeze(int argc, char **argv)
 	struct freeze_result res;
 	struct buf why = BUF_INIT;
 	const struct opt opts[] = {
-		{ OPT_STRING, 0, "method", &method, "cgroup|signal",
-		  "how to freeze (default: cgroup where available)" },
-		{ OPT_BOOL, 0, "tree", &tree, NULL, "freeze the descendants too" },
-		{ OPT_END },
+		OPT_STRING(0, "method", &method, "cgroup|signal", "how to freeze (default: cgroup where available)"),
+		OPT_BOOL(0, "tree", &tree, "freeze the descendants too"),
+		OPT_END(),
 	};
 	pid_t pid;
 
@@ -86,7 +85,7 @@ int cmd_freeze(int argc, char **argv)
 
 int cmd_thaw(int argc, char **argv)
 {
-	const struct opt opts[] = { { OPT_END } };
+	const struct opt opts[] = { OPT_END() };
 	struct freeze_result res;
 	struct buf why = BUF_INIT;
 	size_t gone;

@@ -130,22 +130,14 @@ int cmd_hidden(int argc, char **argv)
 	struct hidden_opts o = { 0 };
 	struct hidden_report r;
 	const struct opt opts[] = {
-		{ OPT_BOOL, 0, "tools", &tools, NULL,
-		  "also run the host's ps, ls and ss/netstat and report omissions" },
-		{ OPT_BOOL, 0, "json", &json, NULL, "JSON Lines output" },
-		{ OPT_STRING, 0, "only", &only, "VIEWS",
-		  "only these views: processes,ports,modules,preload" },
-		{ OPT_INT, 0, "max-pid", &max_pid, "N",
-		  "probe pids below N (default: kernel.pid_max)", NULL, 2, 1L << 30 },
-		{ OPT_STRING, 0, "sweep", &sweep, "HOW",
-		  "sweep the PID space by bpf or syscalls (default: bpf where "
-		  "possible)" },
-		{ OPT_INT, 0, "settle", &settle, "MS",
-		  "pause before re-probing a disagreement (default 200)", NULL, 1,
-		  60000 },
-		{ OPT_STRING, 0, "probe", &probe, "HOW",
-		  "how to bind-probe ports: auto, bpf-uring, bpf, uring, syscalls" },
-		{ OPT_END },
+		OPT_BOOL(0, "tools", &tools, "also run the host's ps, ls and ss/netstat and report omissions"),
+		OPT_BOOL(0, "json", &json, "JSON Lines output"),
+		OPT_STRING(0, "only", &only, "VIEWS", "only these views: processes,ports,modules,preload"),
+		OPT_LONG(0, "max-pid", &max_pid, "N", "probe pids below N (default: kernel.pid_max)", 2, 1L << 30),
+		OPT_STRING(0, "sweep", &sweep, "HOW", "sweep the PID space by bpf or syscalls (default: bpf where possible)"),
+		OPT_LONG(0, "settle", &settle, "MS", "pause before re-probing a disagreement (default 200)", 1, 60000),
+		OPT_STRING(0, "probe", &probe, "HOW", "how to bind-probe ports: auto, bpf-uring, bpf, uring, syscalls"),
+		OPT_END(),
 	};
 
 	argc = opt_parse(argc, argv, opts, hidden_usage, 0);

@@ -160,8 +160,8 @@ int cmd_lsof(int argc, char **argv)
 {
 	struct lsof_ctx c;
 	const struct opt opts[] = {
-		{ OPT_BOOL, 0, "json", &c.json, NULL, "JSON Lines, one object per open file" },
-		{ OPT_END },
+		OPT_BOOL(0, "json", &c.json, "JSON Lines, one object per open file"),
+		OPT_END(),
 	};
 	pid_t *pids = NULL;
 	size_t npids = 0;

@@ -261,17 +261,12 @@ int cmd_sdiff(int argc, char **argv)
 	long min = 4;
 	const char *enc_s = NULL;
 	struct opt opts[] = {
-		{ OPT_INT, 'n', "bytes", &min, "MIN",
-		  "minimum string length (default 4)", NULL, 1, UINT_MAX },
-		{ OPT_STRING, 'e', "encoding", &enc_s, "s|S|b|l|B|L",
-		  "character size and byte order, as strings -e", NULL, 0, 0 },
-		{ OPT_BOOL, 'w', "include-all-whitespace", &whitespace, NULL,
-		  "newline, CR, VT and FF may be part of a string", NULL, 0, 0 },
-		{ OPT_BOOL, 0, "summary", &summary, NULL,
-		  "each string found on one side only, once, with its count",
-		  NULL, 0, 0 },
-		{ OPT_BOOL, 0, "json", &json, NULL, "JSON Lines", NULL, 0, 0 },
-		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+		OPT_LONG('n', "bytes", &min, "MIN", "minimum string length (default 4)", 1, UINT_MAX),
+		OPT_STRING('e', "encoding", &enc_s, "s|S|b|l|B|L", "character size and byte order, as strings -e"),
+		OPT_BOOL('w', "include-all-whitespace", &whitespace, "newline, CR, VT and FF may be part of a string"),
+		OPT_BOOL(0, "summary", &summary, "each string found on one side only, once, with its count"),
+		OPT_BOOL(0, "json", &json, "JSON Lines"),
+		OPT_END(),
 	};
 	struct scan_opts o = { 's', 0, 4 };
 	struct diff_pool pool;

@@ -144,22 +144,15 @@ int cmd_strings(int argc, char **argv)
 	const char *min_s = NULL, *radix_s = NULL, *enc_s = NULL, *sep = NULL;
 	const char *num_opt = NULL;
 	struct opt opts[] = {
-		{ OPT_BOOL, 'a', "all", &all, NULL, "scan the whole file (always)", NULL, 0, 0 },
-		{ OPT_BOOL, 'f', "print-file-name", &print_name, NULL,
-		  "print the file name before each string", NULL, 0, 0 },
-		{ OPT_STRING, 'n', "bytes", &min_s, "MIN",
-		  "minimum string length (default 4)", NULL, 0, 0 },
-		{ OPT_STRING, 't', "radix", &radix_s, "o|d|x",
-		  "print the offset of each string in octal, decimal or hex", NULL, 0, 0 },
-		{ OPT_BOOL, 'o', NULL, &octal, NULL, "same as -t o", NULL, 0, 0 },
-		{ OPT_STRING, 'e', "encoding", &enc_s, "s|S|b|l|B|L",
-		  "7-bit, 8-bit, 16-bit big/little, 32-bit big/little endian",
-		  NULL, 0, 0 },
-		{ OPT_BOOL, 'w', "include-all-whitespace", &whitespace, NULL,
-		  "newline, CR, VT and FF may be part of a string", NULL, 0, 0 },
-		{ OPT_STRING, 's', "output-separator", &sep, "SEP",
-		  "print SEP after each string instead of a newline", NULL, 0, 0 },
-		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+		OPT_BOOL('a', "all", &all, "scan the whole file (always)"),
+		OPT_BOOL('f', "print-file-name", &print_name, "print the file name before each string"),
+		OPT_STRING('n', "bytes", &min_s, "MIN", "minimum string length (default 4)"),
+		OPT_STRING('t', "radix", &radix_s, "o|d|x", "print the offset of each string in octal, decimal or hex"),
+		OPT_BOOL('o', NULL, &octal, "same as -t o"),
+		OPT_STRING('e', "encoding", &enc_s, "s|S|b|l|B|L", "7-bit, 8-bit, 16-bit big/little, 32-bit big/little endian"),
+		OPT_BOOL('w', "include-all-whitespace", &whitespace, "newline, CR, VT and FF may be part of a string"),
+		OPT_STRING('s', "output-separator", &sep, "SEP", "print SEP after each string instead of a newline"),
+		OPT_END(),
 	};
 	struct scan_opts o = { 's', 0, 4 };
 	struct scan_fmt fmt = { NULL, 0, NULL, 0 };
