@@ -6,6 +6,8 @@
 #   make demo       install missing deps, build, replay the article's night
 #   make static     build/static/stranger, no shared libraries
 #   make bench      side-by-side benchmarks against the peer tools
+#   make lint       formatting (clang-format) and the house rules that a
+#                   grep can check (scripts/lint.sh)
 #   make install    PREFIX=/usr/local
 #
 # Variants build in their own folder: BUILD=build/asan SAN=1.
@@ -52,7 +54,7 @@ FIXT_BIN := $(FIXT_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
             $(FIXT_SO_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures install clean
+.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures lint install clean
 
 all: $(BUILD)/stranger
 
@@ -122,6 +124,11 @@ static:
 fuzz:
 	$(MAKE) BUILD=build/fuzz FUZZ=1 fuzz-build
 	@scripts/fuzz.sh build/fuzz
+
+# lint: clang-format --dry-run --Werror on src/, raw allocation, stderr and
+# O_NOATIME outside their helpers, and the option rows' type check
+lint:
+	@CC="$(CC)" scripts/lint.sh
 
 demo: deps
 	$(MAKE) all fixtures

@@ -3,7 +3,7 @@
 # if any is missing.  Runs apt-get only when something is missing, and only
 # as root; otherwise it says what to install.
 set -e
-need="gcc make clang libc6-dev libssl-dev libseccomp-dev libcmocka-dev
+need="gcc make clang clang-format libc6-dev libssl-dev libseccomp-dev libcmocka-dev
 libelf-dev libarchive-dev libzstd-dev liblz4-dev libacl1-dev libxml2-dev libicu-dev nettle-dev libbz2-dev
 liblzma-dev zlib1g-dev libbpf-dev bpftool binutils gdb lsof strace
 sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc"

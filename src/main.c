@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 		if (!strcmp(commands[i].name, argv[1]))
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "stranger: unknown command; try 'stranger help'\n");
+		error("unknown command; try 'stranger help'");
 		return 2;
 	}
 	diag_set_command(cmd->name);

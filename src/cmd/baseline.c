@@ -30,13 +30,11 @@ void baseline_progress(const struct basedb_progress *p, void *ctx)
 {
 	(void)ctx;
 	if (!p->files_total)
-		fprintf(stderr, "\r%s: looking at %zu paths\033[K",
-			diag_command(), p->files_done);
+		diag_progress("%s: looking at %zu paths", diag_command(), p->files_done);
 	else
-		fprintf(stderr, "\r%s: hashed %zu/%zu files, %llu/%llu MB\033[K",
-			diag_command(), p->files_done, p->files_total,
-			p->bytes_done >> 20, p->bytes_total >> 20);
-	fflush(stderr);
+		diag_progress("%s: hashed %zu/%zu files, %llu/%llu MB", diag_command(),
+			      p->files_done, p->files_total, p->bytes_done >> 20,
+			      p->bytes_total >> 20);
 }
 
 void baseline_scan_error(const char *path, size_t len, int err, void *ctx)
@@ -45,7 +43,7 @@ void baseline_scan_error(const char *path, size_t len, int err, void *ctx)
 	int *tty = ctx;
 
 	if (*tty)
-		fprintf(stderr, "\r\033[K");
+		diag_progress_clear();
 	escape_bytes(&b, path, len);
 	if (err == -ESTALE)
 		warning("%s: changed while being looked at", b.data);
@@ -140,7 +138,7 @@ int cmd_baseline(int argc, char **argv)
 		free(abs_tmp);
 	}
 	if (tty)
-		fprintf(stderr, "\r\033[K");
+		diag_progress_clear();
 	if (rc) {
 		unlink(tmp.data);
 		die("cannot record: %s", strerror(-rc));

@@ -52,9 +52,7 @@ static void show_progress(unsigned long long done, unsigned long long total,
 	if (!p->on || t == p->last)
 		return;
 	p->last = t;
-	fprintf(stderr, "\rstranger: dump: %llu of %llu MiB", done >> 20,
-		total >> 20);
-	fflush(stderr);
+	diag_progress("stranger: dump: %llu of %llu MiB", done >> 20, total >> 20);
 }
 
 int cmd_dump(int argc, char **argv)
@@ -104,7 +102,7 @@ int cmd_dump(int argc, char **argv)
 	}
 	rc = elfcore_dump(pid, procfd, &maps, f, &st, show_progress, &prog, &why);
 	if (prog.on)
-		fprintf(stderr, "\r\033[K");
+		diag_progress_clear();
 	if (rc == -ESRCH)
 		error("%d: no such process", (int)pid);
 	else if (rc)

@@ -19,6 +19,7 @@
 #include "util/escape.h"
 #include "util/opt.h"
 #include "util/table.h"
+#include "util/xalloc.h"
 
 static const char *const hidden_usage[] = {
 	"stranger hidden [--tools] [--json] [--only VIEWS] [--sweep=bpf|syscalls]",
@@ -65,7 +66,7 @@ static void print_json(const struct hidden_report *r)
 		for (int k = 0; k < 2; k++) {
 			const char *list = k ? f->missing : f->seen_by;
 			const char *v[16];
-			char *copy = strdup(list), *save = NULL, *t;
+			char *copy = xstrdup(list), *save = NULL, *t;
 			size_t n = 0;
 			if (!copy)
 				die("out of memory");
@@ -151,7 +152,7 @@ int cmd_hidden(int argc, char **argv)
 	if (only) {
 		static const char *const names[] = { "processes", "ports", "modules",
 						     "preload" };
-		char *copy = strdup(only), *save = NULL;
+		char *copy = xstrdup(only), *save = NULL;
 		if (!copy)
 			die("out of memory");
 		for (char *t = strtok_r(copy, ",", &save); t;

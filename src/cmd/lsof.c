@@ -170,7 +170,7 @@ int cmd_lsof(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	argc = opt_parse(argc, argv, opts, lsof_usage, 0);
 	if (argc) {
-		pids = calloc((size_t)argc, sizeof(*pids));
+		pids = xcalloc((size_t)argc, sizeof(*pids));
 		if (!pids)
 			die("out of memory");
 		for (int i = 0; i < argc; i++) {

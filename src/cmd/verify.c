@@ -164,7 +164,7 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 	so.nskip = 1;
 	rc = basedb_scan(&cur, &so);
 	if (tty)
-		fprintf(stderr, "\r\033[K");
+		diag_progress_clear();
 	if (rc) {
 		struct buf r = BUF_INIT;
 		escape_str(&r, old.roots.v[0]);

@@ -1,6 +1,7 @@
 #include "util/bpfutil.h"
 
 #include <stdio.h>
+#include "util/diag.h"
 
 void bpf_errmsg_set(struct bpf_errmsg *e, const char *fmt, ...)
 {
@@ -22,5 +23,5 @@ int bpfutil_print_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 int bpfutil_print_stderr(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
-	return vfprintf(stderr, fmt, ap);
+	return diag_vtext(fmt, ap);
 }

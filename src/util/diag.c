@@ -111,3 +111,31 @@ void bug(const char *fmt, ...)
 	va_end(ap);
 	abort();
 }
+
+void diag_usage(const char *synopsis)
+{
+	fprintf(stderr, "usage: %s\n", synopsis);
+}
+
+int diag_vtext(const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+void diag_progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputc('\r', stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+}
+
+void diag_progress_clear(void)
+{
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}

@@ -15,9 +15,16 @@
  *
  * diag_set_hook() lets an evidence folder copy every warning into its
  * case.log, so a partial result is never silent.
+ *
+ * Everything stranger writes on stderr goes through here (scripts/lint.sh
+ * checks it): besides the messages above, the "usage:" line of a usage
+ * error, a library's own log lines passed on verbatim (libbpf's), and the
+ * one-line progress display of a long run on a terminal.
  */
 #ifndef STRANGER_UTIL_DIAG_H
 #define STRANGER_UTIL_DIAG_H
+
+#include <stdarg.h>
 
 #define DIAG_FMT(a, b) __attribute__((format(printf, a, b)))
 
@@ -36,5 +43,15 @@ int error_errno(const char *fmt, ...) DIAG_FMT(1, 2);
 void warning(const char *fmt, ...) DIAG_FMT(1, 2);
 void warning_errno(const char *fmt, ...) DIAG_FMT(1, 2);
 _Noreturn void bug(const char *fmt, ...) DIAG_FMT(1, 2);
+
+/* diag_usage - the "usage: SYNOPSIS" line after a usage error */
+void diag_usage(const char *synopsis);
+/* diag_vtext - text a library logs, on stderr as it is (its own newlines) */
+int diag_vtext(const char *fmt, va_list ap) DIAG_FMT(1, 0);
+/* diag_progress - overwrite the progress line on stderr ("\r...\033[K");
+ * only for a terminal, which the caller checks */
+void diag_progress(const char *fmt, ...) DIAG_FMT(1, 2);
+/* diag_progress_clear - erase the progress line */
+void diag_progress_clear(void);
 
 #endif

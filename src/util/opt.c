@@ -69,9 +69,8 @@ void opt_usage_error(const char *const *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "stranger: %s%s%s\nusage: %s\n",
-		diag_command() ? diag_command() : "", diag_command() ? ": " : "",
-		msg, usage[0]);
+	error("%s", msg);
+	diag_usage(usage[0]);
 	exit(2);
 }
 

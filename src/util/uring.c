@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "util/xalloc.h"
 
 #ifndef __NR_io_uring_setup
 #define __NR_io_uring_setup 425
@@ -122,7 +123,7 @@ void uring_release(struct uring *u)
 int uring_has_ops(const struct uring *u, const unsigned char *ops, size_t n)
 {
 	size_t size = sizeof(struct io_uring_probe) + 256 * sizeof(struct io_uring_probe_op);
-	struct io_uring_probe *p = calloc(1, size);
+	struct io_uring_probe *p = xcalloc(1, size);
 	int ok = 1;
 
 	if (!p)

@@ -21,6 +21,7 @@
 #include <sys/user.h>
 
 #include "lib/evidence/elfcore.h"
+#include "util/xalloc.h"
 
 static const struct elfcore_regset regsets[] = {
 	{ NT_PRFPREG, "CORE" },
@@ -86,9 +87,7 @@ static size_t fix_regset(unsigned type, unsigned char *buf, size_t len,
 	want = classic_size(xcr0);
 	if (want > cap)
 		return len;
-	out = calloc(1, want);
-	if (!out)
-		return len;
+	out = xcalloc(1, want);
 	memcpy(out, buf, 576);
 	for (unsigned i = 2; i < 10; i++) {
 		unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;

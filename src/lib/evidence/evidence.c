@@ -138,9 +138,7 @@ static void log_line(struct evidence *ev, const char *text, size_t n)
 	buf_addc(&line, '\n');
 	if (write_all(ev->logfd, line.data, line.len, NULL) && !ev->log_err) {
 		ev->log_err = errno ? errno : EIO;
-		fprintf(stderr, "stranger: %s: %s/" CASELOG ": %s\n",
-			diag_command() ? diag_command() : "evidence", ev->path,
-			strerror(ev->log_err));
+		error("%s/" CASELOG ": %s", ev->path, strerror(ev->log_err));
 	}
 	buf_release(&line);
 }
