@@ -643,6 +643,8 @@ struct trace_session *trace_session_new(const struct trace_opts *o)
 		 */
 		t->use_seccomp = o->follow && !o->no_seccomp &&
 				 (o->seccomp || o->filter.filtered) && !o->npaths;
+		if (t->use_seccomp)
+			flags |= PTRACER_SECCOMP;
 		t->tr = ptrace_tracer_new(flags);
 		ptrace_tracer_set_idle(t->tr, session_idle, t);
 	}
@@ -697,8 +699,17 @@ int trace_session_attach(struct trace_session *t, pid_t pid)
 	int r = t->bt ? bpf_attach(t, pid) : ptrace_session_attach(t, pid);
 
 	if (r == 0) {
+		pid_t *tids = NULL;
+		size_t n = 0;
+
 		t->attached = xrealloc(t->attached, (t->nattached + 1) * sizeof(pid_t));
 		t->attached[t->nattached++] = pid;
+		/* every thread is a tracee from now on: the pid prefixes count
+		   them, as strace's do, before they make a call */
+		if (proc_list_tasks(pid, &tids, &n) == 0)
+			for (size_t i = 0; i < n; i++)
+				tstate_get(t, tids[i]);
+		free(tids);
 	}
 	return r;
 }
@@ -717,8 +728,10 @@ int trace_session_launch(struct trace_session *t, char *const argv[])
 	}
 	r = t->bt ? bpf_launch(t, exe, argv) : ptrace_session_launch(t, exe, argv);
 	free(exe);
-	if (r == 0)
+	if (r == 0) {
 		t->launched_status = 0;
+		tstate_get(t, t->launched);
+	}
 	return r;
 }
 
