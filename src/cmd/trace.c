@@ -58,7 +58,8 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	struct trace_session *s = NULL;
-	struct strlist exprs = { 0 }, pidl = { 0 }, paths = { 0 }, traces = { 0 };
+	struct strlist exprs = { 0 }, pidl = { 0 }, paths = { 0 }, traces = { 0 },
+		       quiets = { 0 }, signals = { 0 };
 	const char *outname = NULL, *backend = NULL;
 	long strsize = 32, column = 40, bufsize = 0;
 	int follow = 0, tflag = 0, timing = 0, json = 0, quiet = 0, verbose = 0,
@@ -76,6 +77,8 @@ int cmd_trace(int argc, char **argv)
 		{ OPT_INT, 'a', "columns", &column, "COLUMN", "align return values at COLUMN (40)", NULL, 0, 1000 },
 		{ OPT_LIST, 'P', "trace-path", &paths, "PATH", "only calls that touch PATH", NULL, 0, 0 },
 		{ OPT_COUNT, 'q', "quiet", &quiet, NULL, "no attach/detach messages; -qq no exit lines", NULL, 0, 0 },
+		{ OPT_LIST, 0, "quiet", &quiets, "SET", "leave out attach, exit, path-resolution... (as -e quiet=)", NULL, 0, 0 },
+		{ OPT_LIST, 0, "signal", &signals, "SET", "the signals to show (as -e signal=)", NULL, 0, 0 },
 		{ OPT_BOOL, 'v', "no-abbrev", &verbose, NULL, "print structures whole (environment)", NULL, 0, 0 },
 		{ OPT_COUNT, 'y', "decode-fds", &yflag, NULL, "show the path of each fd", NULL, 0, 0 },
 		{ OPT_COUNT, 'x', NULL, &xflag, NULL, "non-ASCII strings in hex; -xx all in hex", NULL, 0, 0 },
@@ -104,6 +107,21 @@ int cmd_trace(int argc, char **argv)
 	for (size_t i = 0; i < traces.n; i++)
 		if (trace_filter_trace(&o.filter, traces.v[i]))
 			goto out;
+	for (size_t i = 0; i < signals.n; i++)
+		if (trace_filter_signals(&o.filter, signals.v[i]))
+			goto out;
+	for (size_t i = 0; i < quiets.n; i++)
+		if (trace_filter_quiet(&o.filter, quiets.v[i]))
+			goto out;
+	if (quiet && (quiets.n || o.filter.quiet))
+		opt_usage_error(usage, "-q and -e quiet/--quiet cannot be provided simultaneously");
+	/* -q: attach,personality; -qq: and exit; -qqq: everything */
+	if (quiet)
+		o.filter.quiet |= TRACE_QUIET_ATTACH | TRACE_QUIET_PERSONALITY;
+	if (quiet >= 2)
+		o.filter.quiet |= TRACE_QUIET_EXIT;
+	if (quiet >= 3)
+		o.filter.quiet = TRACE_QUIET_ALL;
 	if (!backend)
 		backend = getenv("STRANGER_TRACE_BACKEND");
 	if (backend && strcmp(backend, "ptrace") && strcmp(backend, "bpf")) {
@@ -131,7 +149,6 @@ int cmd_trace(int argc, char **argv)
 	o.json = json;
 	o.tflag = tflag;
 	o.timing = timing;
-	o.quiet = quiet;
 	o.follow = follow;
 	o.outname = outname;
 	o.paths = (const char *const *)paths.v;
@@ -174,5 +191,7 @@ out:
 	strlist_release(&pidl);
 	strlist_release(&paths);
 	strlist_release(&traces);
+	strlist_release(&quiets);
+	strlist_release(&signals);
 	return rc;
 }

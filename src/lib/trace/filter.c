@@ -148,6 +148,37 @@ int trace_filter_signals(struct trace_filter *f, const char *set)
 	return parse_num_set(f->sig, sizeof(f->sig), set, sc_signal_parse, "signal");
 }
 
+/* the order of TRACE_QUIET_* */
+static const char *const quiet_names[] = {
+	"attach", "exit", "path-resolution", "personality", "thread-execve", "superseded",
+};
+
+static int quiet_item(const char *tok)
+{
+	for (size_t i = 0; i < sizeof(quiet_names) / sizeof(*quiet_names); i++)
+		if (!strcmp(tok, quiet_names[i]))
+			return (int)i;
+	/* strace's other spellings */
+	if (!strcmp(tok, "exits"))
+		return 1;
+	if (!strcmp(tok, "path-resolutions"))
+		return 2;
+	return -1;
+}
+
+int trace_filter_quiet(struct trace_filter *f, const char *set)
+{
+	unsigned char on[6];
+
+	if (parse_num_set(on, sizeof(on), set, quiet_item, "quiet"))
+		return -1;
+	f->quiet = 0;
+	for (size_t i = 0; i < sizeof(on); i++)
+		if (on[i])
+			f->quiet |= 1u << i;
+	return 0;
+}
+
 static int is(const char *e, size_t n, const char *word)
 {
 	return strlen(word) == n && !strncmp(e, word, n);
@@ -168,6 +199,8 @@ int trace_filter_expr(struct trace_filter *f, const char *e)
 		return parse_fds(f->write_fds, &f->any_write, eq + 1);
 	if (is(e, n, "signal") || is(e, n, "signals") || is(e, n, "s"))
 		return trace_filter_signals(f, eq + 1);
+	if (is(e, n, "quiet") || is(e, n, "silent") || is(e, n, "silence") || is(e, n, "q"))
+		return trace_filter_quiet(f, eq + 1);
 	if (is(e, n, "abbrev") || is(e, n, "verbose") || is(e, n, "raw"))
 		return 0; /* accepted for strace's sake; stranger decodes as -v says */
 	return bad_item("-e qualifier", e, n);

@@ -7,6 +7,10 @@
  *   read=FDS     hex-dump the data read from these descriptors
  *   write=FDS    ... and written to them
  *   signal=SET   the signals shown (names, numbers, all, none, !SET)
+ *   quiet=SET    messages left out: attach (attach/detach lines), exit
+ *                (+++ exited lines), path-resolution (-P's "resolved
+ *                into"), personality, thread-execve, superseded (stranger
+ *                prints none of the last three); all, none, !SET
  *   abbrev=, verbose=, raw=   accepted for strace's sake
  *   NAME[,NAME]  the same as trace=NAME
  *
@@ -27,6 +31,17 @@ struct trace_filter {
 	unsigned char read_fds[SC_MAX_FD_SET], write_fds[SC_MAX_FD_SET];
 	int any_read, any_write;      /* some fd in read_fds / write_fds */
 	int filtered;                 /* trace= narrowed the set */
+	unsigned quiet;               /* TRACE_QUIET_* */
+};
+
+enum {
+	TRACE_QUIET_ATTACH = 1 << 0,
+	TRACE_QUIET_EXIT = 1 << 1,
+	TRACE_QUIET_PATH = 1 << 2,
+	TRACE_QUIET_PERSONALITY = 1 << 3,
+	TRACE_QUIET_THREAD_EXECVE = 1 << 4,
+	TRACE_QUIET_SUPERSEDED = 1 << 5,
+	TRACE_QUIET_ALL = (1 << 6) - 1,
 };
 
 /* trace_filter_init - everything traced, every signal shown, no wiretap */
@@ -37,6 +52,8 @@ int trace_filter_expr(struct trace_filter *f, const char *expr);
 int trace_filter_trace(struct trace_filter *f, const char *set);
 /* trace_filter_signals - signal=SET's value (also --signal=SET) */
 int trace_filter_signals(struct trace_filter *f, const char *set);
+/* trace_filter_quiet - quiet=SET's value (also --quiet=SET): sets f->quiet */
+int trace_filter_quiet(struct trace_filter *f, const char *set);
 /* trace_filter_selected - whether a call (arch -1: unknown) is shown */
 int trace_filter_selected(const struct trace_filter *f, int arch, long nr);
 /*

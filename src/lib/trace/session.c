@@ -214,12 +214,14 @@ static void cut_pending(struct out *o, struct tstate *except)
 
 static int touches_path(struct trace_session *t, struct tstate *s)
 {
-	if (!t->o.npaths)
+	int n = s->call.nout < SC_MAX_ARGS ? s->call.nout : SC_MAX_ARGS;
+
+	if (!t->paths.n)
 		return 1;
-	for (size_t i = 0; i < t->o.npaths; i++) {
+	for (size_t i = 0; i < t->paths.n; i++) {
 		struct buf q = BUF_INIT;
-		int hit = 0, n = s->call.nout < SC_MAX_ARGS ? s->call.nout : SC_MAX_ARGS;
-		sc_quote(&q, (const unsigned char *)t->o.paths[i], strlen(t->o.paths[i]), 0);
+		int hit = 0;
+		sc_quote(&q, (const unsigned char *)t->paths.v[i], strlen(t->paths.v[i]), 0);
 		/* an argument that is exactly the path (not an argv holding it) */
 		for (int k = 0; k < n && !hit; k++) {
 			size_t a = s->call.argoff[k];
@@ -229,19 +231,8 @@ static int touches_path(struct trace_session *t, struct tstate *s)
 		buf_release(&q);
 		if (hit)
 			return 1;
-		if (s->call.ent && (s->call.ent->classes & SC_CLASS_DESC)) {
-			char link[64], target[PATH_MAX];
-			snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)s->pid,
-				 (int)s->call.args[0]);
-			ssize_t len = readlink(link, target, sizeof(target) - 1);
-			if (len > 0) {
-				target[len] = 0;
-				if (!strcmp(target, t->o.paths[i]))
-					return 1;
-			}
-		}
 	}
-	return 0;
+	return trace_paths_call_fds(&t->paths, &s->call);
 }
 
 static long mem_reader(void *ctx, unsigned long long addr, void *dst, size_t n)
@@ -289,7 +280,7 @@ void on_entry(struct trace_session *t, const struct ptrace_event *ev)
 		prefix(t, s, &s->line, &ev->when);
 	s->call.line_start = 0;
 	sc_decode_entry(&s->call, &s->line);
-	if (s->shown && t->o.npaths && !touches_path(t, s))
+	if (s->shown && t->paths.n && !touches_path(t, s))
 		s->shown = 0;
 	s->printed = 0;
 	if (!s->shown)
@@ -518,16 +509,16 @@ void on_gone(struct trace_session *t, const struct ptrace_event *ev)
 		buf_addc(&o->b, '\n');
 		o->pending = NULL;
 	}
-	if (t->o.quiet < 2) {
-		if (ev->kind == PTE_EXITED) {
-			snprintf(text, sizeof(text), "+++ exited with %d +++", ev->status);
-			line_simple(t, ev->pid, &ev->when, text, "exited", NULL, ev->status);
-		} else {
-			const char *n = sc_signame(ev->sig);
-			snprintf(text, sizeof(text), "+++ killed by %s%s +++", n ? n : "?",
-				 ev->core ? " (core dumped)" : "");
-			line_simple(t, ev->pid, &ev->when, text, "killed", n ? n : "?", 0);
-		}
+	/* quiet=exit leaves out "exited" lines; a death by signal is
+	   always said, as strace says it */
+	if (ev->kind == PTE_EXITED && !(t->o.filter.quiet & TRACE_QUIET_EXIT)) {
+		snprintf(text, sizeof(text), "+++ exited with %d +++", ev->status);
+		line_simple(t, ev->pid, &ev->when, text, "exited", NULL, ev->status);
+	} else if (ev->kind != PTE_EXITED) {
+		const char *n = sc_signame(ev->sig);
+		snprintf(text, sizeof(text), "+++ killed by %s%s +++", n ? n : "?",
+			 ev->core ? " (core dumped)" : "");
+		line_simple(t, ev->pid, &ev->when, text, "killed", n ? n : "?", 0);
 	}
 	out_flush(t, s->out);
 	tstate_drop(t, ev->pid);
@@ -548,13 +539,13 @@ void on_stopped(struct trace_session *t, pid_t pid, const struct timespec *when,
 void on_attached(struct trace_session *t, pid_t pid)
 {
 	tstate_get(t, pid);
-	if (!t->o.quiet && !t->o.json && !t->ff)
+	if (!(t->o.filter.quiet & TRACE_QUIET_ATTACH) && !t->o.json && !t->ff)
 		note("Process %d attached", (int)pid);
 }
 
 void note_attached(const struct trace_session *t, pid_t pid, size_t nthreads)
 {
-	if (t->o.quiet)
+	if (t->o.filter.quiet & TRACE_QUIET_ATTACH)
 		return;
 	if (nthreads > 1)
 		note("Process %d attached with %zu threads", (int)pid, nthreads);
@@ -572,7 +563,7 @@ void detach_lines(struct trace_session *t)
 			s->out->pending = NULL;
 		}
 	}
-	if (!t->o.quiet)
+	if (!(t->o.filter.quiet & TRACE_QUIET_ATTACH))
 		for (size_t i = 0; i < t->nattached; i++)
 			note("Process %d detached", (int)t->attached[i]);
 }
@@ -615,14 +606,25 @@ struct trace_session *trace_session_new(const struct trace_opts *o)
 	t->launched = -1;
 	t->main.fd = 2;
 	buf_init(&t->main.b, 1 << 16);
+	for (size_t i = 0; i < o->npaths; i++) {
+		char *r;
+		trace_paths_add(&t->paths, o->paths[i], &r);
+		if (r && !(o->filter.quiet & TRACE_QUIET_PATH)) {
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			escape_str(&a, o->paths[i]);
+			escape_str(&b, r);
+			note("Requested path \"%s\" resolved into \"%s\"", a.data, b.data);
+			buf_release(&a);
+			buf_release(&b);
+		}
+		free(r);
+	}
 	/*
 	 * -y and -P name descriptors by reading /proc/PID/fd while the call
 	 * is stopped; bpf decodes later, when the descriptor may be gone.
 	 */
-	if (be == TRACE_AUTO && (o->sco.show_paths || o->npaths)) {
-		note("-y and -P need each call stopped; using ptrace");
+	if (be == TRACE_AUTO && (o->sco.show_paths || o->npaths))
 		be = TRACE_PTRACE;
-	}
 	if (be != TRACE_PTRACE) {
 		const char *why = "";
 		t->bt = bpf_open(t, &why);
@@ -762,6 +764,7 @@ void trace_session_free(struct trace_session *t)
 		tstate_drop(t, t->ts[0]->pid);
 	free(t->ts);
 	free(t->attached);
+	trace_paths_release(&t->paths);
 	buf_release(&t->main.b);
 	free(t);
 }

@@ -33,7 +33,7 @@ enum trace_backend { TRACE_AUTO, TRACE_PTRACE, TRACE_BPF };
 struct trace_opts {
 	struct trace_filter filter;
 	struct sc_opts sco;
-	int json, tflag, timing, quiet, follow; /* -q counts; -f counts (-ff) */
+	int json, tflag, timing, follow;        /* -f counts (-ff) */
 	const char *outname;                    /* -o FILE (the fd is given) */
 	const char *const *paths;               /* -P */
 	size_t npaths;

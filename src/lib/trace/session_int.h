@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/trace/bpftrace.h"
+#include "lib/trace/pathtrace.h"
 #include "lib/trace/ptrace.h"
 #include "lib/trace/session.h"
 #include "util/buf.h"
@@ -50,6 +51,7 @@ struct trace_session {
 	struct bpftrace *bt;        /* the bpf engine, or NULL for ptrace */
 	struct ptrace_tracer *tr;   /* the ptrace engine */
 	int use_seccomp;
+	struct trace_paths paths;   /* -P, given and resolved */
 };
 
 extern volatile sig_atomic_t trace_interrupted, trace_alarmed;
