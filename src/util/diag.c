@@ -28,7 +28,7 @@ void diag_set_hook(void (*fn)(const char *, const char *, void *), void *ctx)
 static void report(const char *level, int err, const char *fmt, va_list ap)
 {
 	char msg[2048];
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap), bare;
 
 	if (n >= 0 && (size_t)n >= sizeof(msg))
 		memcpy(msg + sizeof(msg) - 4, "...", 4);
@@ -38,12 +38,12 @@ static void report(const char *level, int err, const char *fmt, va_list ap)
 	}
 	if (hook)
 		hook(level, msg, hook_ctx);
-	if (quiet && !strcmp(level, "warning"))
+	if (quiet && (!strcmp(level, "warning") || !strcmp(level, "note")))
 		return;
+	bare = !strcmp(level, "error") || !strcmp(level, "note");
 	fflush(stdout);
 	fprintf(stderr, "stranger: %s%s%s%s%s\n", command ? command : "",
-		command ? ": " : "", strcmp(level, "error") ? level : "",
-		strcmp(level, "error") ? ": " : "", msg);
+		command ? ": " : "", bare ? "" : level, bare ? "" : ": ", msg);
 }
 
 void die(const char *fmt, ...)
@@ -100,6 +100,14 @@ void warning_errno(const char *fmt, ...)
 	nwarnings++;
 	va_start(ap, fmt);
 	report("warning", err, fmt, ap);
+	va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report("note", 0, fmt, ap);
 	va_end(ap);
 }
 

@@ -6,6 +6,9 @@
  *   error(fmt, ...)    print the same way, return -1; anywhere.
  *   warning(fmt, ...)  partial evidence: print "stranger: CMD: warning: ..."
  *                      and count it; the command goes on.
+ *   note(fmt, ...)     a progress line of the command's own (strace's
+ *                      "Process 123 attached"): "stranger: CMD: MESSAGE",
+ *                      no level word, not counted; silenced by diag_quiet.
  *   bug(fmt, ...)      a broken invariant of our own: print and abort().
  *
  * The `_errno` variants append ": strerror(errno)".  Messages are
@@ -41,6 +44,7 @@ _Noreturn void die_errno(const char *fmt, ...) DIAG_FMT(1, 2);
 int error(const char *fmt, ...) DIAG_FMT(1, 2);
 int error_errno(const char *fmt, ...) DIAG_FMT(1, 2);
 void warning(const char *fmt, ...) DIAG_FMT(1, 2);
+void note(const char *fmt, ...) DIAG_FMT(1, 2);
 void warning_errno(const char *fmt, ...) DIAG_FMT(1, 2);
 _Noreturn void bug(const char *fmt, ...) DIAG_FMT(1, 2);
 

@@ -137,14 +137,22 @@ static void apply(const struct opt *o, const char *arg, int is_long,
 	}
 }
 
+/*
+ * find_long - the option named name; when two share it (strace's -q,
+ * --quiet and --quiet=SET), the one that takes a value if one is given
+ */
 static const struct opt *find_long(const struct opt *opts, const char *name,
-				   size_t len)
+				   size_t len, int has_value)
 {
+	const struct opt *found = NULL;
+
 	for (const struct opt *o = opts; o->type != OPT_END; o++)
 		if (o->long_name && strlen(o->long_name) == len &&
-		    !strncmp(o->long_name, name, len))
-			return o;
-	return NULL;
+		    !strncmp(o->long_name, name, len)) {
+			if (!found || (!found->argh != !has_value && !o->argh == !has_value))
+				found = o;
+		}
+	return found;
 }
 
 static const struct opt *find_short(const struct opt *opts, int c)
@@ -178,7 +186,7 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
 		if (a[1] == '-') {
 			const char *name = a + 2, *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			const struct opt *o = find_long(opts, name, len);
+			const struct opt *o = find_long(opts, name, len, eq != NULL);
 			const char *arg = NULL;
 
 			if (!o && len == 4 && !strncmp(name, "help", 4)) {

@@ -5,7 +5,9 @@
  * arguments left.
  *
  *   -x, -xVALUE, -x VALUE, clustered flags (-af), --long, --long=VALUE,
- *   --long VALUE, "--" ends options.  OPT_COUNT counts repeats (-tt, -ff).
+ *   --long VALUE, "--" ends options.  Two rows may share a long name, one
+ *   without a value and one with: --quiet is the first, --quiet=SET the
+ *   second.  OPT_COUNT counts repeats (-tt, -ff).
  *   -h and --help print the usage and the option list on stdout and exit 0.
  *   Any error (unknown option, missing or bad value) prints one line and
  *   the usage synopsis on stderr and exits 2.  opt is therefore only for

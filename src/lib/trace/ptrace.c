@@ -19,6 +19,7 @@
 
 #include "lib/proc/proc.h"
 #include "lib/trace/syscall/syscall.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define EVENT(status) ((unsigned)(status) >> 16)
@@ -214,6 +215,9 @@ struct tracee {
 	pid_t tgid;        /* for telling threads from children without -f */
 	int hide;          /* launched child before its execve */
 	int want_exit;     /* seccomp mode: a traced call is in flight */
+	int filtered;      /* runs under our seccomp filter (the launched
+			      command and what it starts), so it stops only
+			      at the traced calls; an attached process never */
 	int listening;     /* group-stopped, PTRACE_LISTEN */
 	int deferred;      /* a wait status seen at attach, not yet handled */
 	int dstatus;
@@ -303,7 +307,7 @@ static unsigned options(const struct ptrace_tracer *t)
 
 static enum resume running_mode(const struct ptrace_tracer *t, const struct tracee *e)
 {
-	if ((t->flags & PTRACER_SECCOMP) && !e->want_exit)
+	if ((t->flags & PTRACER_SECCOMP) && e->filtered && !e->want_exit)
 		return RES_CONT;
 	return RES_SYSCALL;
 }
@@ -424,6 +428,7 @@ int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const a
 			const int *nrs, size_t n, mode_t mask, pid_t *pidp)
 {
 	pid_t pid;
+	struct tracee *e;
 	int st;
 
 	if ((t->flags & PTRACER_SECCOMP) && n > 250)
@@ -452,7 +457,9 @@ int ptrace_tracer_spawn(struct ptrace_tracer *t, const char *path, char *const a
 		waitpid(pid, &st, 0);
 		return -err;
 	}
-	add(t, pid, pid)->hide = 1;
+	e = add(t, pid, pid);
+	e->hide = 1;
+	e->filtered = (t->flags & PTRACER_SECCOMP) != 0;
 	kill(pid, SIGCONT);
 	*pidp = pid;
 	return 0;
@@ -505,6 +512,36 @@ static int is_thread_of(pid_t tgid, pid_t tid)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)tgid, (int)tid);
 	return access(path, F_OK) == 0;
+}
+
+/*
+ * parent_filtered - whether the thread or process that created pid runs
+ * under our seccomp filter (then pid does too); for a child seen before
+ * its creator's clone event.
+ */
+static int parent_filtered(struct ptrace_tracer *t, pid_t pid)
+{
+	struct buf b = BUF_INIT;
+	struct proc_status st;
+	int fd = proc_open(pid), r = -1;
+	pid_t parent;
+
+	if (!(t->flags & PTRACER_SECCOMP) || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (proc_read_at(fd, "status", &b) == 0)
+		r = proc_parse_status(b.data, b.len, &st);
+	close(fd);
+	buf_release(&b);
+	if (r < 0)
+		return 0;
+	parent = st.tgid != pid ? st.tgid : st.ppid;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].pid == parent || (t->v[i].tgid && t->v[i].tgid == parent))
+			return t->v[i].filtered;
+	return 0;
 }
 
 int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev)
@@ -567,6 +604,7 @@ int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev)
 		if (!e) {
 			/* an auto-attached child whose stop beat its parent's event */
 			e = add(t, pid, 0);
+			e->filtered = parent_filtered(t, pid);
 			ev->kind = PTE_ATTACHED;
 			t->cur = pid;
 			t->cur_res = running_mode(t, e);
@@ -652,12 +690,14 @@ int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev)
 			if (!c) {
 				c = add(t, (pid_t)child, thread ? e->tgid : (pid_t)child);
 				c->hide = 0;
+				c->filtered = e->filtered; /* the filter is inherited */
 				ev->kind = PTE_ATTACHED;
 				ev->pid = (pid_t)child;
 				return 1;
 			}
 			if (!c->tgid)
 				c->tgid = thread ? e->tgid : (pid_t)child;
+			c->filtered = e->filtered;
 			continue;
 		}
 		case PTRACE_EVENT_EXEC:

@@ -1,4 +1,5 @@
 #include "lib/trace/syscall/sc.h"
+#include "lib/trace/fdpath.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -236,16 +237,8 @@ void sc_fd(struct sc_call *c, struct buf *o, unsigned long long v)
 	int fd = (int)v;
 
 	sc_dec(o, fd);
-	if (fd >= 0 && c->opts && c->opts->show_paths && c->pid > 0) {
-		char link[64], target[4096];
-		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)c->pid, fd);
-		ssize_t n = readlink(link, target, sizeof(target));
-		if (n > 0 && (size_t)n < sizeof(target)) {
-			buf_addc(o, '<');
-			quote_body(o, (unsigned char *)target, (size_t)n, xflag(c) >= 2);
-			buf_addc(o, '>');
-		}
-	}
+	if (c->opts && c->opts->show_paths)
+		trace_fd_decor(o, c->pid, fd, c->opts->show_paths, xflag(c) >= 2);
 }
 
 void sc_dirfd(struct sc_call *c, struct buf *o, unsigned long long v)
