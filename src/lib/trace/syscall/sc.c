@@ -103,6 +103,14 @@ void sc_int(struct buf *o, unsigned long long v)
 	sc_dec(o, (int)v);
 }
 
+void sc_uid(struct buf *o, unsigned long long v)
+{
+	if ((unsigned)v == (unsigned)-1)
+		buf_add(o, "-1", 2);
+	else
+		sc_udec(o, (unsigned)v);
+}
+
 /* The body of a quoted string, strace's rules: \" \\ \f \n \r \t \v,
  * printable ASCII as is, anything else octal (3 digits when an octal
  * digit follows) or, with -x/-xx, hex. */
@@ -528,4 +536,42 @@ int sc_fd_then_out(struct sc_call *c, struct buf *o, int exiting)
 		return -1;
 	}
 	return sc_out_arg1(c, o);
+}
+
+void sc_hexdump(struct buf *o, const unsigned char *p, size_t n)
+{
+	sc_hexdump_at(o, p, n, 0);
+}
+
+void sc_hexdump_at(struct buf *o, const unsigned char *p, size_t n, size_t base)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	for (size_t off = 0; off < n; off += 16) {
+		char line[80];
+		size_t k = 0, m = n - off < 16 ? n - off : 16;
+
+		k += (size_t)snprintf(line, sizeof(line), " | %05zx  ", base + off);
+		for (size_t i = 0; i < 16; i++) {
+			if (i == 8)
+				line[k++] = ' ';
+			if (i < m) {
+				line[k++] = hx[p[off + i] >> 4];
+				line[k++] = hx[p[off + i] & 15];
+			} else {
+				line[k++] = ' ';
+				line[k++] = ' ';
+			}
+			line[k++] = ' ';
+		}
+		line[k++] = ' ';
+		for (size_t i = 0; i < 16; i++) {
+			unsigned char ch = i < m ? p[off + i] : ' ';
+			line[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+		}
+		line[k++] = ' ';
+		line[k++] = '|';
+		line[k++] = '\n';
+		buf_add(o, line, k);
+	}
 }

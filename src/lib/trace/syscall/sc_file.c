@@ -77,8 +77,6 @@ static void print_open_rest(struct sc_call *c, struct buf *o, int fi)
 
 static void dec_open(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_path(c, o, c->args[0]);
 	print_open_rest(c, o, 1);
@@ -86,8 +84,6 @@ static void dec_open(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_openat(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_dirfd(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -97,8 +93,6 @@ static void dec_openat(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_creat(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_path(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -108,15 +102,11 @@ static void dec_creat(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_fd(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 }
 
 static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	if (c->ent->nargs >= 2) {
 		sc_arg(c, o);
@@ -244,8 +234,6 @@ static const struct sc_named access_modes[] = {
 static void dec_access(struct sc_call *c, struct buf *o, int exiting)
 {
 	int i = 0;
-	if (exiting)
-		return;
 	if (strcmp(c->ent->name, "access")) {
 		sc_arg(c, o);
 		sc_dirfd(c, o, c->args[i++]);
@@ -263,16 +251,12 @@ static void dec_access(struct sc_call *c, struct buf *o, int exiting)
 /* calls whose arguments are (dirfd?, path)+ then maybe a mode or flags */
 static void dec_path1(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_path(c, o, c->args[0]);
 }
 
 static void dec_path2(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_path(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -281,8 +265,6 @@ static void dec_path2(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_path_mode(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_path(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -291,8 +273,6 @@ static void dec_path_mode(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_at_path_mode(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_dirfd(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -303,8 +283,6 @@ static void dec_at_path_mode(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_unlinkat(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_dirfd(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -319,8 +297,6 @@ static void dec_renameat(struct sc_call *c, struct buf *o, int exiting)
 		{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" },
 		{ 4, "RENAME_WHITEOUT" },  { 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_dirfd(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -346,8 +322,6 @@ static void dec_linkat(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_symlinkat(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_path(c, o, c->args[0]);
 	sc_arg(c, o);
@@ -393,8 +367,6 @@ static void dec_getcwd(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_fchdir_fd_mode(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	print_mode(o, c->args[1]);
@@ -402,8 +374,6 @@ static void dec_fchdir_fd_mode(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_chown(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	if (!strcmp(c->ent->name, "fchown"))
 		sc_fd(c, o, c->args[0]);
@@ -417,8 +387,6 @@ static void dec_chown(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_truncate(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	if (!strcmp(c->ent->name, "ftruncate"))
 		sc_fd(c, o, c->args[0]);
@@ -435,8 +403,6 @@ static void dec_lseek(struct sc_call *c, struct buf *o, int exiting)
 		{ SEEK_END, "SEEK_END" }, { SEEK_DATA, "SEEK_DATA" },
 		{ SEEK_HOLE, "SEEK_HOLE" }, { 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_dec(o, (long long)c->args[1]);
@@ -509,15 +475,13 @@ static void rdecor_getfd(struct sc_call *c, struct buf *o)
 static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned cmd = (unsigned)c->args[1];
-	if (exiting) {
-		if (cmd == F_GETFL) {
-			c->rval = SC_RVAL_HEX;
-			c->rdecor = rdecor_getfl;
-		} else if (cmd == F_GETFD) {
-			c->rval = SC_RVAL_HEX;
-			c->rdecor = rdecor_getfd;
-		}
-		return;
+	/* the result's note, printed after it at exit */
+	if (cmd == F_GETFL) {
+		c->rval = SC_RVAL_HEX;
+		c->rdecor = rdecor_getfl;
+	} else if (cmd == F_GETFD) {
+		c->rval = SC_RVAL_HEX;
+		c->rdecor = rdecor_getfd;
 	}
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
@@ -546,54 +510,54 @@ static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_file_decoders[] = {
-	{ "open", dec_open, 0 },
-	{ "openat", dec_openat, 0 },
-	{ "creat", dec_creat, 0 },
-	{ "close", dec_fd, 0 },
-	{ "fsync", dec_fd, 0 },
-	{ "fdatasync", dec_fd, 0 },
-	{ "fchdir", dec_fd, 0 },
-	{ "syncfs", dec_fd, 0 },
-	{ "dup", dec_dup, 0 },
-	{ "dup2", dec_dup, 0 },
-	{ "dup3", dec_dup, 0 },
-	{ "stat", dec_stat, 1 },
-	{ "lstat", dec_stat, 1 },
-	{ "fstat", dec_stat, 1 },
-	{ "newfstatat", dec_newfstatat, 1 },
-	{ "statx", dec_statx, 1 },
-	{ "access", dec_access, 0 },
-	{ "faccessat", dec_access, 0 },
-	{ "faccessat2", dec_access, 0 },
-	{ "unlink", dec_path1, 0 },
-	{ "rmdir", dec_path1, 0 },
-	{ "chdir", dec_path1, 0 },
-	{ "chroot", dec_path1, 0 },
-	{ "acct", dec_path1, 0 },
-	{ "rename", dec_path2, 0 },
-	{ "link", dec_path2, 0 },
-	{ "symlink", dec_path2, 0 },
-	{ "mkdir", dec_path_mode, 0 },
-	{ "chmod", dec_path_mode, 0 },
-	{ "mkdirat", dec_at_path_mode, 0 },
-	{ "fchmodat", dec_at_path_mode, 0 },
-	{ "fchmod", dec_fchdir_fd_mode, 0 },
-	{ "chown", dec_chown, 0 },
-	{ "lchown", dec_chown, 0 },
-	{ "fchown", dec_chown, 0 },
-	{ "unlinkat", dec_unlinkat, 0 },
-	{ "renameat", dec_renameat, 0 },
-	{ "renameat2", dec_renameat, 0 },
-	{ "linkat", dec_linkat, 0 },
-	{ "symlinkat", dec_symlinkat, 0 },
-	{ "readlink", dec_readlink, 1 },
-	{ "readlinkat", dec_readlink, 1 },
-	{ "getcwd", dec_getcwd, 1 },
-	{ "truncate", dec_truncate, 0 },
-	{ "ftruncate", dec_truncate, 0 },
-	{ "lseek", dec_lseek, 0 },
-	{ "getdents64", dec_getdents, 1 },
-	{ "getdents", dec_getdents, 1 },
-	{ "fcntl", dec_fcntl, 0 },
-	{ NULL, NULL, 0 },
+	{ "open", dec_open },
+	{ "openat", dec_openat },
+	{ "creat", dec_creat },
+	{ "close", dec_fd },
+	{ "fsync", dec_fd },
+	{ "fdatasync", dec_fd },
+	{ "fchdir", dec_fd },
+	{ "syncfs", dec_fd },
+	{ "dup", dec_dup },
+	{ "dup2", dec_dup },
+	{ "dup3", dec_dup },
+	{ "stat", dec_stat },
+	{ "lstat", dec_stat },
+	{ "fstat", dec_stat },
+	{ "newfstatat", dec_newfstatat },
+	{ "statx", dec_statx },
+	{ "access", dec_access },
+	{ "faccessat", dec_access },
+	{ "faccessat2", dec_access },
+	{ "unlink", dec_path1 },
+	{ "rmdir", dec_path1 },
+	{ "chdir", dec_path1 },
+	{ "chroot", dec_path1 },
+	{ "acct", dec_path1 },
+	{ "rename", dec_path2 },
+	{ "link", dec_path2 },
+	{ "symlink", dec_path2 },
+	{ "mkdir", dec_path_mode },
+	{ "chmod", dec_path_mode },
+	{ "mkdirat", dec_at_path_mode },
+	{ "fchmodat", dec_at_path_mode },
+	{ "fchmod", dec_fchdir_fd_mode },
+	{ "chown", dec_chown },
+	{ "lchown", dec_chown },
+	{ "fchown", dec_chown },
+	{ "unlinkat", dec_unlinkat },
+	{ "renameat", dec_renameat },
+	{ "renameat2", dec_renameat },
+	{ "linkat", dec_linkat },
+	{ "symlinkat", dec_symlinkat },
+	{ "readlink", dec_readlink },
+	{ "readlinkat", dec_readlink },
+	{ "getcwd", dec_getcwd },
+	{ "truncate", dec_truncate },
+	{ "ftruncate", dec_truncate },
+	{ "lseek", dec_lseek },
+	{ "getdents64", dec_getdents },
+	{ "getdents", dec_getdents },
+	{ "fcntl", dec_fcntl },
+	{ NULL, NULL },
 };

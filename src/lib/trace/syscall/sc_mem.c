@@ -37,8 +37,6 @@ static void print_prot(struct buf *o, unsigned long long p)
 static void dec_mmap(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long f = c->args[3];
-	if (exiting)
-		return;
 	c->rval = SC_RVAL_HEX;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
@@ -60,8 +58,6 @@ static void dec_mmap(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_mprotect(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
 	sc_arg(c, o);
@@ -74,8 +70,6 @@ static void dec_mprotect(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_brk(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	c->rval = SC_RVAL_HEX;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
@@ -87,8 +81,6 @@ static void dec_mremap(struct sc_call *c, struct buf *o, int exiting)
 		{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" },
 		{ 0, NULL },
 	};
-	if (exiting)
-		return;
 	c->rval = SC_RVAL_HEX;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
@@ -116,8 +108,6 @@ static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 		{ MADV_DONTDUMP, "MADV_DONTDUMP" }, { MADV_DODUMP, "MADV_DODUMP" },
 		{ MADV_WIPEONFORK, "MADV_WIPEONFORK" }, { 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
 	sc_arg(c, o);
@@ -127,14 +117,14 @@ static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_mem_decoders[] = {
-	{ "mmap", dec_mmap, 0 },
-	{ "mprotect", dec_mprotect, 0 },
-	{ "pkey_mprotect", dec_mprotect, 0 },
-	{ "munmap", dec_mprotect, 0 },
-	{ "mlock", dec_mprotect, 0 },
-	{ "munlock", dec_mprotect, 0 },
-	{ "brk", dec_brk, 0 },
-	{ "mremap", dec_mremap, 0 },
-	{ "madvise", dec_madvise, 0 },
-	{ NULL, NULL, 0 },
+	{ "mmap", dec_mmap },
+	{ "mprotect", dec_mprotect },
+	{ "pkey_mprotect", dec_mprotect },
+	{ "munmap", dec_mprotect },
+	{ "mlock", dec_mprotect },
+	{ "munlock", dec_mprotect },
+	{ "brk", dec_brk },
+	{ "mremap", dec_mremap },
+	{ "madvise", dec_madvise },
+	{ NULL, NULL },
 };

@@ -85,8 +85,6 @@ static void dec_futex(struct sc_call *c, struct buf *o, int exiting)
 	};
 	unsigned op = (unsigned)c->args[1], cmd = op & 127;
 	const char *n;
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
 	sc_arg(c, o);
@@ -190,8 +188,6 @@ static void dec_ioctl(struct sc_call *c, struct buf *o, int exiting)
 		{ 0x5452, "FIOASYNC" },	  { 0x80045430, "TIOCGPTN" }, { 0x40045431, "TIOCSPTLCK" },
 		{ 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], reqs, 1);
@@ -280,8 +276,6 @@ static void dec_arch_prctl(struct sc_call *c, struct buf *o, int exiting)
 		{ 0x1004, "ARCH_GET_GS" }, { 0x1011, "ARCH_GET_CPUID" }, { 0x1012, "ARCH_SET_CPUID" },
 		{ 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[0], codes, 1);
 	sc_arg(c, o);
@@ -290,8 +284,6 @@ static void dec_arch_prctl(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_robust(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
 	sc_arg(c, o);
@@ -317,20 +309,20 @@ static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_misc_decoders[] = {
-	{ "nanosleep", dec_nanosleep, 1 },
-	{ "clock_nanosleep", dec_clock_nanosleep, 1 },
-	{ "clock_gettime", dec_clock_gettime, 1 },
-	{ "clock_getres", dec_clock_gettime, 1 },
-	{ "futex", dec_futex, 0 },
-	{ "uname", dec_uname, 1 },
-	{ "getrandom", dec_getrandom, 1 },
-	{ "ioctl", dec_ioctl, 0 },
-	{ "prlimit64", dec_prlimit64, 1 },
-	{ "getrlimit", dec_rlimit, 1 },
-	{ "setrlimit", dec_rlimit, 0 },
-	{ "arch_prctl", dec_arch_prctl, 0 },
-	{ "set_robust_list", dec_robust, 0 },
-	{ "statfs", dec_statfs, 1 },
-	{ "fstatfs", dec_statfs, 1 },
-	{ NULL, NULL, 0 },
+	{ "nanosleep", dec_nanosleep },
+	{ "clock_nanosleep", dec_clock_nanosleep },
+	{ "clock_gettime", dec_clock_gettime },
+	{ "clock_getres", dec_clock_gettime },
+	{ "futex", dec_futex },
+	{ "uname", dec_uname },
+	{ "getrandom", dec_getrandom },
+	{ "ioctl", dec_ioctl },
+	{ "prlimit64", dec_prlimit64 },
+	{ "getrlimit", dec_rlimit },
+	{ "setrlimit", dec_rlimit },
+	{ "arch_prctl", dec_arch_prctl },
+	{ "set_robust_list", dec_robust },
+	{ "statfs", dec_statfs },
+	{ "fstatfs", dec_statfs },
+	{ NULL, NULL },
 };

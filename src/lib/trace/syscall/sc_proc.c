@@ -65,8 +65,6 @@ static void print_env(struct sc_call *c, struct buf *o, unsigned long long addr)
 static void dec_execve(struct sc_call *c, struct buf *o, int exiting)
 {
 	int at = !strcmp(c->ent->name, "execveat");
-	if (exiting)
-		return;
 	if (at) {
 		sc_arg(c, o);
 		sc_dirfd(c, o, c->args[0]);
@@ -135,8 +133,6 @@ static void dec_clone(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long f = c->args[0];
 	int ctid = c->arch == SC_ARCH_AARCH64 ? 4 : 3, tls = c->arch == SC_ARCH_AARCH64 ? 3 : 4;
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	buf_addstr(o, "child_stack=");
 	sc_ptr(o, c->args[1]);
@@ -163,8 +159,6 @@ static void dec_clone(struct sc_call *c, struct buf *o, int exiting)
 static void dec_clone3(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long a[8];
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	if (c->args[1] < 64 || sc_mem_read(c, c->args[0], a, sizeof(a))) {
 		sc_ptr(o, c->args[0]);
@@ -233,8 +227,6 @@ static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_exit(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_int(o, c->args[0]);
 	c->suppress_ret = 1;
@@ -243,8 +235,6 @@ static void dec_exit(struct sc_call *c, struct buf *o, int exiting)
 static void dec_kill(struct sc_call *c, struct buf *o, int exiting)
 {
 	int n = c->ent->nargs;
-	if (exiting)
-		return;
 	for (int i = 0; i < n - 1; i++) {
 		sc_arg(c, o);
 		sc_int(o, c->args[i]);
@@ -255,8 +245,6 @@ static void dec_kill(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_ints(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	for (int i = 0; i < c->ent->nargs; i++) {
 		sc_arg(c, o);
 		sc_int(o, c->args[i]);
@@ -280,8 +268,6 @@ static void dec_getres(struct sc_call *c, struct buf *o, int exiting)
 static void dec_setgroups(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long n = (unsigned)c->args[0];
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_udec(o, n);
 	sc_arg(c, o);
@@ -388,8 +374,6 @@ static const struct sc_named ptrace_reqs[] = {
 static void dec_ptrace(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned req = (unsigned)c->args[0];
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_xlat(o, req, ptrace_reqs, 1);
 	if (req == PTRACE_TRACEME)
@@ -405,31 +389,31 @@ static void dec_ptrace(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_proc_decoders[] = {
-	{ "execve", dec_execve, 0 },
-	{ "execveat", dec_execve, 0 },
-	{ "clone", dec_clone, 0 },
-	{ "clone3", dec_clone3, 0 },
-	{ "wait4", dec_wait4, 1 },
-	{ "exit", dec_exit, 0 },
-	{ "exit_group", dec_exit, 0 },
-	{ "kill", dec_kill, 0 },
-	{ "tkill", dec_kill, 0 },
-	{ "tgkill", dec_kill, 0 },
-	{ "setuid", dec_ints, 0 },
-	{ "setgid", dec_ints, 0 },
-	{ "setfsuid", dec_ints, 0 },
-	{ "setfsgid", dec_ints, 0 },
-	{ "setreuid", dec_ints, 0 },
-	{ "setregid", dec_ints, 0 },
-	{ "setresuid", dec_ints, 0 },
-	{ "setresgid", dec_ints, 0 },
-	{ "setpgid", dec_ints, 0 },
-	{ "getpgid", dec_ints, 0 },
-	{ "getsid", dec_ints, 0 },
-	{ "getresuid", dec_getres, 1 },
-	{ "getresgid", dec_getres, 1 },
-	{ "setgroups", dec_setgroups, 0 },
-	{ "prctl", dec_prctl, 0 },
-	{ "ptrace", dec_ptrace, 0 },
-	{ NULL, NULL, 0 },
+	{ "execve", dec_execve },
+	{ "execveat", dec_execve },
+	{ "clone", dec_clone },
+	{ "clone3", dec_clone3 },
+	{ "wait4", dec_wait4 },
+	{ "exit", dec_exit },
+	{ "exit_group", dec_exit },
+	{ "kill", dec_kill },
+	{ "tkill", dec_kill },
+	{ "tgkill", dec_kill },
+	{ "setuid", dec_ints },
+	{ "setgid", dec_ints },
+	{ "setfsuid", dec_ints },
+	{ "setfsgid", dec_ints },
+	{ "setreuid", dec_ints },
+	{ "setregid", dec_ints },
+	{ "setresuid", dec_ints },
+	{ "setresgid", dec_ints },
+	{ "setpgid", dec_ints },
+	{ "getpgid", dec_ints },
+	{ "getsid", dec_ints },
+	{ "getresuid", dec_getres },
+	{ "getresgid", dec_getres },
+	{ "setgroups", dec_setgroups },
+	{ "prctl", dec_prctl },
+	{ "ptrace", dec_ptrace },
+	{ NULL, NULL },
 };
