@@ -41,11 +41,16 @@ struct bpftrace {
  * lib/trace/syscall (the same row the decoders print from): memory the
  * kernel reads is copied at entry, memory it writes at exit.
  */
-static struct bt_argspec capture_of(const struct sc_argshape *a)
+static struct bt_argspec capture_of(const struct sc_shape *sh, int i)
 {
+	const struct sc_argshape *a = &sh->a[i];
 	unsigned char len = a->lenarg < 6 ? a->lenarg
 			  : a->lenarg == SC_LEN_RET ? BT_LEN_RET : BT_LEN_NONE;
 	struct bt_argspec s = { BT_CAP_NONE, BT_LEN_NONE, 0 };
+
+	/* a length the kernel reads as an int is cut as the decoders cut it */
+	if (a->lenarg < 6 && sc_kind_int(sh->a[a->lenarg].kind))
+		len |= BT_LEN_32;
 
 	switch (a->kind) {
 	case SCK_PATH: case SCK_STR:
@@ -89,6 +94,9 @@ static struct bt_argspec capture_of(const struct sc_argshape *a)
 	case SCK_ARRIO:
 		s = (struct bt_argspec){ BT_CAP_ARRAY | BT_IN | BT_OUT, len, a->size };
 		break;
+	case SCK_PAGEVEC:
+		s = (struct bt_argspec){ BT_CAP_BUF | BT_OUT, len | BT_LEN_PAGES, 4096 };
+		break;
 	default:
 		break;
 	}
@@ -106,7 +114,7 @@ void bpftrace_plan(long nr, struct bt_spec *spec)
 	if (sh->flags & SC_SHAPE_WRITE)
 		spec->flags |= BT_SPEC_WRITE;
 	for (int i = 0; i < 6; i++)
-		spec->a[i] = capture_of(&sh->a[i]);
+		spec->a[i] = capture_of(sh, i);
 }
 
 static struct bpf_errmsg last_error;

@@ -98,6 +98,23 @@ void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
 void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr,
 		 unsigned long long len);
 
+/* time: "{tv_sec=1, tv_nsec=2}" (NULL, or the address when unreadable) */
+void sc_timespec(struct sc_call *c, struct buf *o, unsigned long long addr);
+void sc_timeval(struct sc_call *c, struct buf *o, unsigned long long addr);
+/* sc_isotime - " 2026-12-07T00:23:49.000002+0000" without the space:
+ * frac_digits 0, 6 or 9 digits of frac after the seconds */
+void sc_isotime(struct buf *o, long long sec, long long frac, int frac_digits);
+/* sc_clockid - CLOCK_REALTIME, ... or the number */
+void sc_clockid(struct buf *o, unsigned long long v);
+/* sc_rusage - "{ru_utime={...}, ru_stime={...}, ...}" (whole under -v) */
+void sc_rusage(struct sc_call *c, struct buf *o, unsigned long long addr);
+/* sc_file_mode - "S_IFCHR|0600", "0600" for mknod's mode */
+void sc_file_mode(struct buf *o, unsigned mode);
+/* sc_at_flags - AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH, "0" */
+void sc_at_flags(struct buf *o, unsigned long long v);
+
+extern const struct sc_decoder sc_time_decoders[];
+
 /* sc_errtext - strace's text for an errno, the kernel's restart codes too */
 const char *sc_errtext(int err);
 

@@ -100,11 +100,6 @@ static void dec_creat(struct sc_call *c, struct buf *o, int exiting)
 	c->rval = SC_RVAL_FD;
 }
 
-static void dec_fd(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg_fd0(c, o);
-}
-
 static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
 {
 	sc_arg_fd0(c, o);
@@ -117,6 +112,28 @@ static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
 		sc_flags(o, c->args[2], open_flags, "0");
 	}
 	c->rval = SC_RVAL_FD;
+}
+
+void sc_at_flags(struct buf *o, unsigned long long v)
+{
+	sc_flags(o, v, at_flags, "0");
+}
+
+/* mknod's mode: the file type by name, then the permissions */
+void sc_file_mode(struct buf *o, unsigned mode)
+{
+	static const struct sc_named types[] = {
+		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFCHR, "S_IFCHR" },
+		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFLNK, "S_IFLNK" },
+		{ S_IFSOCK, "S_IFSOCK" }, { 0, NULL },
+	};
+	const char *t = sc_xlat_name(mode & S_IFMT, types);
+	if (t) {
+		buf_addstr(o, t);
+		buf_addc(o, '|');
+		mode &= ~(unsigned)S_IFMT;
+	}
+	buf_addf(o, "%#03o", mode);
 }
 
 static void print_file_mode(struct buf *o, unsigned mode)
@@ -248,39 +265,6 @@ static void dec_access(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
-/* calls whose arguments are (dirfd?, path)+ then maybe a mode or flags */
-static void dec_path1(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg(c, o);
-	sc_path(c, o, c->args[0]);
-}
-
-static void dec_path2(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg(c, o);
-	sc_path(c, o, c->args[0]);
-	sc_arg(c, o);
-	sc_path(c, o, c->args[1]);
-}
-
-static void dec_path_mode(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg(c, o);
-	sc_path(c, o, c->args[0]);
-	sc_arg(c, o);
-	print_mode(o, c->args[1]);
-}
-
-static void dec_at_path_mode(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg(c, o);
-	sc_dirfd(c, o, c->args[0]);
-	sc_arg(c, o);
-	sc_path(c, o, c->args[1]);
-	sc_arg(c, o);
-	print_mode(o, c->args[2]);
-}
-
 static void dec_unlinkat(struct sc_call *c, struct buf *o, int exiting)
 {
 	sc_arg(c, o);
@@ -320,16 +304,6 @@ static void dec_linkat(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
-static void dec_symlinkat(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg(c, o);
-	sc_path(c, o, c->args[0]);
-	sc_arg(c, o);
-	sc_dirfd(c, o, c->args[1]);
-	sc_arg(c, o);
-	sc_path(c, o, c->args[2]);
-}
-
 /* readlink(path, buf, size) / readlinkat(dirfd, path, buf, size) */
 static void dec_readlink(struct sc_call *c, struct buf *o, int exiting)
 {
@@ -363,26 +337,6 @@ static void dec_getcwd(struct sc_call *c, struct buf *o, int exiting)
 		sc_path(c, o, c->args[0]);
 	sc_arg(c, o);
 	sc_udec(o, c->args[1]);
-}
-
-static void dec_fchdir_fd_mode(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg_fd0(c, o);
-	sc_arg(c, o);
-	print_mode(o, c->args[1]);
-}
-
-static void dec_chown(struct sc_call *c, struct buf *o, int exiting)
-{
-	sc_arg(c, o);
-	if (!strcmp(c->ent->name, "fchown"))
-		sc_fd(c, o, c->args[0]);
-	else
-		sc_path(c, o, c->args[0]);
-	sc_arg(c, o);
-	sc_int(o, c->args[1]);
-	sc_arg(c, o);
-	sc_int(o, c->args[2]);
 }
 
 static void dec_truncate(struct sc_call *c, struct buf *o, int exiting)
@@ -509,15 +463,108 @@ static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
+static void dec_umask(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_arg(c, o);
+	buf_addf(o, "%#03llo", c->args[0]);
+	c->rval = SC_RVAL_OCT;
+}
+
+static void dec_flock(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named ops[] = {
+		{ 1, "LOCK_SH" }, { 2, "LOCK_EX" }, { 4, "LOCK_NB" }, { 8, "LOCK_UN" },
+		{ 0, NULL },
+	};
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_flags(o, c->args[1], ops, "0");
+}
+
+static void dec_fallocate(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named modes[] = {
+		{ 0x01, "FALLOC_FL_KEEP_SIZE" },      { 0x02, "FALLOC_FL_PUNCH_HOLE" },
+		{ 0x04, "FALLOC_FL_NO_HIDE_STALE" },  { 0x08, "FALLOC_FL_COLLAPSE_RANGE" },
+		{ 0x10, "FALLOC_FL_ZERO_RANGE" },     { 0x20, "FALLOC_FL_INSERT_RANGE" },
+		{ 0x40, "FALLOC_FL_UNSHARE_RANGE" },  { 0, NULL },
+	};
+	sc_arg_fd0(c, o);
+	sc_arg(c, o);
+	sc_flags(o, c->args[1], modes, "0");
+	sc_args(c, o, 2, 4);
+}
+
+/* mknod(path, mode, dev) / mknodat(dirfd, path, mode, dev): the device
+ * only for character and block devices */
+static void dec_mknod(struct sc_call *c, struct buf *o, int exiting)
+{
+	int m = c->ent->nargs - 2;
+	unsigned mode = (unsigned)c->args[m], dev = (unsigned)c->args[m + 1];
+	sc_args(c, o, 0, m);
+	sc_arg(c, o);
+	sc_file_mode(o, mode);
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		sc_arg(c, o);
+		buf_addf(o, "makedev(%#x, %#x)", major(dev), minor(dev));
+	}
+}
+
+static void dec_fchownat(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_args(c, o, 0, 4);
+	sc_arg(c, o);
+	sc_at_flags(o, c->args[4]);
+}
+
+static const struct sc_named splice_flags[] = {
+	{ 1, "SPLICE_F_MOVE" }, { 2, "SPLICE_F_NONBLOCK" }, { 4, "SPLICE_F_MORE" },
+	{ 8, "SPLICE_F_GIFT" }, { 0, NULL },
+};
+
+static void print_loff(struct sc_call *c, struct buf *o, unsigned long long addr)
+{
+	long long off;
+	if (!addr)
+		buf_addstr(o, "NULL");
+	else if (sc_mem_read(c, addr, &off, sizeof(off)))
+		sc_ptr(o, addr);
+	else
+		buf_addf(o, "[%lld]", off);
+}
+
+/* splice(fd_in, off_in, fd_out, off_out, len, flags) */
+static void dec_splice(struct sc_call *c, struct buf *o, int exiting)
+{
+	for (int i = 0; i < 4; i += 2) {
+		sc_args(c, o, i, i + 1);
+		sc_arg(c, o);
+		print_loff(c, o, c->args[i + 1]);
+	}
+	sc_args(c, o, 4, 5);
+	sc_arg(c, o);
+	sc_flags(o, c->args[5], splice_flags, "0");
+}
+
+static void dec_tee(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_args(c, o, 0, 3);
+	sc_arg(c, o);
+	sc_flags(o, c->args[3], splice_flags, "0");
+}
+
 const struct sc_decoder sc_file_decoders[] = {
+	{ "umask", dec_umask },
+	{ "flock", dec_flock },
+	{ "fallocate", dec_fallocate },
+	{ "mknod", dec_mknod },
+	{ "mknodat", dec_mknod },
+	{ "fchownat", dec_fchownat },
+	{ "splice", dec_splice },
+	{ "tee", dec_tee },
 	{ "open", dec_open },
 	{ "openat", dec_openat },
 	{ "creat", dec_creat },
-	{ "close", dec_fd },
-	{ "fsync", dec_fd },
-	{ "fdatasync", dec_fd },
-	{ "fchdir", dec_fd },
-	{ "syncfs", dec_fd },
 	{ "dup", dec_dup },
 	{ "dup2", dec_dup },
 	{ "dup3", dec_dup },
@@ -529,27 +576,10 @@ const struct sc_decoder sc_file_decoders[] = {
 	{ "access", dec_access },
 	{ "faccessat", dec_access },
 	{ "faccessat2", dec_access },
-	{ "unlink", dec_path1 },
-	{ "rmdir", dec_path1 },
-	{ "chdir", dec_path1 },
-	{ "chroot", dec_path1 },
-	{ "acct", dec_path1 },
-	{ "rename", dec_path2 },
-	{ "link", dec_path2 },
-	{ "symlink", dec_path2 },
-	{ "mkdir", dec_path_mode },
-	{ "chmod", dec_path_mode },
-	{ "mkdirat", dec_at_path_mode },
-	{ "fchmodat", dec_at_path_mode },
-	{ "fchmod", dec_fchdir_fd_mode },
-	{ "chown", dec_chown },
-	{ "lchown", dec_chown },
-	{ "fchown", dec_chown },
 	{ "unlinkat", dec_unlinkat },
 	{ "renameat", dec_renameat },
 	{ "renameat2", dec_renameat },
 	{ "linkat", dec_linkat },
-	{ "symlinkat", dec_symlinkat },
 	{ "readlink", dec_readlink },
 	{ "readlinkat", dec_readlink },
 	{ "getcwd", dec_getcwd },

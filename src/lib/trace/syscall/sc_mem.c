@@ -116,7 +116,45 @@ static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 	sc_xlat(o, (unsigned)c->args[2], adv, 0);
 }
 
+/* mincore(addr, length, vec): one byte a page, at exit */
+static void dec_mincore(struct sc_call *c, struct buf *o, int exiting)
+{
+	unsigned long long pages, max = c->opts ? c->opts->strsize : 32;
+	if (!exiting) {
+		sc_args(c, o, 0, 2);
+		return;
+	}
+	sc_arg(c, o);
+	pages = (c->args[1] + 4095) / 4096;
+	if (c->ret < 0 || !c->args[2]) {
+		sc_ptr(o, c->args[2]);
+		return;
+	}
+	buf_addc(o, '[');
+	for (unsigned long long i = 0; i < pages; i++) {
+		unsigned char v;
+		if (i)
+			buf_add(o, ", ", 2);
+		if (i >= max) {
+			buf_add(o, "...", 3);
+			break;
+		}
+		if (sc_mem_read(c, c->args[2] + i, &v, 1)) {
+			if (!i) {
+				buf_setlen(o, o->len - 1);
+				sc_ptr(o, c->args[2]);
+				return;
+			}
+			buf_add(o, "...", 3);
+			break;
+		}
+		sc_udec(o, v & 1);
+	}
+	buf_addc(o, ']');
+}
+
 const struct sc_decoder sc_mem_decoders[] = {
+	{ "mincore", dec_mincore },
 	{ "mmap", dec_mmap },
 	{ "mprotect", dec_mprotect },
 	{ "pkey_mprotect", dec_mprotect },

@@ -8,24 +8,7 @@
 
 #include "lib/trace/syscall/sc.h"
 
-static const struct sc_named clocks[] = {
-	{ 0, "CLOCK_REALTIME" },	 { 1, "CLOCK_MONOTONIC" },
-	{ 2, "CLOCK_PROCESS_CPUTIME_ID" }, { 3, "CLOCK_THREAD_CPUTIME_ID" },
-	{ 4, "CLOCK_MONOTONIC_RAW" },	 { 5, "CLOCK_REALTIME_COARSE" },
-	{ 6, "CLOCK_MONOTONIC_COARSE" }, { 7, "CLOCK_BOOTTIME" },
-	{ 0, NULL },
-};
-
-static void print_timespec(struct sc_call *c, struct buf *o, unsigned long long addr)
-{
-	long long ts[2];
-	if (!addr)
-		buf_addstr(o, "NULL");
-	else if (sc_mem_read(c, addr, ts, sizeof(ts)))
-		sc_ptr(o, addr);
-	else
-		buf_addf(o, "{tv_sec=%lld, tv_nsec=%lld}", ts[0], ts[1]);
-}
+#define print_timespec sc_timespec
 
 static void dec_nanosleep(struct sc_call *c, struct buf *o, int exiting)
 {
@@ -52,7 +35,7 @@ static void dec_clock_nanosleep(struct sc_call *c, struct buf *o, int exiting)
 		return;
 	}
 	sc_arg(c, o);
-	sc_xlat(o, (unsigned)c->args[0], clocks, 0);
+	sc_clockid(o, c->args[0]);
 	sc_arg(c, o);
 	if (c->args[1] == 1)
 		buf_addstr(o, "TIMER_ABSTIME");
@@ -66,7 +49,7 @@ static void dec_clock_gettime(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
 		sc_arg(c, o);
-		sc_xlat(o, (unsigned)c->args[0], clocks, 0);
+		sc_clockid(o, c->args[0]);
 		return;
 	}
 	if (sc_out_arg1(c, o))

@@ -197,15 +197,16 @@ static void print_wstatus(struct buf *o, int s)
 		buf_addf(o, "[%#x]", s);
 }
 
+static const struct sc_named wait_opts[] = {
+	{ WNOHANG, "WNOHANG" },	    { WUNTRACED, "WSTOPPED" },
+	{ WEXITED, "WEXITED" },	    { WCONTINUED, "WCONTINUED" },
+	{ WNOWAIT, "WNOWAIT" },	    { __WNOTHREAD, "__WNOTHREAD" },
+	{ __WALL, "__WALL" },	    { __WCLONE, "__WCLONE" },
+	{ 0, NULL },
+};
+
 static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
 {
-	static const struct sc_named opts[] = {
-		{ WNOHANG, "WNOHANG" },	    { WUNTRACED, "WSTOPPED" },
-		{ WEXITED, "WEXITED" },	    { WCONTINUED, "WCONTINUED" },
-		{ WNOWAIT, "WNOWAIT" },	    { __WNOTHREAD, "__WNOTHREAD" },
-		{ __WALL, "__WALL" },	    { __WCLONE, "__WCLONE" },
-		{ 0, NULL },
-	};
 	int s;
 	if (!exiting) {
 		sc_arg(c, o);
@@ -220,9 +221,38 @@ static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
 	else
 		print_wstatus(o, s);
 	sc_arg(c, o);
-	sc_flags(o, (unsigned)c->args[2], opts, "0");
+	sc_flags(o, (unsigned)c->args[2], wait_opts, "0");
 	sc_arg(c, o);
-	sc_ptr(o, c->args[3]);
+	sc_rusage(c, o, c->args[3]);
+}
+
+/* waitid(idtype, id, infop, options, rusage) */
+static void dec_waitid(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named idtypes[] = {
+		{ 0, "P_ALL" }, { 1, "P_PID" }, { 2, "P_PGID" }, { 3, "P_PIDFD" },
+		{ 0, NULL },
+	};
+	unsigned char si[128];
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_xlat(o, (unsigned)c->args[0], idtypes, 0);
+		sc_args(c, o, 1, 2);
+		return;
+	}
+	sc_arg(c, o);
+	if (!c->args[2])
+		buf_addstr(o, "NULL");
+	else if (c->ret < 0 || sc_mem_read(c, c->args[2], si, sizeof(si)))
+		sc_ptr(o, c->args[2]);
+	else if (!((const int *)(const void *)si)[0])
+		buf_addstr(o, "{}"); /* WNOHANG, nothing to report */
+	else
+		sc_siginfo(o, si);
+	sc_arg(c, o);
+	sc_flags(o, (unsigned)c->args[3], wait_opts, "0");
+	sc_arg(c, o);
+	sc_rusage(c, o, c->args[4]);
 }
 
 static void dec_exit(struct sc_call *c, struct buf *o, int exiting)
@@ -243,14 +273,6 @@ static void dec_kill(struct sc_call *c, struct buf *o, int exiting)
 	sc_signal(o, c->args[n - 1]);
 }
 
-static void dec_ints(struct sc_call *c, struct buf *o, int exiting)
-{
-	for (int i = 0; i < c->ent->nargs; i++) {
-		sc_arg(c, o);
-		sc_int(o, c->args[i]);
-	}
-}
-
 static void dec_getres(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting)
@@ -265,28 +287,67 @@ static void dec_getres(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
-static void dec_setgroups(struct sc_call *c, struct buf *o, int exiting)
+/* an array of n gid_t: "[0, 4294901760]", cut after -s elements */
+static void print_gids(struct sc_call *c, struct buf *o, unsigned long long addr,
+		       unsigned long long n)
 {
-	unsigned long long n = (unsigned)c->args[0];
-	sc_arg(c, o);
-	sc_udec(o, n);
-	sc_arg(c, o);
-	if (!c->args[1] || !n) {
-		sc_ptr(o, c->args[1]);
+	size_t max = c->opts ? c->opts->strsize : 32;
+	if (!addr) {
+		buf_addstr(o, "NULL");
+		return;
+	}
+	if (n > (1U << 16)) {
+		sc_ptr(o, addr);
 		return;
 	}
 	buf_addc(o, '[');
-	for (unsigned long long i = 0; i < n && i < 64; i++) {
+	for (unsigned long long i = 0; i < n; i++) {
 		unsigned g;
-		if (sc_mem_read(c, c->args[1] + 4 * i, &g, 4))
-			break;
 		if (i)
 			buf_add(o, ", ", 2);
-		sc_udec(o, g);
+		if (i >= max) {
+			buf_add(o, "...", 3);
+			break;
+		}
+		if (sc_mem_read(c, addr + 4 * i, &g, 4)) {
+			if (!i) {
+				buf_setlen(o, o->len - 1);
+				sc_ptr(o, addr);
+				return;
+			}
+			buf_add(o, "... /* ", 7);
+			sc_ptr(o, addr + 4 * i);
+			buf_add(o, " */", 3);
+			break;
+		}
+		sc_uid(o, g);
 	}
-	if (n > 64)
-		buf_add(o, ", ...", 5);
 	buf_addc(o, ']');
+}
+
+static void dec_setgroups(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_arg(c, o);
+	sc_int(o, c->args[0]);
+	sc_arg(c, o);
+	if ((int)c->args[0] < 0)
+		sc_ptr(o, c->args[1]);
+	else
+		print_gids(c, o, c->args[1], (unsigned)c->args[0]);
+}
+
+static void dec_getgroups(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_int(o, c->args[0]);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0 || !(int)c->args[0])
+		sc_ptr(o, c->args[1]);
+	else
+		print_gids(c, o, c->args[1], (unsigned long long)c->ret);
 }
 
 static const struct sc_named prctl_opts[] = {
@@ -399,20 +460,11 @@ const struct sc_decoder sc_proc_decoders[] = {
 	{ "kill", dec_kill },
 	{ "tkill", dec_kill },
 	{ "tgkill", dec_kill },
-	{ "setuid", dec_ints },
-	{ "setgid", dec_ints },
-	{ "setfsuid", dec_ints },
-	{ "setfsgid", dec_ints },
-	{ "setreuid", dec_ints },
-	{ "setregid", dec_ints },
-	{ "setresuid", dec_ints },
-	{ "setresgid", dec_ints },
-	{ "setpgid", dec_ints },
-	{ "getpgid", dec_ints },
-	{ "getsid", dec_ints },
 	{ "getresuid", dec_getres },
 	{ "getresgid", dec_getres },
 	{ "setgroups", dec_setgroups },
+	{ "getgroups", dec_getgroups },
+	{ "waitid", dec_waitid },
 	{ "prctl", dec_prctl },
 	{ "ptrace", dec_ptrace },
 	{ NULL, NULL },

@@ -36,7 +36,7 @@ static int ready;
 static const struct sc_decoder *const families[] = {
 	sc_file_decoders, sc_desc_decoders, sc_net_decoders,
 	sc_mem_decoders,  sc_proc_decoders, sc_signal_decoders,
-	sc_misc_decoders,
+	sc_misc_decoders, sc_time_decoders,
 };
 
 static unsigned class_bits(const char *s)
@@ -139,6 +139,7 @@ int sc_kind_at_exit(unsigned kind)
 	switch (kind) {
 	case SCK_OUT: case SCK_SAOUT: case SCK_LENOUT: case SCK_IOVOUT:
 	case SCK_MSGOUT: case SCK_ARROUT: case SCK_STROUT: case SCK_IO:
+	case SCK_PAGEVEC:
 	case SCK_ARRIO:
 		return 1;
 	default:
@@ -199,7 +200,8 @@ static void print_arg(struct sc_call *c, struct buf *o, int i)
 	case SCK_PTR: sc_ptr(o, v); break;
 	case SCK_LONG: sc_dec(o, (long long)v); break;
 	case SCK_ULONG: case SCK_UINT: sc_udec(o, v); break;
-	case SCK_OLONG: case SCK_MODE: sc_oct(o, v); break;
+	case SCK_OLONG: sc_oct(o, v); break;
+	case SCK_MODE: buf_addf(o, "%#03llo", v); break;
 	case SCK_INT: case SCK_CLOCK: sc_int(o, v); break;
 	case SCK_FD: sc_fd(c, o, v); break;
 	case SCK_DIRFD: sc_dirfd(c, o, v); break;
@@ -227,7 +229,12 @@ static void print_arg(struct sc_call *c, struct buf *o, int i)
 		else
 			sc_iov(c, o, v, len, c->ret);
 		break;
-	default: sc_hex(o, v); break;
+	default:
+		if (a->kind >= SCK_PATH)
+			sc_ptr(o, v);
+		else
+			sc_hex(o, v);
+		break;
 	}
 }
 

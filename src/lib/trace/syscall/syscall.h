@@ -95,6 +95,7 @@ enum sc_kind {
 	SCK_ARROUT, /* elements of `size` bytes, count from lenarg (or the
 		       result) */
 	SCK_STROUT, /* a string the call writes (PR_GET_NAME) or reads */
+	SCK_PAGEVEC, /* one byte a page of the memory length in lenarg */
 	SCK_IO,     /* `size` bytes read at entry and written back */
 	SCK_ARRIO,  /* lenarg elements of `size` read and written back */
 	SCK_NKINDS

@@ -339,7 +339,7 @@ SC_ROW("memfd_secret",             447,  447, 1, "d", 0,
 SC_ROW("migrate_pages",            256,  238, 4, "m", 0,
        { SCK_X, 7, 0 })
 SC_ROW("mincore",                   27,  232, 3, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_OUT, 1, 4096 })
+       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_PAGEVEC, 1, 0 })
 SC_ROW("mkdir",                     83,   -1, 2, "f", SC_SHAPE_KNOWN,
        { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
 SC_ROW("mkdirat",                  258,   34, 3, "df", SC_SHAPE_KNOWN,
