@@ -473,8 +473,9 @@ static void dec_umask(struct sc_call *c, struct buf *o, int exiting)
 static void dec_flock(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named ops[] = {
-		{ 1, "LOCK_SH" }, { 2, "LOCK_EX" }, { 4, "LOCK_NB" }, { 8, "LOCK_UN" },
-		{ 0, NULL },
+		{ 1, "LOCK_SH" },    { 2, "LOCK_EX" },	  { 4, "LOCK_NB" },
+		{ 8, "LOCK_UN" },    { 0x20, "LOCK_MAND" }, { 0xc0, "LOCK_RW" },
+		{ 0x40, "LOCK_READ" }, { 0x80, "LOCK_WRITE" }, { 0, NULL },
 	};
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);

@@ -295,7 +295,7 @@ static void dec_getrusage(struct sc_call *c, struct buf *o, int exiting)
 		if (n)
 			buf_addstr(o, n);
 		else
-			sc_int(o, c->args[0]);
+			buf_addf(o, "%#x /* RUSAGE_??? */", (unsigned)c->args[0]);
 		return;
 	}
 	sc_arg(c, o);

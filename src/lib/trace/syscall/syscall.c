@@ -328,7 +328,7 @@ void sc_decode_exit(struct sc_call *c, struct buf *o, int ret_known)
 	buf_add(o, "= ", 2);
 	switch (c->rval) {
 	case SC_RVAL_HEX: sc_hex(o, (unsigned long long)r); break;
-	case SC_RVAL_OCT: sc_oct(o, (unsigned long long)r); break;
+	case SC_RVAL_OCT: buf_addf(o, "%#03llo", (unsigned long long)r); break;
 	case SC_RVAL_UDEC: sc_udec(o, (unsigned long long)r); break;
 	case SC_RVAL_FD:
 		if (c->opts && c->opts->show_paths && r >= 0)
