@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
@@ -329,7 +330,9 @@ void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr,
 		buf_addstr(o, "NULL");
 		return;
 	}
-	if (!n || sc_mem_read(c, addr, &set, n)) {
+	/* a size the kernel refuses (not that of its sigset_t) is shown as
+	 * strace shows it: the address alone */
+	if (len != 8 || sc_mem_read(c, addr, &set, n)) {
 		sc_ptr(o, addr);
 		return;
 	}
@@ -444,8 +447,37 @@ static const struct sc_named families[] = {
 	{ AF_UNSPEC, "AF_UNSPEC" }, { AF_UNIX, "AF_UNIX" },
 	{ AF_INET, "AF_INET" },     { AF_INET6, "AF_INET6" },
 	{ AF_NETLINK, "AF_NETLINK" }, { AF_PACKET, "AF_PACKET" },
-	{ 0, NULL },
+	{ 3, "AF_AX25" },	    { 4, "AF_IPX" },	    { 5, "AF_APPLETALK" },
+	{ 6, "AF_NETROM" },	    { 7, "AF_BRIDGE" },	    { 8, "AF_ATMPVC" },
+	{ 9, "AF_X25" },	    { 11, "AF_ROSE" },	    { 12, "AF_DECnet" },
+	{ 13, "AF_NETBEUI" },	    { 14, "AF_SECURITY" },  { 15, "AF_KEY" },
+	{ 18, "AF_ASH" },	    { 19, "AF_ECONET" },    { 20, "AF_ATMSVC" },
+	{ 21, "AF_RDS" },	    { 22, "AF_SNA" },	    { 23, "AF_IRDA" },
+	{ 24, "AF_PPPOX" },	    { 25, "AF_WANPIPE" },   { 26, "AF_LLC" },
+	{ 27, "AF_IB" },	    { 28, "AF_MPLS" },	    { 29, "AF_CAN" },
+	{ 30, "AF_TIPC" },	    { 31, "AF_BLUETOOTH" }, { 32, "AF_IUCV" },
+	{ 33, "AF_RXRPC" },	    { 34, "AF_ISDN" },	    { 35, "AF_PHONET" },
+	{ 36, "AF_IEEE802154" },    { 37, "AF_CAIF" },	    { 38, "AF_ALG" },
+	{ 39, "AF_NFC" },	    { 40, "AF_VSOCK" },	    { 41, "AF_KCM" },
+	{ 42, "AF_QIPCRTR" },	    { 43, "AF_SMC" },	    { 44, "AF_XDP" },
+	{ 45, "AF_MCTP" },	    { 0, NULL },
 };
+
+/* sin6_scope_id: an interface name where the address needs one */
+static void print_scope_id(struct buf *o, const struct sockaddr_in6 *in6)
+{
+	char name[IF_NAMESIZE];
+	const struct in6_addr *a = &in6->sin6_addr;
+
+	if ((IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a)) &&
+	    if_indextoname(in6->sin6_scope_id, name)) {
+		buf_addstr(o, "if_nametoindex(");
+		sc_quote(o, (const unsigned char *)name, strlen(name), 0);
+		buf_addc(o, ')');
+	} else {
+		sc_udec(o, in6->sin6_scope_id);
+	}
+}
 
 void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
 		 unsigned long long len)
@@ -473,16 +505,21 @@ void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
 		inet_ntop(AF_INET, &in.sin_addr, ip, sizeof(ip));
 		buf_addf(o, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
 			 ntohs(in.sin_port), ip);
-	} else if (fam == AF_INET6 && n >= sizeof(struct sockaddr_in6)) {
+	} else if (fam == AF_INET6 && n >= 24) {
+		/* 24 bytes: RFC 2133's sockaddr_in6, without the scope */
 		struct sockaddr_in6 in6;
 		char ip[INET6_ADDRSTRLEN];
 		memcpy(&in6, sa, sizeof(in6));
 		inet_ntop(AF_INET6, &in6.sin6_addr, ip, sizeof(ip));
 		buf_addf(o,
 			 ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), "
-			 "inet_pton(AF_INET6, \"%s\", &sin6_addr), sin6_scope_id=%u}",
-			 ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), ip,
-			 in6.sin6_scope_id);
+			 "inet_pton(AF_INET6, \"%s\", &sin6_addr)",
+			 ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), ip);
+		if (n >= sizeof(struct sockaddr_in6)) {
+			buf_addstr(o, ", sin6_scope_id=");
+			print_scope_id(o, &in6);
+		}
+		buf_addc(o, '}');
 	} else if (fam == AF_UNIX) {
 		const unsigned char *p = sa + 2;
 		size_t pl = n - 2;

@@ -38,6 +38,24 @@ static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
+/* the offset of preadv/pwritev (the high half, args[4], is not shown)
+ * and the RWF_* flags of the *v2 calls */
+static void print_pos_flags(struct sc_call *c, struct buf *o)
+{
+	static const struct sc_named rwf[] = {
+		{ 1, "RWF_HIPRI" }, { 2, "RWF_DSYNC" }, { 4, "RWF_SYNC" },
+		{ 8, "RWF_NOWAIT" }, { 0x10, "RWF_APPEND" }, { 0, NULL },
+	};
+	if (c->ent->nargs < 4)
+		return;
+	sc_arg(c, o);
+	sc_dec(o, (long long)c->args[3]);
+	if (c->ent->nargs == 6) {
+		sc_arg(c, o);
+		sc_flags(o, (unsigned)c->args[5], rwf, "0");
+	}
+}
+
 /* readv/preadv: iovecs filled at exit; writev/pwritev: at entry */
 static void dec_readv(struct sc_call *c, struct buf *o, int exiting)
 {
@@ -49,10 +67,7 @@ static void dec_readv(struct sc_call *c, struct buf *o, int exiting)
 		sc_iov(c, o, c->args[1], c->args[2], c->ret);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
-	for (int i = 3; i < c->ent->nargs && i < 5; i++) {
-		sc_arg(c, o);
-		sc_dec(o, (long long)c->args[i]);
-	}
+	print_pos_flags(c, o);
 }
 
 static void dec_writev(struct sc_call *c, struct buf *o, int exiting)
@@ -62,10 +77,7 @@ static void dec_writev(struct sc_call *c, struct buf *o, int exiting)
 	sc_iov(c, o, c->args[1], c->args[2], 1LL << 40);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
-	for (int i = 3; i < c->ent->nargs && i < 5; i++) {
-		sc_arg(c, o);
-		sc_dec(o, (long long)c->args[i]);
-	}
+	print_pos_flags(c, o);
 }
 
 static const struct sc_named poll_events[] = {
@@ -238,8 +250,18 @@ static void dec_select(struct sc_call *c, struct buf *o, int exiting)
 				 c->ent->nargs == 6 ? "nsec" : "usec", tv[1]);
 	}
 	if (c->ent->nargs == 6) {
+		/* pselect6's sixth: { const sigset_t *ss; size_t ss_len; } */
+		unsigned long long d[2];
 		sc_arg(c, o);
-		sc_hex(o, c->args[5]);
+		if (!c->args[5]) {
+			buf_addstr(o, "NULL");
+		} else if (sc_mem_read(c, c->args[5], d, sizeof(d))) {
+			sc_ptr(o, c->args[5]);
+		} else {
+			buf_addstr(o, "{sigmask=");
+			sc_sigset(c, o, d[0], d[1]);
+			buf_addf(o, ", sigsetsize=%llu}", d[1]);
+		}
 	}
 }
 

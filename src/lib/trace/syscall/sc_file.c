@@ -23,7 +23,8 @@ static const struct sc_named open_flags[] = {
 	{ 0100000, "O_LARGEFILE" },	{ O_TMPFILE, "O_TMPFILE" },
 	{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
 	{ O_NOATIME, "O_NOATIME" },	{ O_CLOEXEC, "O_CLOEXEC" },
-	{ O_PATH, "O_PATH" },		{ 0, NULL },
+	{ O_PATH, "O_PATH" },		{ 04000000, "__O_SYNC" },
+	{ 020000000, "__O_TMPFILE" },	{ 0, NULL },
 };
 
 static const struct sc_named at_flags[] = {
@@ -68,7 +69,7 @@ static void print_open_rest(struct sc_call *c, struct buf *o, int fi)
 	unsigned long long f = c->args[fi];
 	sc_arg(c, o);
 	print_open_flags(o, f);
-	if ((f & O_CREAT) || (f & O_TMPFILE) == O_TMPFILE) {
+	if ((f & O_CREAT) || (f & 020000000)) { /* O_CREAT or __O_TMPFILE */
 		sc_arg(c, o);
 		print_mode(o, c->args[fi + 1]);
 	}
@@ -426,9 +427,48 @@ static void rdecor_getfd(struct sc_call *c, struct buf *o)
 	}
 }
 
+/* struct flock; l_pid only for what F_GETLK returns */
+static void print_flock(struct sc_call *c, struct buf *o, unsigned long long addr, int pid)
+{
+	static const struct sc_named types[] = {
+		{ F_RDLCK, "F_RDLCK" }, { F_WRLCK, "F_WRLCK" }, { F_UNLCK, "F_UNLCK" }, { 0, NULL },
+	};
+	static const struct sc_named whence[] = {
+		{ SEEK_SET, "SEEK_SET" }, { SEEK_CUR, "SEEK_CUR" }, { SEEK_END, "SEEK_END" },
+		{ 0, NULL },
+	};
+	struct flock fl;
+	if (sc_mem_read(c, addr, &fl, sizeof(fl))) {
+		sc_ptr(o, addr);
+		return;
+	}
+	buf_addstr(o, "{l_type=");
+	sc_xlat(o, (unsigned short)fl.l_type, types, 1);
+	buf_addstr(o, ", l_whence=");
+	sc_xlat(o, (unsigned short)fl.l_whence, whence, 1);
+	buf_addf(o, ", l_start=%lld, l_len=%lld", (long long)fl.l_start, (long long)fl.l_len);
+	if (pid)
+		buf_addf(o, ", l_pid=%d", (int)fl.l_pid);
+	buf_addc(o, '}');
+}
+
 static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned cmd = (unsigned)c->args[1];
+	int getlk = cmd == F_GETLK || cmd == F_OFD_GETLK;
+
+	/* the struct F_GETLK fills is shown at exit, all else at entry */
+	if (exiting) {
+		if (getlk) {
+			sc_arg(c, o);
+			if (c->ret < 0)
+				sc_ptr(o, c->args[2]);
+			else
+				print_flock(c, o, c->args[2], 1);
+		}
+		return;
+	}
+	c->at_exit = getlk;
 	/* the result's note, printed after it at exit */
 	if (cmd == F_GETFL) {
 		c->rval = SC_RVAL_HEX;
@@ -451,6 +491,12 @@ static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 	case F_SETFL:
 		sc_arg(c, o);
 		print_open_flags(o, c->args[2]);
+		break;
+	case F_GETLK: case F_OFD_GETLK:
+		break;
+	case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW:
+		sc_arg(c, o);
+		print_flock(c, o, c->args[2], 0);
 		break;
 	case F_DUPFD: case F_DUPFD_CLOEXEC:
 		sc_arg(c, o);

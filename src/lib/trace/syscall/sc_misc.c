@@ -4,6 +4,7 @@
 #include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 
 #include "lib/trace/syscall/sc.h"
@@ -197,6 +198,16 @@ static void rlim_val(struct buf *o, unsigned long long v)
 		sc_udec(o, v);
 }
 
+/* an unknown resource as strace: "0x10 /+ RLIMIT_??? +/" */
+static void print_resource(struct buf *o, unsigned long long v)
+{
+	const char *n = sc_xlat_name((unsigned)v, rlimits);
+	if (n)
+		buf_addstr(o, n);
+	else
+		buf_addf(o, "%#x /* RLIMIT_??? */", (unsigned)v);
+}
+
 static void print_rlimit(struct sc_call *c, struct buf *o, unsigned long long addr)
 {
 	unsigned long long r[2];
@@ -219,7 +230,7 @@ static void dec_prlimit64(struct sc_call *c, struct buf *o, int exiting)
 		sc_arg(c, o);
 		sc_int(o, c->args[0]);
 		sc_arg(c, o);
-		sc_xlat(o, (unsigned)c->args[1], rlimits, 0);
+		print_resource(o, c->args[1]);
 		sc_arg(c, o);
 		print_rlimit(c, o, c->args[2]);
 		return;
@@ -236,7 +247,7 @@ static void dec_rlimit(struct sc_call *c, struct buf *o, int exiting)
 	int get = c->ent->name[0] == 'g';
 	if (!exiting) {
 		sc_arg(c, o);
-		sc_xlat(o, (unsigned)c->args[0], rlimits, 0);
+		print_resource(o, c->args[0]);
 		if (!get) {
 			sc_arg(c, o);
 			print_rlimit(c, o, c->args[1]);
@@ -273,6 +284,44 @@ static void dec_robust(struct sc_call *c, struct buf *o, int exiting)
 	sc_udec(o, c->args[1]);
 }
 
+/* file system magic numbers (linux/magic.h) by strace's names */
+static const struct sc_named fs_magics[] = {
+	{ 0xef53, "EXT2_SUPER_MAGIC" },	     { 0x9fa0, "PROC_SUPER_MAGIC" },
+	{ 0x01021994, "TMPFS_MAGIC" },	     { 0x62656572, "SYSFS_MAGIC" },
+	{ 0x63677270, "CGROUP2_SUPER_MAGIC" }, { 0x27e0eb, "CGROUP_SUPER_MAGIC" },
+	{ 0x794c7630, "OVERLAYFS_SUPER_MAGIC" }, { 0x9123683e, "BTRFS_SUPER_MAGIC" },
+	{ 0x58465342, "XFS_SUPER_MAGIC" },    { 0x1cd1, "DEVPTS_SUPER_MAGIC" },
+	{ 0x6969, "NFS_SUPER_MAGIC" },	     { 0x73717368, "SQUASHFS_MAGIC" },
+	{ 0x64626720, "DEBUGFS_MAGIC" },      { 0x73636673, "SECURITYFS_MAGIC" },
+	{ 0xcafe4a11, "BPF_FS_MAGIC" },	     { 0x65735546, "FUSE_SUPER_MAGIC" },
+	{ 0x4d44, "MSDOS_SUPER_MAGIC" },      { 0x9660, "ISOFS_SUPER_MAGIC" },
+	{ 0x858458f6, "RAMFS_MAGIC" },	     { 0x534f434b, "SOCKFS_MAGIC" },
+	{ 0x50495045, "PIPEFS_MAGIC" },	     { 0x958458f6, "HUGETLBFS_MAGIC" },
+	{ 0x19800202, "MQUEUE_MAGIC" },	     { 0x74726163, "TRACEFS_MAGIC" },
+	{ 0x09041934, "ANON_INODE_FS_MAGIC" }, { 0x6e736673, "NSFS_MAGIC" },
+	{ 0x6165676c, "PSTOREFS_MAGIC" },     { 0xde5e81e4, "EFIVARFS_MAGIC" },
+	{ 0x62656570, "CONFIGFS_MAGIC" },     { 0x0187, "AUTOFS_SUPER_MAGIC" },
+	{ 0xf2f52010, "F2FS_SUPER_MAGIC" },   { 0x01021997, "V9FS_MAGIC" },
+	{ 0x42465331, "BEFS_SUPER_MAGIC" },   { 0x2011bab0, "EXFAT_SUPER_MAGIC" },
+	{ 0x5346544e, "NTFS_SB_MAGIC" },      { 0xff534d42, "CIFS_SUPER_MAGIC" },
+	{ 0x73757245, "CODA_SUPER_MAGIC" },   { 0x28cd3d45, "CRAMFS_MAGIC" },
+	{ 0x3153464a, "JFS_SUPER_MAGIC" },    { 0x52654973, "REISERFS_SUPER_MAGIC" },
+	{ 0x15013346, "UDF_SUPER_MAGIC" },    { 0x57ac6e9d, "STACK_END_MAGIC" },
+	{ 0x2fc12fc1, "ZFS_SUPER_MAGIC" },    { 0x6e667364, "NFSD_MAGIC" },
+	{ 0xabba1974, "XENFS_SUPER_MAGIC" },  { 0x42494e4d, "BINFMTFS_MAGIC" },
+	{ 0x13661366, "BALLOON_KVM_MAGIC" },  { 0x5a3c69f0, "AAFS_MAGIC" },
+	{ 0x6c6f6f70, "BINDERFS_SUPER_MAGIC" }, { 0x454d444d, "DEVMEM_MAGIC" },
+	{ 0, NULL },
+};
+
+static const struct sc_named st_flags[] = {
+	{ 1, "ST_RDONLY" },	   { 2, "ST_NOSUID" },	     { 4, "ST_NODEV" },
+	{ 8, "ST_NOEXEC" },	   { 16, "ST_SYNCHRONOUS" }, { 32, "ST_VALID" },
+	{ 64, "ST_MANDLOCK" },	   { 128, "ST_WRITE" },	     { 256, "ST_APPEND" },
+	{ 512, "ST_IMMUTABLE" },   { 1024, "ST_NOATIME" },   { 2048, "ST_NODIRATIME" },
+	{ 4096, "ST_RELATIME" },   { 8192, "ST_NOSYMFOLLOW" }, { 0, NULL },
+};
+
 static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
 {
 	if (!exiting) {
@@ -283,12 +332,24 @@ static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
 			sc_path(c, o, c->args[0]);
 		return;
 	}
-	unsigned long long f[2];
+	struct statfs f;
 	sc_arg(c, o);
-	if (c->ret < 0 || sc_mem_read(c, c->args[1], f, sizeof(f)))
+	if (c->ret < 0 || sc_mem_read(c, c->args[1], &f, sizeof(f))) {
 		sc_ptr(o, c->args[1]);
-	else
-		buf_addf(o, "{f_type=%#llx, f_bsize=%llu, ...}", f[0], f[1]);
+		return;
+	}
+	buf_addstr(o, "{f_type=");
+	sc_xlat(o, (unsigned long long)f.f_type, fs_magics, 1);
+	buf_addf(o, ", f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, "
+		 "f_files=%llu, f_ffree=%llu, f_fsid={val=[%#x, %#x]}, f_namelen=%lld, "
+		 "f_frsize=%lld, f_flags=",
+		 (long long)f.f_bsize, (unsigned long long)f.f_blocks,
+		 (unsigned long long)f.f_bfree, (unsigned long long)f.f_bavail,
+		 (unsigned long long)f.f_files, (unsigned long long)f.f_ffree,
+		 (unsigned)f.f_fsid.__val[0], (unsigned)f.f_fsid.__val[1],
+		 (long long)f.f_namelen, (long long)f.f_frsize);
+	sc_flags(o, (unsigned long long)f.f_flags, st_flags, "0");
+	buf_addc(o, '}');
 }
 
 const struct sc_decoder sc_misc_decoders[] = {

@@ -172,8 +172,12 @@ static void dec_recvfrom(struct sc_call *c, struct buf *o, int exiting)
 	out = sc_fd_then_out(c, o, exiting);
 	if (out < 0)
 		return;
+	/* with MSG_TRUNC the result is the datagram's length, which may be
+	 * more than the buffer holds */
 	if (out)
-		sc_bufn(c, o, c->args[1], (unsigned long long)c->ret);
+		sc_bufn(c, o, c->args[1],
+			(unsigned long long)c->ret < c->args[2] ? (unsigned long long)c->ret
+								: c->args[2]);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
 	sc_arg(c, o);

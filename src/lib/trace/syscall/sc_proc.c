@@ -56,7 +56,12 @@ static void print_env(struct sc_call *c, struct buf *o, unsigned long long addr)
 		return;
 	for (; n < 65536; n++) {
 		unsigned long long p;
-		if (sc_mem_read(c, addr + n * 8, &p, sizeof(p)) || !p)
+		if (sc_mem_read(c, addr + n * 8, &p, sizeof(p))) {
+			if (!n)
+				return; /* unreadable: the address alone */
+			break;
+		}
+		if (!p)
 			break;
 	}
 	buf_addf(o, " /* %zu var%s */", n, n == 1 ? "" : "s");

@@ -128,8 +128,8 @@ SC_ROW("fchown",                    93,   55, 3, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
 SC_ROW("fchownat",                 260,   54, 5, "df", SC_SHAPE_KNOWN,
        { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("fcntl",                     72,   25, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_XLONG, 7, 0 })
+SC_ROW("fcntl",                     72,   25, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
+       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_IO, 7, 32 })
 SC_ROW("fdatasync",                 75,   83, 1, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 })
 SC_ROW("fgetxattr",                193,   10, 4, "d", SC_SHAPE_KNOWN,
