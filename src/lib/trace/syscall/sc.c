@@ -197,7 +197,8 @@ static void nul_string(struct sc_call *c, struct buf *o, unsigned long long addr
 	}
 	s = xmalloc(max + 1);
 	n = sc_mem_str(c, addr, s, max + 1, &complete);
-	if (n < 0) {
+	/* no NUL before memory that cannot be read: the address, as strace */
+	if (n < 0 || (!complete && (size_t)n < max + 1)) {
 		sc_ptr(o, addr);
 	} else if (complete && (size_t)n <= max) {
 		sc_quote(o, (unsigned char *)s, (size_t)n, xflag(c));

@@ -12,16 +12,14 @@ const char *sc_signame(int sig)
 	static char rt[16];
 	const char *ab;
 
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		if (sig == SIGRTMIN)
-			return "SIGRTMIN";
-		snprintf(rt, sizeof(rt), "SIGRT_%d", sig - SIGRTMIN);
+	/* real-time signals by the kernel's numbering, as strace names them
+	 * (glibc's SIGRTMIN is 34: it keeps 32 and 33 for itself) */
+	if (sig == 32)
+		return "SIGRTMIN";
+	if (sig > 32 && sig <= 64) {
+		snprintf(rt, sizeof(rt), "SIGRT_%d", sig - 32);
 		return rt;
 	}
-	if (sig == 32)
-		return "SIGRT_0";
-	if (sig == 33)
-		return "SIGRT_1";
 	ab = sigabbrev_np(sig);
 	if (!ab)
 		return NULL;
