@@ -110,6 +110,8 @@ void sc_clockid(struct buf *o, unsigned long long v);
 void sc_rusage(struct sc_call *c, struct buf *o, unsigned long long addr);
 /* sc_file_mode - "S_IFCHR|0600", "0600" for mknod's mode */
 void sc_file_mode(struct buf *o, unsigned mode);
+/* sc_open_flags - O_* flags without the access mode (pipe2, dup3) */
+void sc_open_flags(struct buf *o, unsigned long long v);
 /* sc_at_flags - AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH, "0" */
 void sc_at_flags(struct buf *o, unsigned long long v);
 

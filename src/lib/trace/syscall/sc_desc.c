@@ -356,10 +356,6 @@ static void dec_epoll_create(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_pipe(struct sc_call *c, struct buf *o, int exiting)
 {
-	static const struct sc_named fl[] = {
-		{ 02000000, "O_CLOEXEC" }, { 04000, "O_NONBLOCK" }, { 040000, "O_DIRECT" },
-		{ 0, NULL },
-	};
 	int fds[2];
 	if (!exiting)
 		return;
@@ -370,7 +366,7 @@ static void dec_pipe(struct sc_call *c, struct buf *o, int exiting)
 		buf_addf(o, "[%d, %d]", fds[0], fds[1]);
 	if (!strcmp(c->ent->name, "pipe2")) {
 		sc_arg(c, o);
-		sc_flags(o, c->args[1], fl, "0");
+		sc_open_flags(o, c->args[1]);
 	}
 }
 

@@ -14,18 +14,24 @@
 #define O_TMPFILE (020000000 | O_DIRECTORY)
 #endif
 
+/* in strace's order: O_SYNC and O_TMPFILE whole before their parts */
 static const struct sc_named open_flags[] = {
 	{ O_CREAT, "O_CREAT" },		{ O_EXCL, "O_EXCL" },
 	{ O_NOCTTY, "O_NOCTTY" },	{ O_TRUNC, "O_TRUNC" },
 	{ O_APPEND, "O_APPEND" },	{ O_NONBLOCK, "O_NONBLOCK" },
 	{ O_SYNC, "O_SYNC" },		{ O_DSYNC, "O_DSYNC" },
-	{ O_ASYNC, "O_ASYNC" },		{ O_DIRECT, "O_DIRECT" },
-	{ 0100000, "O_LARGEFILE" },	{ O_TMPFILE, "O_TMPFILE" },
-	{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
+	{ 04000000, "__O_SYNC" },	{ O_DIRECT, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" },	{ O_NOFOLLOW, "O_NOFOLLOW" },
 	{ O_NOATIME, "O_NOATIME" },	{ O_CLOEXEC, "O_CLOEXEC" },
-	{ O_PATH, "O_PATH" },		{ 04000000, "__O_SYNC" },
-	{ 020000000, "__O_TMPFILE" },	{ 0, NULL },
+	{ O_PATH, "O_PATH" },		{ O_TMPFILE, "O_TMPFILE" },
+	{ 020000000, "__O_TMPFILE" },	{ O_DIRECTORY, "O_DIRECTORY" },
+	{ O_ASYNC, "FASYNC" },		{ 0, NULL },
 };
+
+void sc_open_flags(struct buf *o, unsigned long long v)
+{
+	sc_flags(o, v, open_flags, "0");
+}
 
 static const struct sc_named at_flags[] = {
 	{ AT_SYMLINK_NOFOLLOW, "AT_SYMLINK_NOFOLLOW" },
@@ -45,14 +51,8 @@ static void print_open_flags(struct buf *o, unsigned long long f)
 	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
 	unsigned long long rest;
 
-	if ((f & O_TMPFILE) == O_TMPFILE) {
-		buf_addstr(o, acc[f & 3]);
-		buf_addstr(o, "|O_TMPFILE");
-		rest = f & ~(unsigned long long)(3 | O_TMPFILE);
-	} else {
-		buf_addstr(o, acc[f & 3]);
-		rest = f & ~3ULL;
-	}
+	buf_addstr(o, acc[f & 3]);
+	rest = f & ~3ULL;
 	if (rest) {
 		buf_addc(o, '|');
 		sc_flags(o, rest, open_flags, NULL);
@@ -197,7 +197,7 @@ static void dec_newfstatat(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named statx_mask[] = {
-	{ 0xfff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
+	{ 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
 	{ 0x4, "STATX_NLINK" },	      { 0x8, "STATX_UID" },	 { 0x10, "STATX_GID" },
 	{ 0x20, "STATX_ATIME" },      { 0x40, "STATX_MTIME" },	 { 0x80, "STATX_CTIME" },
 	{ 0x100, "STATX_INO" },	      { 0x200, "STATX_SIZE" },	 { 0x400, "STATX_BLOCKS" },

@@ -23,7 +23,7 @@ static const struct sc_named types[] = {
 };
 
 static const struct sc_named type_flags[] = {
-	{ SOCK_NONBLOCK, "SOCK_NONBLOCK" }, { SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { 0, NULL },
+	{ SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { SOCK_NONBLOCK, "SOCK_NONBLOCK" }, { 0, NULL },
 };
 
 static const struct sc_named ip_protos[] = {
