@@ -115,6 +115,18 @@ static void dec_dup(struct sc_call *c, struct buf *o, int exiting)
 	c->rval = SC_RVAL_FD;
 }
 
+/* set-id and sticky bits by name, then the permissions: S_ISVTX|0777 */
+static void print_mode_bits(struct buf *o, unsigned mode)
+{
+	if (mode & S_ISUID)
+		buf_addstr(o, "S_ISUID|");
+	if (mode & S_ISGID)
+		buf_addstr(o, "S_ISGID|");
+	if (mode & S_ISVTX)
+		buf_addstr(o, "S_ISVTX|");
+	buf_addf(o, "%#03o", mode & 0777);
+}
+
 void sc_at_flags(struct buf *o, unsigned long long v)
 {
 	sc_flags(o, v, at_flags, "0");
@@ -134,7 +146,10 @@ void sc_file_mode(struct buf *o, unsigned mode)
 		buf_addc(o, '|');
 		mode &= ~(unsigned)S_IFMT;
 	}
-	buf_addf(o, "%#03o", mode);
+	if (mode & ~07777U)
+		buf_addf(o, "%#03o", mode);
+	else
+		print_mode_bits(o, mode);
 }
 
 static void print_file_mode(struct buf *o, unsigned mode)
@@ -145,7 +160,8 @@ static void print_file_mode(struct buf *o, unsigned mode)
 		{ S_IFSOCK, "S_IFSOCK" }, { 0, NULL },
 	};
 	sc_xlat(o, mode & S_IFMT, types, 1);
-	buf_addf(o, "|%#o", mode & 07777);
+	buf_addc(o, '|');
+	print_mode_bits(o, mode);
 }
 
 /* stat: strace's abbreviated form unless -v */
@@ -197,7 +213,7 @@ static void dec_newfstatat(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named statx_mask[] = {
-	{ 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
+	{ 0xfff, "STATX_ALL" }, { 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
 	{ 0x4, "STATX_NLINK" },	      { 0x8, "STATX_UID" },	 { 0x10, "STATX_GID" },
 	{ 0x20, "STATX_ATIME" },      { 0x40, "STATX_MTIME" },	 { 0x80, "STATX_CTIME" },
 	{ 0x100, "STATX_INO" },	      { 0x200, "STATX_SIZE" },	 { 0x400, "STATX_BLOCKS" },

@@ -352,7 +352,54 @@ static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
 	buf_addc(o, '}');
 }
 
+/* a CPU set: "[0 1]"; n bytes at addr */
+static void print_cpuset(struct sc_call *c, struct buf *o, unsigned long long addr,
+			 unsigned long long n)
+{
+	unsigned char set[128];
+	int any = 0;
+
+	if (n > sizeof(set))
+		n = sizeof(set);
+	if (!addr || sc_mem_read(c, addr, set, (size_t)n)) {
+		sc_ptr(o, addr);
+		return;
+	}
+	buf_addc(o, '[');
+	for (unsigned long long i = 0; i < n * 8; i++)
+		if (set[i / 8] & (1u << (i % 8))) {
+			if (any)
+				buf_addc(o, ' ');
+			sc_udec(o, i);
+			any = 1;
+		}
+	buf_addc(o, ']');
+}
+
+/* sched_getaffinity(pid, len, mask): the mask the kernel wrote, at exit */
+static void dec_sched_getaffinity(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_args(c, o, 0, 2);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0)
+		sc_ptr(o, c->args[2]);
+	else
+		print_cpuset(c, o, c->args[2], (unsigned long long)c->ret);
+}
+
+static void dec_sched_setaffinity(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_args(c, o, 0, 2);
+	sc_arg(c, o);
+	print_cpuset(c, o, c->args[2], c->args[1]);
+}
+
 const struct sc_decoder sc_misc_decoders[] = {
+	{ "sched_getaffinity", dec_sched_getaffinity },
+	{ "sched_setaffinity", dec_sched_setaffinity },
 	{ "nanosleep", dec_nanosleep },
 	{ "clock_nanosleep", dec_clock_nanosleep },
 	{ "clock_gettime", dec_clock_gettime },

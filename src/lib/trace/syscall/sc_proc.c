@@ -349,11 +349,25 @@ static void dec_getgroups(struct sc_call *c, struct buf *o, int exiting)
 		return;
 	}
 	sc_arg(c, o);
-	if (c->ret < 0 || !(int)c->args[0])
+	if (c->ret < 0)
 		sc_ptr(o, c->args[1]);
-	else
-		print_gids(c, o, c->args[1], (unsigned long long)c->ret);
+	else /* with a size of 0 nothing is written: [] */
+		print_gids(c, o, c->args[1], (int)c->args[0] ? (unsigned long long)c->ret : 0);
 }
+
+static const char *const caps[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
 
 static const struct sc_named prctl_opts[] = {
 	{ PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG" }, { PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG" },
@@ -403,7 +417,10 @@ static void dec_prctl(struct sc_call *c, struct buf *o, int exiting)
 	case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS: case PR_SET_CHILD_SUBREAPER:
 	case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
 		sc_arg(c, o);
-		sc_udec(o, c->args[1]);
+		if (c->args[1] < sizeof(caps) / sizeof(caps[0]))
+			buf_addstr(o, caps[c->args[1]]);
+		else
+			buf_addf(o, "%#llx /* CAP_??? */", c->args[1]);
 		return;
 	case PR_SET_NO_NEW_PRIVS:
 		for (int i = 1; i < 5; i++) {

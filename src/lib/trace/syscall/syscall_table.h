@@ -516,8 +516,8 @@ SC_ROW("restart_syscall",          219,  128, 0, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("rmdir",                     84,   -1, 1, "f", SC_SHAPE_KNOWN,
        { SCK_PATH, 7, 0 })
-SC_ROW("rseq",                     334,  293, 4, "", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("rseq",                     334,  293, 4, "", SC_SHAPE_KNOWN,
+       { SCK_PTR, 7, 0 }, { SCK_XINT, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_XINT, 7, 0 })
 SC_ROW("rt_sigaction",              13,  134, 4, "s", SC_SHAPE_KNOWN,
        { SCK_SIG, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 }, { SCK_ULONG, 7, 0 })
 SC_ROW("rt_sigpending",            127,  136, 2, "s", SC_SHAPE_KNOWN,
@@ -548,8 +548,8 @@ SC_ROW("sched_getscheduler",       145,  120, 1, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("sched_rr_get_interval",    148,  127, 2, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("sched_setaffinity",        203,  122, 3, "", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("sched_setaffinity",        203,  122, 3, "", SC_SHAPE_KNOWN,
+       { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_IN, 1, 128 })
 SC_ROW("sched_setattr",            314,  274, 3, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("sched_setparam",           142,  118, 2, "", 0,
