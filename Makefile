@@ -54,7 +54,7 @@ FIXT_BIN := $(FIXT_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
             $(FIXT_SO_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures lint install clean
+.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures lint install clean syscall-table
 
 all: $(BUILD)/stranger
 
@@ -90,6 +90,11 @@ $(BUILD)/fixtures/backdoor-twin: tests/fixtures/backdoor.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 		-DSHELL_PATH='"/bin/login"' -o $@ $<
+
+# the system call table: libseccomp's numbers joined with scripts/syscall-attrs.txt
+syscall-table: scripts/gen-syscall-table.c scripts/syscall-attrs.txt
+	$(CC) $(STD) -O1 -o $(BUILD)/gen-syscall-table scripts/gen-syscall-table.c -lseccomp
+	$(BUILD)/gen-syscall-table scripts/syscall-attrs.txt > src/lib/trace/syscall/syscall_table.h
 
 fixtures: $(FIXT_BIN) $(BUILD)/fixtures/backdoor-twin
 

@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/trace/bpftrace.h"
+#include "lib/trace/syscall/syscall.h"
 #include "util/bpfutil.h"
 #include "trace.skel.h"
 #include "util/xalloc.h"
@@ -34,170 +35,87 @@ struct bpftrace {
 };
 
 /*
- * What to copy for each call: one row per call that takes pointers, by
- * argument.  Calls without a row are traced with their plain arguments.
- * This is the BPF backend's counterpart of reading a stopped tracee's
- * memory: it has to be copied while the call is in flight.
+ * What to copy for each call: the BPF backend's counterpart of reading a
+ * stopped tracee's memory, which it has to do while the call is in flight.
+ * It follows from the call's row in the argument-shape table of
+ * lib/trace/syscall (the same row the decoders print from): memory the
+ * kernel reads is copied at entry, memory it writes at exit.
  */
-struct capture_row {
-	long nr;
-	unsigned flags;
-	struct bt_argspec a[6];
-};
+static struct bt_argspec capture_of(const struct sc_shape *sh, int i)
+{
+	const struct sc_argshape *a = &sh->a[i];
+	unsigned char len = a->lenarg < 6 ? a->lenarg
+			  : a->lenarg == SC_LEN_RET ? BT_LEN_RET : BT_LEN_NONE;
+	struct bt_argspec s = { BT_CAP_NONE, BT_LEN_NONE, 0 };
 
-#define NONE { 0, 0, 0 }
-#define PATH { BT_CAP_STR | BT_IN, BT_LEN_NONE, 0 }
-#define CAP(kind, phase, lenarg, size) { BT_CAP_##kind | (phase), lenarg, size }
-#define IN(size) CAP(FIXED, BT_IN, BT_LEN_NONE, size)
-#define OUT(size) CAP(FIXED, BT_OUT, BT_LEN_NONE, size)
-#define INOUT(size) CAP(FIXED, BT_IN | BT_OUT, BT_LEN_NONE, size)
-#define DATA_OUT CAP(BUF, BT_OUT, BT_LEN_RET, 0)
-#define SOCKADDR_IN(lenarg) CAP(BUF, BT_IN, lenarg, 128)
-#define SOCKADDR_OUT(lenarg) CAP(PLEN, BT_OUT, lenarg, 128)
-#define R BT_SPEC_READ
-#define W BT_SPEC_WRITE
+	/* a length the kernel reads as an int is cut as the decoders cut it */
+	if (a->lenarg < 6 && sc_kind_int(sh->a[a->lenarg].kind))
+		len |= BT_LEN_32;
 
-enum { SZ_STAT = 144, SZ_STATX = 256, SZ_STATFS = 120,
-       SZ_UTSNAME = 390, SZ_SIGACTION = 32, SZ_SIGSET = 8,
-       SZ_TIMESPEC = 16, SZ_RLIMIT = 16, SZ_RUSAGE = 144,
-       SZ_SIGINFO = 128, SZ_FDSET = 128, SZ_EPOLL_EVENT = 12,
-       SZ_POLLFD = 8, SZ_DIRENT_BYTES = 4096 };
+	switch (a->kind) {
+	case SCK_PATH: case SCK_STR:
+		s.kind = BT_CAP_STR | BT_IN;
+		break;
+	case SCK_STROUT:
+		s.kind = BT_CAP_STR | BT_IN | BT_OUT;
+		break;
+	case SCK_IN:
+		s = (struct bt_argspec){ (len == BT_LEN_NONE ? BT_CAP_FIXED : BT_CAP_BUF) | BT_IN,
+					 len, a->size };
+		break;
+	case SCK_OUT:
+		s = (struct bt_argspec){ (len == BT_LEN_NONE ? BT_CAP_FIXED : BT_CAP_BUF) | BT_OUT,
+					 len, a->size };
+		break;
+	case SCK_IO:
+		s = (struct bt_argspec){ BT_CAP_FIXED | BT_IN | BT_OUT, BT_LEN_NONE, a->size };
+		break;
+	case SCK_SA:
+		s = (struct bt_argspec){ BT_CAP_BUF | BT_IN, len, 128 };
+		break;
+	case SCK_SAOUT:
+		s = (struct bt_argspec){ BT_CAP_PLEN | BT_OUT, len, 128 };
+		break;
+	case SCK_LENOUT:
+		s = (struct bt_argspec){ BT_CAP_PLEN | BT_OUT, len, a->size };
+		break;
+	case SCK_IOV: s.kind = BT_CAP_IOV | BT_IN; s.lenarg = len; break;
+	case SCK_IOVOUT: s.kind = BT_CAP_IOV | BT_OUT; s.lenarg = len; break;
+	case SCK_MSG: s.kind = BT_CAP_MSG | BT_IN; break;
+	case SCK_MSGOUT: s.kind = BT_CAP_MSG | BT_OUT; break;
+	case SCK_STRV: s.kind = BT_CAP_STRV | BT_IN; break;
+	case SCK_PTRV: s.kind = BT_CAP_PTRV | BT_IN; break;
+	case SCK_ARR:
+		s = (struct bt_argspec){ BT_CAP_ARRAY | BT_IN, len, a->size };
+		break;
+	case SCK_ARROUT:
+		s = (struct bt_argspec){ BT_CAP_ARRAY | BT_OUT, len, a->size };
+		break;
+	case SCK_ARRIO:
+		s = (struct bt_argspec){ BT_CAP_ARRAY | BT_IN | BT_OUT, len, a->size };
+		break;
+	case SCK_PAGEVEC:
+		s = (struct bt_argspec){ BT_CAP_BUF | BT_OUT, len | BT_LEN_PAGES, 4096 };
+		break;
+	default:
+		break;
+	}
+	return s;
+}
 
-static const struct capture_row capture_rows[] = {
-	/* read and write family */
-	{ SYS_read, R, { NONE, DATA_OUT } },
-	{ SYS_write, W, { NONE, CAP(BUF, BT_IN, 2, 0) } },
-	{ SYS_pread64, R, { NONE, DATA_OUT } },
-	{ SYS_pwrite64, W, { NONE, CAP(BUF, BT_IN, 2, 0) } },
-	{ SYS_readv, R, { NONE, CAP(IOV, BT_OUT, 2, 0) } },
-	{ SYS_writev, W, { NONE, CAP(IOV, BT_IN, 2, 0) } },
-	{ SYS_preadv, R, { NONE, CAP(IOV, BT_OUT, 2, 0) } },
-	{ SYS_pwritev, W, { NONE, CAP(IOV, BT_IN, 2, 0) } },
-	{ SYS_preadv2, R, { NONE, CAP(IOV, BT_OUT, 2, 0) } },
-	{ SYS_pwritev2, W, { NONE, CAP(IOV, BT_IN, 2, 0) } },
-	{ SYS_recvfrom, R, { NONE, DATA_OUT, NONE, NONE, SOCKADDR_OUT(5), INOUT(4) } },
-	{ SYS_sendto, W, { NONE, CAP(BUF, BT_IN, 2, 0), NONE, NONE, SOCKADDR_IN(5) } },
-	{ SYS_recvmsg, R, { NONE, CAP(MSG, BT_OUT, BT_LEN_NONE, 0) } },
-	{ SYS_sendmsg, W, { NONE, CAP(MSG, BT_IN, BT_LEN_NONE, 0) } },
-	/* files */
-#ifdef SYS_open
-	{ SYS_open, 0, { PATH } },
-	{ SYS_creat, 0, { PATH } },
-	{ SYS_stat, 0, { PATH, OUT(SZ_STAT) } },
-	{ SYS_lstat, 0, { PATH, OUT(SZ_STAT) } },
-	{ SYS_access, 0, { PATH } },
-	{ SYS_unlink, 0, { PATH } },
-	{ SYS_rmdir, 0, { PATH } },
-	{ SYS_mkdir, 0, { PATH } },
-	{ SYS_mknod, 0, { PATH } },
-	{ SYS_chmod, 0, { PATH } },
-	{ SYS_chown, 0, { PATH } },
-	{ SYS_lchown, 0, { PATH } },
-	{ SYS_rename, 0, { PATH, PATH } },
-	{ SYS_link, 0, { PATH, PATH } },
-	{ SYS_symlink, 0, { PATH, PATH } },
-	{ SYS_readlink, 0, { PATH, DATA_OUT } },
-	{ SYS_utimes, 0, { PATH, IN(32) } },
-	{ SYS_getdents, 0, { NONE, CAP(BUF, BT_OUT, BT_LEN_RET, SZ_DIRENT_BYTES) } },
-	{ SYS_pipe, 0, { OUT(8) } },
-	{ SYS_poll, 0, { CAP(ARRAY, BT_IN | BT_OUT, 1, SZ_POLLFD) } },
-	{ SYS_select, 0, { NONE, INOUT(SZ_FDSET), INOUT(SZ_FDSET),
-			   INOUT(SZ_FDSET), INOUT(SZ_TIMESPEC) } },
-	{ SYS_epoll_wait, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
-#endif
-	{ SYS_openat, 0, { NONE, PATH } },
-	{ SYS_openat2, 0, { NONE, PATH, CAP(BUF, BT_IN, 3, 64) } },
-	{ SYS_fstat, 0, { NONE, OUT(SZ_STAT) } },
-	{ SYS_newfstatat, 0, { NONE, PATH, OUT(SZ_STAT) } },
-	{ SYS_statx, 0, { NONE, PATH, NONE, NONE, OUT(SZ_STATX) } },
-	{ SYS_faccessat, 0, { NONE, PATH } },
-	{ SYS_faccessat2, 0, { NONE, PATH } },
-	{ SYS_unlinkat, 0, { NONE, PATH } },
-	{ SYS_mkdirat, 0, { NONE, PATH } },
-	{ SYS_mknodat, 0, { NONE, PATH } },
-	{ SYS_fchmodat, 0, { NONE, PATH } },
-	{ SYS_fchownat, 0, { NONE, PATH } },
-	{ SYS_renameat, 0, { NONE, PATH, NONE, PATH } },
-	{ SYS_renameat2, 0, { NONE, PATH, NONE, PATH } },
-	{ SYS_linkat, 0, { NONE, PATH, NONE, PATH } },
-	{ SYS_symlinkat, 0, { PATH, NONE, PATH } },
-	{ SYS_readlinkat, 0, { NONE, PATH, DATA_OUT } },
-	{ SYS_utimensat, 0, { NONE, PATH, IN(32) } },
-	{ SYS_chdir, 0, { PATH } },
-	{ SYS_chroot, 0, { PATH } },
-	{ SYS_truncate, 0, { PATH } },
-	{ SYS_acct, 0, { PATH } },
-	{ SYS_mount, 0, { PATH, PATH, PATH } },
-	{ SYS_umount2, 0, { PATH } },
-	{ SYS_swapon, 0, { PATH } },
-	{ SYS_swapoff, 0, { PATH } },
-	{ SYS_statfs, 0, { PATH, OUT(SZ_STATFS) } },
-	{ SYS_fstatfs, 0, { NONE, OUT(SZ_STATFS) } },
-	{ SYS_getcwd, 0, { CAP(BUF, BT_OUT, BT_LEN_RET, 4096) } },
-	{ SYS_getdents64, 0, { NONE, CAP(BUF, BT_OUT, BT_LEN_RET, SZ_DIRENT_BYTES) } },
-	{ SYS_memfd_create, 0, { PATH } },
-	{ SYS_inotify_add_watch, 0, { NONE, PATH } },
-	{ SYS_setxattr, 0, { PATH, PATH } },
-	{ SYS_lsetxattr, 0, { PATH, PATH } },
-	{ SYS_fsetxattr, 0, { NONE, PATH } },
-	{ SYS_getxattr, 0, { PATH, PATH } },
-	{ SYS_lgetxattr, 0, { PATH, PATH } },
-	{ SYS_fgetxattr, 0, { NONE, PATH } },
-	{ SYS_pipe2, 0, { OUT(8) } },
-	{ SYS_sendfile, 0, { NONE, NONE, INOUT(8) } },
-	/* processes */
-	{ SYS_execve, 0, { PATH, CAP(STRV, BT_IN, BT_LEN_NONE, 0),
-			   CAP(PTRV, BT_IN, BT_LEN_NONE, 0) } },
-	{ SYS_execveat, 0, { NONE, PATH, CAP(STRV, BT_IN, BT_LEN_NONE, 0),
-			     CAP(PTRV, BT_IN, BT_LEN_NONE, 0) } },
-	{ SYS_clone3, 0, { CAP(BUF, BT_IN, 1, 88) } },
-	{ SYS_wait4, 0, { NONE, OUT(4), NONE, OUT(SZ_RUSAGE) } },
-	{ SYS_waitid, 0, { NONE, NONE, OUT(SZ_SIGINFO), NONE, OUT(SZ_RUSAGE) } },
-	{ SYS_uname, 0, { OUT(SZ_UTSNAME) } },
-	{ SYS_sysinfo, 0, { OUT(112) } },
-	{ SYS_getrlimit, 0, { NONE, OUT(SZ_RLIMIT) } },
-	{ SYS_setrlimit, 0, { NONE, IN(SZ_RLIMIT) } },
-	{ SYS_prlimit64, 0, { NONE, NONE, IN(SZ_RLIMIT), OUT(SZ_RLIMIT) } },
-	{ SYS_getresuid, 0, { OUT(4), OUT(4), OUT(4) } },
-	{ SYS_getresgid, 0, { OUT(4), OUT(4), OUT(4) } },
-	{ SYS_sethostname, 0, { CAP(BUF, BT_IN, 1, 64) } },
-	{ SYS_init_module, 0, { NONE, NONE, PATH } },
-	{ SYS_finit_module, 0, { NONE, PATH } },
-	{ SYS_delete_module, 0, { PATH } },
-	{ SYS_getrandom, 0, { DATA_OUT } },
-	/* PR_SET_NAME reads a string, PR_GET_NAME writes one; other options
-	   take a number there, whose copy just fails */
-	{ SYS_prctl, 0, { NONE, { BT_CAP_STR | BT_IN | BT_OUT, BT_LEN_NONE, 0 } } },
-	{ SYS_sched_getaffinity, 0, { NONE, NONE, CAP(BUF, BT_OUT, BT_LEN_RET, 128) } },
-	/* time */
-	{ SYS_clock_gettime, 0, { NONE, OUT(SZ_TIMESPEC) } },
-	{ SYS_gettimeofday, 0, { OUT(SZ_TIMESPEC) } },
-	{ SYS_nanosleep, 0, { IN(SZ_TIMESPEC), OUT(SZ_TIMESPEC) } },
-	{ SYS_clock_nanosleep, 0, { NONE, NONE, IN(SZ_TIMESPEC), OUT(SZ_TIMESPEC) } },
-	/* signals */
-	{ SYS_rt_sigaction, 0, { NONE, IN(SZ_SIGACTION), OUT(SZ_SIGACTION) } },
-	{ SYS_rt_sigprocmask, 0, { NONE, IN(SZ_SIGSET), OUT(SZ_SIGSET) } },
-	{ SYS_rt_sigsuspend, 0, { IN(SZ_SIGSET) } },
-	{ SYS_sigaltstack, 0, { IN(24), OUT(24) } },
-	/* network */
-	{ SYS_connect, 0, { NONE, SOCKADDR_IN(2) } },
-	{ SYS_bind, 0, { NONE, SOCKADDR_IN(2) } },
-	{ SYS_accept, 0, { NONE, SOCKADDR_OUT(2), INOUT(4) } },
-	{ SYS_accept4, 0, { NONE, SOCKADDR_OUT(2), INOUT(4) } },
-	{ SYS_getsockname, 0, { NONE, SOCKADDR_OUT(2), INOUT(4) } },
-	{ SYS_getpeername, 0, { NONE, SOCKADDR_OUT(2), INOUT(4) } },
-	{ SYS_socketpair, 0, { NONE, NONE, NONE, OUT(8) } },
-	{ SYS_setsockopt, 0, { NONE, NONE, NONE, CAP(BUF, BT_IN, 4, 256) } },
-	{ SYS_getsockopt, 0, { NONE, NONE, NONE, CAP(PLEN, BT_OUT, 4, 256), INOUT(4) } },
-	/* waiting */
-	{ SYS_ppoll, 0, { CAP(ARRAY, BT_IN | BT_OUT, 1, SZ_POLLFD), NONE,
-			  IN(SZ_TIMESPEC), IN(SZ_SIGSET) } },
-	{ SYS_pselect6, 0, { NONE, INOUT(SZ_FDSET), INOUT(SZ_FDSET),
-			     INOUT(SZ_FDSET), INOUT(SZ_TIMESPEC), IN(16) } },
-	{ SYS_epoll_ctl, 0, { NONE, NONE, NONE, IN(SZ_EPOLL_EVENT) } },
-	{ SYS_epoll_pwait, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
-	{ SYS_epoll_pwait2, 0, { NONE, CAP(ARRAY, BT_OUT, BT_LEN_RET, SZ_EPOLL_EVENT) } },
-};
+void bpftrace_plan(long nr, struct bt_spec *spec)
+{
+	const struct sc_entry *e = sc_lookup_nr(sc_native_arch(), nr);
+	const struct sc_shape *sh = sc_shape_of(e);
+
+	memset(spec, 0, sizeof(*spec));
+	if (sh->flags & SC_SHAPE_READ)
+		spec->flags |= BT_SPEC_READ;
+	if (sh->flags & SC_SHAPE_WRITE)
+		spec->flags |= BT_SPEC_WRITE;
+	for (int i = 0; i < 6; i++)
+		spec->a[i] = capture_of(sh, i);
+}
 
 static struct bpf_errmsg last_error;
 
@@ -222,14 +140,8 @@ static int fill_specs(struct bpftrace *bt, const struct bpftrace_opts *o)
 	struct bt_spec *spec = xcalloc(BT_NR_MAX, sizeof(*spec));
 	int rc = 0;
 
-	for (size_t i = 0; i < sizeof(capture_rows) / sizeof(capture_rows[0]); i++) {
-		const struct capture_row *r = &capture_rows[i];
-
-		if (r->nr < 0 || r->nr >= BT_NR_MAX)
-			continue;
-		spec[r->nr].flags = r->flags;
-		memcpy(spec[r->nr].a, r->a, sizeof(r->a));
-	}
+	for (long nr = 0; nr < BT_NR_MAX; nr++)
+		bpftrace_plan(nr, &spec[nr]);
 	if (o->env_strings) {
 		spec[SYS_execve].a[2].kind = BT_CAP_STRV | BT_IN;
 		spec[SYS_execveat].a[3].kind = BT_CAP_STRV | BT_IN;

@@ -115,6 +115,9 @@ long bpftrace_mem(const struct bpftrace_event *ev, unsigned long long addr,
 long bpftrace_mem2(const struct bpftrace_event *first,
 		   const struct bpftrace_event *second,
 		   unsigned long long addr, void *buf, size_t len);
+/* bpftrace_plan - what the kernel side copies for native call nr: its
+ * row of the argument-shape table (lib/trace/syscall) as capture specs */
+void bpftrace_plan(long nr, struct bt_spec *spec);
 /* bpftrace_chunk - the i-th chunk of ev and its data; 0 or -ENOENT */
 int bpftrace_chunk(const struct bpftrace_event *ev, size_t i,
 		   struct bt_chunk *ch, const unsigned char **data);

@@ -187,6 +187,15 @@ __noinline int cap_copy(struct scratch *s, __u64 addr, __u32 want,
 	} else {
 		n = bpf_probe_read_user(s->b + off + sizeof(*c), len,
 					(const void *)addr);
+		if (n < 0 && len > 4096 - (addr & 4095)) {
+			/* what lies before an unreadable page, as a
+			   tracer reading page by page gets it */
+			len = 4096 - (addr & 4095);
+			asm volatile("%0 &= 0x1fff" : "+r"(len));
+			n = bpf_probe_read_user(s->b + off + sizeof(*c), len,
+						(const void *)addr);
+			flags |= BT_CH_TRUNC;
+		}
 		if (!n)
 			n = len;
 		if (total > len)
@@ -353,7 +362,8 @@ __noinline int cap_arg(struct scratch *s, __u32 i, __u32 spec,
 			      __u32 full)
 {
 	struct bt_event *ev = (void *)s->b;
-	__u32 kind = spec & BT_CAP_MASK, lenarg = (spec >> 8) & 0xff;
+	__u32 kind = spec & BT_CAP_MASK, lenarg = (spec >> 8) & 0x0f;
+	__u32 lenflags = (spec >> 8) & 0xf0;
 	__u32 size = spec >> 16, limit;
 	__u64 addr, n = 0, want;
 	__u32 plen;
@@ -367,6 +377,10 @@ __noinline int cap_arg(struct scratch *s, __u32 i, __u32 spec,
 		n = ev->args[lenarg];
 	else if (lenarg == BT_LEN_RET)
 		n = ev->ret > 0 ? ev->ret : 0;
+	if (lenflags & BT_LEN_32)
+		n = (__u32)n; /* the kernel reads an int there */
+	if (lenflags & BT_LEN_PAGES)
+		n = (n + 4095) / 4096; /* one byte a page (mincore) */
 	limit = size ? size : full ? cfg_full_max : cfg_buf_max;
 	switch (kind) {
 	case BT_CAP_STR:

@@ -92,6 +92,10 @@ enum bt_cap {
 
 #define BT_LEN_RET 6
 #define BT_LEN_NONE 7
+/* flags or-ed into lenarg: the length argument is an int (cut to 32
+   bits), a length of memory counted in pages (one byte each) */
+#define BT_LEN_32 0x10
+#define BT_LEN_PAGES 0x20
 
 /* Spec flags: read/write family, for -e read=FDS / -e write=FDS. */
 enum {

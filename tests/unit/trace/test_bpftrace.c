@@ -491,10 +491,44 @@ static void test_denied_bpf_says_eperm(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* the capture plan follows the argument-shape table of lib/trace/syscall */
+static void test_capture_plan(void **state)
+{
+	struct bt_spec sp;
+	(void)state;
+	bpftrace_plan(SYS_read, &sp);
+	assert_true(sp.flags & BT_SPEC_READ);
+	assert_int_equal(sp.a[0].kind, BT_CAP_NONE);
+	assert_int_equal(sp.a[1].kind, BT_CAP_BUF | BT_OUT);
+	assert_int_equal(sp.a[1].lenarg, BT_LEN_RET);
+	bpftrace_plan(SYS_openat, &sp);
+	assert_int_equal(sp.a[1].kind, BT_CAP_STR | BT_IN);
+	/* a count the kernel reads as an int is cut like the decoders cut it */
+	bpftrace_plan(SYS_setgroups, &sp);
+	assert_int_equal(sp.a[1].kind, BT_CAP_ARRAY | BT_IN);
+	assert_int_equal(sp.a[1].lenarg, 0 | BT_LEN_32);
+	assert_int_equal(sp.a[1].size, 4);
+	bpftrace_plan(SYS_mincore, &sp);
+	assert_int_equal(sp.a[2].kind, BT_CAP_BUF | BT_OUT);
+	assert_int_equal(sp.a[2].lenarg, 1 | BT_LEN_PAGES);
+	/* what the kernel writes is copied at exit */
+	bpftrace_plan(SYS_rt_sigpending, &sp);
+	assert_int_equal(sp.a[0].kind, BT_CAP_FIXED | BT_OUT);
+	assert_int_equal(sp.a[0].size, 8);
+	bpftrace_plan(SYS_accept4, &sp);
+	assert_int_equal(sp.a[1].kind, BT_CAP_PLEN | BT_OUT);
+	assert_int_equal(sp.a[1].lenarg, 2);
+	assert_int_equal(sp.a[2].kind, BT_CAP_FIXED | BT_IN | BT_OUT);
+	bpftrace_plan(SYS_getpid, &sp);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(sp.a[i].kind, BT_CAP_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_lookup),
+		cmocka_unit_test(test_capture_plan),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_denied_bpf_says_eperm),
 		cmocka_unit_test(test_launch_sees_known_calls),

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
@@ -104,6 +105,14 @@ void sc_int(struct buf *o, unsigned long long v)
 	sc_dec(o, (int)v);
 }
 
+void sc_uid(struct buf *o, unsigned long long v)
+{
+	if ((unsigned)v == (unsigned)-1)
+		buf_add(o, "-1", 2);
+	else
+		sc_udec(o, (unsigned)v);
+}
+
 /* The body of a quoted string, strace's rules: \" \\ \f \n \r \t \v,
  * printable ASCII as is, anything else octal (3 digits when an octal
  * digit follows) or, with -x/-xx, hex. */
@@ -189,7 +198,8 @@ static void nul_string(struct sc_call *c, struct buf *o, unsigned long long addr
 	}
 	s = xmalloc(max + 1);
 	n = sc_mem_str(c, addr, s, max + 1, &complete);
-	if (n < 0) {
+	/* no NUL before memory that cannot be read: the address, as strace */
+	if (n < 0 || (!complete && (size_t)n < max + 1)) {
 		sc_ptr(o, addr);
 	} else if (complete && (size_t)n <= max) {
 		sc_quote(o, (unsigned char *)s, (size_t)n, xflag(c));
@@ -314,7 +324,9 @@ void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr,
 		buf_addstr(o, "NULL");
 		return;
 	}
-	if (!n || sc_mem_read(c, addr, &set, n)) {
+	/* a size the kernel refuses (not that of its sigset_t) is shown as
+	 * strace shows it: the address alone */
+	if (len != 8 || sc_mem_read(c, addr, &set, n)) {
 		sc_ptr(o, addr);
 		return;
 	}
@@ -429,8 +441,37 @@ static const struct sc_named families[] = {
 	{ AF_UNSPEC, "AF_UNSPEC" }, { AF_UNIX, "AF_UNIX" },
 	{ AF_INET, "AF_INET" },     { AF_INET6, "AF_INET6" },
 	{ AF_NETLINK, "AF_NETLINK" }, { AF_PACKET, "AF_PACKET" },
-	{ 0, NULL },
+	{ 3, "AF_AX25" },	    { 4, "AF_IPX" },	    { 5, "AF_APPLETALK" },
+	{ 6, "AF_NETROM" },	    { 7, "AF_BRIDGE" },	    { 8, "AF_ATMPVC" },
+	{ 9, "AF_X25" },	    { 11, "AF_ROSE" },	    { 12, "AF_DECnet" },
+	{ 13, "AF_NETBEUI" },	    { 14, "AF_SECURITY" },  { 15, "AF_KEY" },
+	{ 18, "AF_ASH" },	    { 19, "AF_ECONET" },    { 20, "AF_ATMSVC" },
+	{ 21, "AF_RDS" },	    { 22, "AF_SNA" },	    { 23, "AF_IRDA" },
+	{ 24, "AF_PPPOX" },	    { 25, "AF_WANPIPE" },   { 26, "AF_LLC" },
+	{ 27, "AF_IB" },	    { 28, "AF_MPLS" },	    { 29, "AF_CAN" },
+	{ 30, "AF_TIPC" },	    { 31, "AF_BLUETOOTH" }, { 32, "AF_IUCV" },
+	{ 33, "AF_RXRPC" },	    { 34, "AF_ISDN" },	    { 35, "AF_PHONET" },
+	{ 36, "AF_IEEE802154" },    { 37, "AF_CAIF" },	    { 38, "AF_ALG" },
+	{ 39, "AF_NFC" },	    { 40, "AF_VSOCK" },	    { 41, "AF_KCM" },
+	{ 42, "AF_QIPCRTR" },	    { 43, "AF_SMC" },	    { 44, "AF_XDP" },
+	{ 45, "AF_MCTP" },	    { 0, NULL },
 };
+
+/* sin6_scope_id: an interface name where the address needs one */
+static void print_scope_id(struct buf *o, const struct sockaddr_in6 *in6)
+{
+	char name[IF_NAMESIZE];
+	const struct in6_addr *a = &in6->sin6_addr;
+
+	if ((IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a)) &&
+	    if_indextoname(in6->sin6_scope_id, name)) {
+		buf_addstr(o, "if_nametoindex(");
+		sc_quote(o, (const unsigned char *)name, strlen(name), 0);
+		buf_addc(o, ')');
+	} else {
+		sc_udec(o, in6->sin6_scope_id);
+	}
+}
 
 void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
 		 unsigned long long len)
@@ -458,16 +499,21 @@ void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
 		inet_ntop(AF_INET, &in.sin_addr, ip, sizeof(ip));
 		buf_addf(o, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
 			 ntohs(in.sin_port), ip);
-	} else if (fam == AF_INET6 && n >= sizeof(struct sockaddr_in6)) {
+	} else if (fam == AF_INET6 && n >= 24) {
+		/* 24 bytes: RFC 2133's sockaddr_in6, without the scope */
 		struct sockaddr_in6 in6;
 		char ip[INET6_ADDRSTRLEN];
 		memcpy(&in6, sa, sizeof(in6));
 		inet_ntop(AF_INET6, &in6.sin6_addr, ip, sizeof(ip));
 		buf_addf(o,
 			 ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), "
-			 "inet_pton(AF_INET6, \"%s\", &sin6_addr), sin6_scope_id=%u}",
-			 ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), ip,
-			 in6.sin6_scope_id);
+			 "inet_pton(AF_INET6, \"%s\", &sin6_addr)",
+			 ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), ip);
+		if (n >= sizeof(struct sockaddr_in6)) {
+			buf_addstr(o, ", sin6_scope_id=");
+			print_scope_id(o, &in6);
+		}
+		buf_addc(o, '}');
 	} else if (fam == AF_UNIX) {
 		const unsigned char *p = sa + 2;
 		size_t pl = n - 2;
@@ -521,4 +567,42 @@ int sc_fd_then_out(struct sc_call *c, struct buf *o, int exiting)
 		return -1;
 	}
 	return sc_out_arg1(c, o);
+}
+
+void sc_hexdump(struct buf *o, const unsigned char *p, size_t n)
+{
+	sc_hexdump_at(o, p, n, 0);
+}
+
+void sc_hexdump_at(struct buf *o, const unsigned char *p, size_t n, size_t base)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	for (size_t off = 0; off < n; off += 16) {
+		char line[80];
+		size_t k = 0, m = n - off < 16 ? n - off : 16;
+
+		k += (size_t)snprintf(line, sizeof(line), " | %05zx  ", base + off);
+		for (size_t i = 0; i < 16; i++) {
+			if (i == 8)
+				line[k++] = ' ';
+			if (i < m) {
+				line[k++] = hx[p[off + i] >> 4];
+				line[k++] = hx[p[off + i] & 15];
+			} else {
+				line[k++] = ' ';
+				line[k++] = ' ';
+			}
+			line[k++] = ' ';
+		}
+		line[k++] = ' ';
+		for (size_t i = 0; i < 16; i++) {
+			unsigned char ch = i < m ? p[off + i] : ' ';
+			line[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+		}
+		line[k++] = ' ';
+		line[k++] = '|';
+		line[k++] = '\n';
+		buf_add(o, line, k);
+	}
 }

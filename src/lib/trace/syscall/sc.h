@@ -2,9 +2,11 @@
  * sc - the argument printers every decoder family shares, and the
  * decoder tables the families export (internal to lib/syscall).
  *
- * A decoder is called twice: at entry (exiting 0) it prints the arguments
- * the kernel reads, at exit (exiting 1) those the kernel writes, as strace
- * does; c->nout says how many it printed already.  Every argument starts
+ * A decoder is called at entry (exiting 0) to print the arguments the
+ * kernel reads and, only when the call's shape row has an argument the
+ * kernel writes, again at exit (exiting 1) for those, as strace does;
+ * c->nout says how many it printed already.  By the time a decoder runs,
+ * the int-sized arguments of the row are cut to 32 bits.  Every argument starts
  * with sc_arg(), which writes the ", " and records where it began (for
  * --json).  All tracee memory is read through sc_mem_read*(), bounded.
  */
@@ -18,7 +20,6 @@ typedef void (*sc_decoder_fn)(struct sc_call *c, struct buf *o, int exiting);
 struct sc_decoder {
 	const char *name;
 	sc_decoder_fn fn;
-	int at_exit; /* prints arguments at exit too (read's buffer, ...) */
 };
 
 /* value/name pairs for flags and enumerations */
@@ -61,6 +62,9 @@ void sc_hex(struct buf *o, unsigned long long v);   /* 0x1f, or 0 */
 void sc_oct(struct buf *o, unsigned long long v);   /* 0644, or 0 */
 void sc_ptr(struct buf *o, unsigned long long v);   /* NULL or 0x... */
 void sc_int(struct buf *o, unsigned long long v);   /* as a C int */
+void sc_uid(struct buf *o, unsigned long long v);   /* uid_t: -1 or unsigned */
+/* sc_args - arguments from..to-1 as their shapes say (the simple kinds) */
+void sc_args(struct sc_call *c, struct buf *o, int from, int to);
 void sc_fd(struct sc_call *c, struct buf *o, unsigned long long v);
 void sc_dirfd(struct sc_call *c, struct buf *o, unsigned long long v);
 /* sc_path - a file name, always whole (strace does not cut paths) */
@@ -93,6 +97,28 @@ void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
 		 unsigned long long cnt, unsigned long long total);
 void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr,
 		 unsigned long long len);
+
+/* time: "{tv_sec=1, tv_nsec=2}" (NULL, or the address when unreadable) */
+void sc_timespec(struct sc_call *c, struct buf *o, unsigned long long addr);
+void sc_timeval(struct sc_call *c, struct buf *o, unsigned long long addr);
+/* sc_isotime - " 2026-12-07T00:23:49.000002+0000" without the space:
+ * frac_digits 0, 6 or 9 digits of frac after the seconds */
+void sc_isotime(struct buf *o, long long sec, long long frac, int frac_digits);
+/* sc_clockid - CLOCK_REALTIME, ... or the number */
+void sc_clockid(struct buf *o, unsigned long long v);
+/* sc_rusage - "{ru_utime={...}, ru_stime={...}, ...}" (whole under -v) */
+void sc_rusage(struct sc_call *c, struct buf *o, unsigned long long addr);
+/* sc_file_mode - "S_IFCHR|0600", "0600" for mknod's mode */
+void sc_file_mode(struct buf *o, unsigned mode);
+/* sc_open_flags - O_* flags without the access mode (pipe2, dup3) */
+void sc_open_flags(struct buf *o, unsigned long long v);
+/* sc_at_flags - AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH, "0" */
+void sc_at_flags(struct buf *o, unsigned long long v);
+
+extern const struct sc_decoder sc_time_decoders[];
+
+/* sc_errtext - strace's text for an errno, the kernel's restart codes too */
+const char *sc_errtext(int err);
 
 #define SC_NOUT(c) ((c)->nout)
 

@@ -27,8 +27,6 @@ static void dec_read(struct sc_call *c, struct buf *o, int exiting)
 /* write(fd, buf, count): the data at entry */
 static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_bufn(c, o, c->args[1], c->args[2]);
@@ -37,6 +35,24 @@ static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 	if (c->ent->nargs == 4) {
 		sc_arg(c, o);
 		sc_dec(o, (long long)c->args[3]);
+	}
+}
+
+/* the offset of preadv/pwritev (the high half, args[4], is not shown)
+ * and the RWF_* flags of the *v2 calls */
+static void print_pos_flags(struct sc_call *c, struct buf *o)
+{
+	static const struct sc_named rwf[] = {
+		{ 1, "RWF_HIPRI" }, { 2, "RWF_DSYNC" }, { 4, "RWF_SYNC" },
+		{ 8, "RWF_NOWAIT" }, { 0x10, "RWF_APPEND" }, { 0, NULL },
+	};
+	if (c->ent->nargs < 4)
+		return;
+	sc_arg(c, o);
+	sc_dec(o, (long long)c->args[3]);
+	if (c->ent->nargs == 6) {
+		sc_arg(c, o);
+		sc_flags(o, (unsigned)c->args[5], rwf, "0");
 	}
 }
 
@@ -51,25 +67,17 @@ static void dec_readv(struct sc_call *c, struct buf *o, int exiting)
 		sc_iov(c, o, c->args[1], c->args[2], c->ret);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
-	for (int i = 3; i < c->ent->nargs && i < 5; i++) {
-		sc_arg(c, o);
-		sc_dec(o, (long long)c->args[i]);
-	}
+	print_pos_flags(c, o);
 }
 
 static void dec_writev(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_iov(c, o, c->args[1], c->args[2], 1LL << 40);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
-	for (int i = 3; i < c->ent->nargs && i < 5; i++) {
-		sc_arg(c, o);
-		sc_dec(o, (long long)c->args[i]);
-	}
+	print_pos_flags(c, o);
 }
 
 static const struct sc_named poll_events[] = {
@@ -180,11 +188,50 @@ static void print_fdset(struct sc_call *c, struct buf *o, unsigned long long add
 	buf_addc(o, ']');
 }
 
+/* the note after select's result: "(Timeout)", "(in [3], left {...})" */
+static void rdecor_select(struct sc_call *c, struct buf *o)
+{
+	static const char *const what[] = { "in", "out", "except" };
+	int nfds = (int)c->args[0], any = 0;
+	int ns = c->ent->nargs == 6;
+
+	if (c->ret == 0) {
+		buf_addstr(o, " (Timeout)");
+		return;
+	}
+	buf_add(o, " (", 2);
+	for (int i = 1; i <= 3; i++) {
+		if (!c->args[i])
+			continue;
+		if (any)
+			buf_add(o, ", ", 2);
+		buf_addstr(o, what[i - 1]);
+		buf_addc(o, ' ');
+		print_fdset(c, o, c->args[i], nfds);
+		any = 1;
+	}
+	if (c->args[4]) {
+		long long tv[2];
+		if (!sc_mem_read(c, c->args[4], tv, sizeof(tv))) {
+			buf_addf(o, "%sleft {tv_sec=%lld, tv_%s=%lld}", any ? ", " : "",
+				 tv[0], ns ? "nsec" : "usec", tv[1]);
+			any = 1;
+		}
+	}
+	if (!any)
+		buf_setlen(o, o->len - 2);
+	else
+		buf_addc(o, ')');
+}
+
 static void dec_select(struct sc_call *c, struct buf *o, int exiting)
 {
 	int nfds = (int)c->args[0];
-	if (exiting)
+	if (exiting) {
+		if (c->ret >= 0)
+			c->rdecor = rdecor_select;
 		return;
+	}
 	sc_arg(c, o);
 	sc_dec(o, nfds);
 	for (int i = 1; i <= 3; i++) {
@@ -203,8 +250,18 @@ static void dec_select(struct sc_call *c, struct buf *o, int exiting)
 				 c->ent->nargs == 6 ? "nsec" : "usec", tv[1]);
 	}
 	if (c->ent->nargs == 6) {
+		/* pselect6's sixth: { const sigset_t *ss; size_t ss_len; } */
+		unsigned long long d[2];
 		sc_arg(c, o);
-		sc_hex(o, c->args[5]);
+		if (!c->args[5]) {
+			buf_addstr(o, "NULL");
+		} else if (sc_mem_read(c, c->args[5], d, sizeof(d))) {
+			sc_ptr(o, c->args[5]);
+		} else {
+			buf_addstr(o, "{sigmask=");
+			sc_sigset(c, o, d[0], d[1]);
+			buf_addf(o, ", sigsetsize=%llu}", d[1]);
+		}
 	}
 }
 
@@ -237,8 +294,6 @@ static void dec_epoll_ctl(struct sc_call *c, struct buf *o, int exiting)
 		{ EPOLL_CTL_MOD, "EPOLL_CTL_MOD" }, { 0, NULL },
 	};
 	unsigned char ev[12];
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], ops, 0);
@@ -291,8 +346,6 @@ static void dec_epoll_wait(struct sc_call *c, struct buf *o, int exiting)
 static void dec_epoll_create(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = { { 02000000, "EPOLL_CLOEXEC" }, { 0, NULL } };
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	if (!strcmp(c->ent->name, "epoll_create1"))
 		sc_flags(o, c->args[0], fl, "0");
@@ -303,10 +356,6 @@ static void dec_epoll_create(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_pipe(struct sc_call *c, struct buf *o, int exiting)
 {
-	static const struct sc_named fl[] = {
-		{ 02000000, "O_CLOEXEC" }, { 04000, "O_NONBLOCK" }, { 040000, "O_DIRECT" },
-		{ 0, NULL },
-	};
 	int fds[2];
 	if (!exiting)
 		return;
@@ -317,7 +366,7 @@ static void dec_pipe(struct sc_call *c, struct buf *o, int exiting)
 		buf_addf(o, "[%d, %d]", fds[0], fds[1]);
 	if (!strcmp(c->ent->name, "pipe2")) {
 		sc_arg(c, o);
-		sc_flags(o, c->args[1], fl, "0");
+		sc_open_flags(o, c->args[1]);
 	}
 }
 
@@ -352,8 +401,6 @@ static void dec_eventfd(struct sc_call *c, struct buf *o, int exiting)
 		{ 02000000, "EFD_CLOEXEC" }, { 04000, "EFD_NONBLOCK" }, { 1, "EFD_SEMAPHORE" },
 		{ 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_udec(o, (unsigned)c->args[0]);
 	if (c->ent->nargs == 2) {
@@ -364,29 +411,29 @@ static void dec_eventfd(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_desc_decoders[] = {
-	{ "read", dec_read, 1 },
-	{ "pread64", dec_read, 1 },
-	{ "write", dec_write, 0 },
-	{ "pwrite64", dec_write, 0 },
-	{ "readv", dec_readv, 1 },
-	{ "preadv", dec_readv, 1 },
-	{ "preadv2", dec_readv, 1 },
-	{ "writev", dec_writev, 0 },
-	{ "pwritev", dec_writev, 0 },
-	{ "pwritev2", dec_writev, 0 },
-	{ "poll", dec_poll, 0 },
-	{ "ppoll", dec_poll, 0 },
-	{ "select", dec_select, 0 },
-	{ "pselect6", dec_select, 0 },
-	{ "epoll_ctl", dec_epoll_ctl, 0 },
-	{ "epoll_wait", dec_epoll_wait, 1 },
-	{ "epoll_pwait", dec_epoll_wait, 1 },
-	{ "epoll_create", dec_epoll_create, 0 },
-	{ "epoll_create1", dec_epoll_create, 0 },
-	{ "pipe", dec_pipe, 1 },
-	{ "pipe2", dec_pipe, 1 },
-	{ "sendfile", dec_sendfile, 1 },
-	{ "eventfd", dec_eventfd, 0 },
-	{ "eventfd2", dec_eventfd, 0 },
-	{ NULL, NULL, 0 },
+	{ "read", dec_read },
+	{ "pread64", dec_read },
+	{ "write", dec_write },
+	{ "pwrite64", dec_write },
+	{ "readv", dec_readv },
+	{ "preadv", dec_readv },
+	{ "preadv2", dec_readv },
+	{ "writev", dec_writev },
+	{ "pwritev", dec_writev },
+	{ "pwritev2", dec_writev },
+	{ "poll", dec_poll },
+	{ "ppoll", dec_poll },
+	{ "select", dec_select },
+	{ "pselect6", dec_select },
+	{ "epoll_ctl", dec_epoll_ctl },
+	{ "epoll_wait", dec_epoll_wait },
+	{ "epoll_pwait", dec_epoll_wait },
+	{ "epoll_create", dec_epoll_create },
+	{ "epoll_create1", dec_epoll_create },
+	{ "pipe", dec_pipe },
+	{ "pipe2", dec_pipe },
+	{ "sendfile", dec_sendfile },
+	{ "eventfd", dec_eventfd },
+	{ "eventfd2", dec_eventfd },
+	{ NULL, NULL },
 };

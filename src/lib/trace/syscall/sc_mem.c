@@ -37,8 +37,6 @@ static void print_prot(struct buf *o, unsigned long long p)
 static void dec_mmap(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long f = c->args[3];
-	if (exiting)
-		return;
 	c->rval = SC_RVAL_HEX;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
@@ -60,8 +58,6 @@ static void dec_mmap(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_mprotect(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
 	sc_arg(c, o);
@@ -74,8 +70,6 @@ static void dec_mprotect(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_brk(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	c->rval = SC_RVAL_HEX;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
@@ -87,8 +81,6 @@ static void dec_mremap(struct sc_call *c, struct buf *o, int exiting)
 		{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" },
 		{ 0, NULL },
 	};
-	if (exiting)
-		return;
 	c->rval = SC_RVAL_HEX;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
@@ -116,8 +108,6 @@ static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 		{ MADV_DONTDUMP, "MADV_DONTDUMP" }, { MADV_DODUMP, "MADV_DODUMP" },
 		{ MADV_WIPEONFORK, "MADV_WIPEONFORK" }, { 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_ptr(o, c->args[0]);
 	sc_arg(c, o);
@@ -126,15 +116,53 @@ static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 	sc_xlat(o, (unsigned)c->args[2], adv, 0);
 }
 
+/* mincore(addr, length, vec): one byte a page, at exit */
+static void dec_mincore(struct sc_call *c, struct buf *o, int exiting)
+{
+	unsigned long long pages, max = c->opts ? c->opts->strsize : 32;
+	if (!exiting) {
+		sc_args(c, o, 0, 2);
+		return;
+	}
+	sc_arg(c, o);
+	pages = (c->args[1] + 4095) / 4096;
+	if (c->ret < 0 || !c->args[2]) {
+		sc_ptr(o, c->args[2]);
+		return;
+	}
+	buf_addc(o, '[');
+	for (unsigned long long i = 0; i < pages; i++) {
+		unsigned char v;
+		if (i)
+			buf_add(o, ", ", 2);
+		if (i >= max) {
+			buf_add(o, "...", 3);
+			break;
+		}
+		if (sc_mem_read(c, c->args[2] + i, &v, 1)) {
+			if (!i) {
+				buf_setlen(o, o->len - 1);
+				sc_ptr(o, c->args[2]);
+				return;
+			}
+			buf_add(o, "...", 3);
+			break;
+		}
+		sc_udec(o, v & 1);
+	}
+	buf_addc(o, ']');
+}
+
 const struct sc_decoder sc_mem_decoders[] = {
-	{ "mmap", dec_mmap, 0 },
-	{ "mprotect", dec_mprotect, 0 },
-	{ "pkey_mprotect", dec_mprotect, 0 },
-	{ "munmap", dec_mprotect, 0 },
-	{ "mlock", dec_mprotect, 0 },
-	{ "munlock", dec_mprotect, 0 },
-	{ "brk", dec_brk, 0 },
-	{ "mremap", dec_mremap, 0 },
-	{ "madvise", dec_madvise, 0 },
-	{ NULL, NULL, 0 },
+	{ "mincore", dec_mincore },
+	{ "mmap", dec_mmap },
+	{ "mprotect", dec_mprotect },
+	{ "pkey_mprotect", dec_mprotect },
+	{ "munmap", dec_mprotect },
+	{ "mlock", dec_mprotect },
+	{ "munlock", dec_mprotect },
+	{ "brk", dec_brk },
+	{ "mremap", dec_mremap },
+	{ "madvise", dec_madvise },
+	{ NULL, NULL },
 };

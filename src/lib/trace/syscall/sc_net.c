@@ -23,7 +23,7 @@ static const struct sc_named types[] = {
 };
 
 static const struct sc_named type_flags[] = {
-	{ SOCK_NONBLOCK, "SOCK_NONBLOCK" }, { SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { 0, NULL },
+	{ SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { SOCK_NONBLOCK, "SOCK_NONBLOCK" }, { 0, NULL },
 };
 
 static const struct sc_named ip_protos[] = {
@@ -56,8 +56,6 @@ static void print_type(struct buf *o, unsigned long long t)
 
 static void dec_socket(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[0], families, 0);
 	sc_arg(c, o);
@@ -88,8 +86,6 @@ static void dec_socketpair(struct sc_call *c, struct buf *o, int exiting)
 /* bind/connect(fd, addr, len) */
 static void dec_sockaddr_in(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_sockaddr(c, o, c->args[1], c->args[2]);
@@ -99,8 +95,6 @@ static void dec_sockaddr_in(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_listen(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_int(o, c->args[1]);
@@ -156,8 +150,6 @@ static void dec_accept(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_sendto(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_bufn(c, o, c->args[1], c->args[2]);
@@ -180,8 +172,12 @@ static void dec_recvfrom(struct sc_call *c, struct buf *o, int exiting)
 	out = sc_fd_then_out(c, o, exiting);
 	if (out < 0)
 		return;
+	/* with MSG_TRUNC the result is the datagram's length, which may be
+	 * more than the buffer holds */
 	if (out)
-		sc_bufn(c, o, c->args[1], (unsigned long long)c->ret);
+		sc_bufn(c, o, c->args[1],
+			(unsigned long long)c->ret < c->args[2] ? (unsigned long long)c->ret
+								: c->args[2]);
 	sc_arg(c, o);
 	sc_udec(o, c->args[2]);
 	sc_arg(c, o);
@@ -213,8 +209,6 @@ static void print_msghdr(struct sc_call *c, struct buf *o, unsigned long long ad
 
 static void dec_sendmsg(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	print_msghdr(c, o, c->args[1], 1LL << 40);
@@ -240,8 +234,6 @@ static void dec_shutdown(struct sc_call *c, struct buf *o, int exiting)
 		{ SHUT_RD, "SHUT_RD" }, { SHUT_WR, "SHUT_WR" }, { SHUT_RDWR, "SHUT_RDWR" },
 		{ 0, NULL },
 	};
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], how, 0);
@@ -295,8 +287,6 @@ static void print_optval(struct sc_call *c, struct buf *o, unsigned long long ad
 
 static void dec_setsockopt(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
 	sc_xlat(o, (unsigned)c->args[1], levels, 0);
@@ -332,21 +322,21 @@ static void dec_getsockopt(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_net_decoders[] = {
-	{ "socket", dec_socket, 0 },
-	{ "socketpair", dec_socketpair, 1 },
-	{ "bind", dec_sockaddr_in, 0 },
-	{ "connect", dec_sockaddr_in, 0 },
-	{ "listen", dec_listen, 0 },
-	{ "accept", dec_accept, 1 },
-	{ "accept4", dec_accept, 1 },
-	{ "getsockname", dec_accept, 1 },
-	{ "getpeername", dec_accept, 1 },
-	{ "sendto", dec_sendto, 0 },
-	{ "recvfrom", dec_recvfrom, 1 },
-	{ "sendmsg", dec_sendmsg, 0 },
-	{ "recvmsg", dec_recvmsg, 1 },
-	{ "shutdown", dec_shutdown, 0 },
-	{ "setsockopt", dec_setsockopt, 0 },
-	{ "getsockopt", dec_getsockopt, 1 },
-	{ NULL, NULL, 0 },
+	{ "socket", dec_socket },
+	{ "socketpair", dec_socketpair },
+	{ "bind", dec_sockaddr_in },
+	{ "connect", dec_sockaddr_in },
+	{ "listen", dec_listen },
+	{ "accept", dec_accept },
+	{ "accept4", dec_accept },
+	{ "getsockname", dec_accept },
+	{ "getpeername", dec_accept },
+	{ "sendto", dec_sendto },
+	{ "recvfrom", dec_recvfrom },
+	{ "sendmsg", dec_sendmsg },
+	{ "recvmsg", dec_recvmsg },
+	{ "shutdown", dec_shutdown },
+	{ "setsockopt", dec_setsockopt },
+	{ "getsockopt", dec_getsockopt },
+	{ NULL, NULL },
 };

@@ -56,7 +56,12 @@ static void print_env(struct sc_call *c, struct buf *o, unsigned long long addr)
 		return;
 	for (; n < 65536; n++) {
 		unsigned long long p;
-		if (sc_mem_read(c, addr + n * 8, &p, sizeof(p)) || !p)
+		if (sc_mem_read(c, addr + n * 8, &p, sizeof(p))) {
+			if (!n)
+				return; /* unreadable: the address alone */
+			break;
+		}
+		if (!p)
 			break;
 	}
 	buf_addf(o, " /* %zu var%s */", n, n == 1 ? "" : "s");
@@ -65,8 +70,6 @@ static void print_env(struct sc_call *c, struct buf *o, unsigned long long addr)
 static void dec_execve(struct sc_call *c, struct buf *o, int exiting)
 {
 	int at = !strcmp(c->ent->name, "execveat");
-	if (exiting)
-		return;
 	if (at) {
 		sc_arg(c, o);
 		sc_dirfd(c, o, c->args[0]);
@@ -135,8 +138,6 @@ static void dec_clone(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long f = c->args[0];
 	int ctid = c->arch == SC_ARCH_AARCH64 ? 4 : 3, tls = c->arch == SC_ARCH_AARCH64 ? 3 : 4;
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	buf_addstr(o, "child_stack=");
 	sc_ptr(o, c->args[1]);
@@ -163,8 +164,6 @@ static void dec_clone(struct sc_call *c, struct buf *o, int exiting)
 static void dec_clone3(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned long long a[8];
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	if (c->args[1] < 64 || sc_mem_read(c, c->args[0], a, sizeof(a))) {
 		sc_ptr(o, c->args[0]);
@@ -203,15 +202,16 @@ static void print_wstatus(struct buf *o, int s)
 		buf_addf(o, "[%#x]", s);
 }
 
+static const struct sc_named wait_opts[] = {
+	{ WNOHANG, "WNOHANG" },	    { WUNTRACED, "WSTOPPED" },
+	{ WEXITED, "WEXITED" },	    { WCONTINUED, "WCONTINUED" },
+	{ WNOWAIT, "WNOWAIT" },	    { __WNOTHREAD, "__WNOTHREAD" },
+	{ __WALL, "__WALL" },	    { __WCLONE, "__WCLONE" },
+	{ 0, NULL },
+};
+
 static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
 {
-	static const struct sc_named opts[] = {
-		{ WNOHANG, "WNOHANG" },	    { WUNTRACED, "WSTOPPED" },
-		{ WEXITED, "WEXITED" },	    { WCONTINUED, "WCONTINUED" },
-		{ WNOWAIT, "WNOWAIT" },	    { __WNOTHREAD, "__WNOTHREAD" },
-		{ __WALL, "__WALL" },	    { __WCLONE, "__WCLONE" },
-		{ 0, NULL },
-	};
 	int s;
 	if (!exiting) {
 		sc_arg(c, o);
@@ -226,15 +226,42 @@ static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
 	else
 		print_wstatus(o, s);
 	sc_arg(c, o);
-	sc_flags(o, (unsigned)c->args[2], opts, "0");
+	sc_flags(o, (unsigned)c->args[2], wait_opts, "0");
 	sc_arg(c, o);
-	sc_ptr(o, c->args[3]);
+	sc_rusage(c, o, c->args[3]);
+}
+
+/* waitid(idtype, id, infop, options, rusage) */
+static void dec_waitid(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named idtypes[] = {
+		{ 0, "P_ALL" }, { 1, "P_PID" }, { 2, "P_PGID" }, { 3, "P_PIDFD" },
+		{ 0, NULL },
+	};
+	unsigned char si[128];
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_xlat(o, (unsigned)c->args[0], idtypes, 0);
+		sc_args(c, o, 1, 2);
+		return;
+	}
+	sc_arg(c, o);
+	if (!c->args[2])
+		buf_addstr(o, "NULL");
+	else if (c->ret < 0 || sc_mem_read(c, c->args[2], si, sizeof(si)))
+		sc_ptr(o, c->args[2]);
+	else if (!((const int *)(const void *)si)[0])
+		buf_addstr(o, "{}"); /* WNOHANG, nothing to report */
+	else
+		sc_siginfo(o, si);
+	sc_arg(c, o);
+	sc_flags(o, (unsigned)c->args[3], wait_opts, "0");
+	sc_arg(c, o);
+	sc_rusage(c, o, c->args[4]);
 }
 
 static void dec_exit(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_int(o, c->args[0]);
 	c->suppress_ret = 1;
@@ -243,24 +270,12 @@ static void dec_exit(struct sc_call *c, struct buf *o, int exiting)
 static void dec_kill(struct sc_call *c, struct buf *o, int exiting)
 {
 	int n = c->ent->nargs;
-	if (exiting)
-		return;
 	for (int i = 0; i < n - 1; i++) {
 		sc_arg(c, o);
 		sc_int(o, c->args[i]);
 	}
 	sc_arg(c, o);
 	sc_signal(o, c->args[n - 1]);
-}
-
-static void dec_ints(struct sc_call *c, struct buf *o, int exiting)
-{
-	if (exiting)
-		return;
-	for (int i = 0; i < c->ent->nargs; i++) {
-		sc_arg(c, o);
-		sc_int(o, c->args[i]);
-	}
 }
 
 static void dec_getres(struct sc_call *c, struct buf *o, int exiting)
@@ -277,31 +292,82 @@ static void dec_getres(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
-static void dec_setgroups(struct sc_call *c, struct buf *o, int exiting)
+/* an array of n gid_t: "[0, 4294901760]", cut after -s elements */
+static void print_gids(struct sc_call *c, struct buf *o, unsigned long long addr,
+		       unsigned long long n)
 {
-	unsigned long long n = (unsigned)c->args[0];
-	if (exiting)
+	size_t max = c->opts ? c->opts->strsize : 32;
+	if (!addr) {
+		buf_addstr(o, "NULL");
 		return;
-	sc_arg(c, o);
-	sc_udec(o, n);
-	sc_arg(c, o);
-	if (!c->args[1] || !n) {
-		sc_ptr(o, c->args[1]);
+	}
+	if (n > (1U << 16)) {
+		sc_ptr(o, addr);
 		return;
 	}
 	buf_addc(o, '[');
-	for (unsigned long long i = 0; i < n && i < 64; i++) {
+	for (unsigned long long i = 0; i < n; i++) {
 		unsigned g;
-		if (sc_mem_read(c, c->args[1] + 4 * i, &g, 4))
-			break;
 		if (i)
 			buf_add(o, ", ", 2);
-		sc_udec(o, g);
+		if (i >= max) {
+			buf_add(o, "...", 3);
+			break;
+		}
+		if (sc_mem_read(c, addr + 4 * i, &g, 4)) {
+			if (!i) {
+				buf_setlen(o, o->len - 1);
+				sc_ptr(o, addr);
+				return;
+			}
+			buf_add(o, "... /* ", 7);
+			sc_ptr(o, addr + 4 * i);
+			buf_add(o, " */", 3);
+			break;
+		}
+		sc_uid(o, g);
 	}
-	if (n > 64)
-		buf_add(o, ", ...", 5);
 	buf_addc(o, ']');
 }
+
+static void dec_setgroups(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_arg(c, o);
+	sc_int(o, c->args[0]);
+	sc_arg(c, o);
+	if ((int)c->args[0] < 0)
+		sc_ptr(o, c->args[1]);
+	else
+		print_gids(c, o, c->args[1], (unsigned)c->args[0]);
+}
+
+static void dec_getgroups(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_arg(c, o);
+		sc_int(o, c->args[0]);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0)
+		sc_ptr(o, c->args[1]);
+	else /* with a size of 0 nothing is written: [] */
+		print_gids(c, o, c->args[1], (int)c->args[0] ? (unsigned long long)c->ret : 0);
+}
+
+static const char *const caps[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
 
 static const struct sc_named prctl_opts[] = {
 	{ PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG" }, { PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG" },
@@ -351,7 +417,10 @@ static void dec_prctl(struct sc_call *c, struct buf *o, int exiting)
 	case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS: case PR_SET_CHILD_SUBREAPER:
 	case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
 		sc_arg(c, o);
-		sc_udec(o, c->args[1]);
+		if (c->args[1] < sizeof(caps) / sizeof(caps[0]))
+			buf_addstr(o, caps[c->args[1]]);
+		else
+			buf_addf(o, "%#llx /* CAP_??? */", c->args[1]);
 		return;
 	case PR_SET_NO_NEW_PRIVS:
 		for (int i = 1; i < 5; i++) {
@@ -388,8 +457,6 @@ static const struct sc_named ptrace_reqs[] = {
 static void dec_ptrace(struct sc_call *c, struct buf *o, int exiting)
 {
 	unsigned req = (unsigned)c->args[0];
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_xlat(o, req, ptrace_reqs, 1);
 	if (req == PTRACE_TRACEME)
@@ -405,31 +472,22 @@ static void dec_ptrace(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_proc_decoders[] = {
-	{ "execve", dec_execve, 0 },
-	{ "execveat", dec_execve, 0 },
-	{ "clone", dec_clone, 0 },
-	{ "clone3", dec_clone3, 0 },
-	{ "wait4", dec_wait4, 1 },
-	{ "exit", dec_exit, 0 },
-	{ "exit_group", dec_exit, 0 },
-	{ "kill", dec_kill, 0 },
-	{ "tkill", dec_kill, 0 },
-	{ "tgkill", dec_kill, 0 },
-	{ "setuid", dec_ints, 0 },
-	{ "setgid", dec_ints, 0 },
-	{ "setfsuid", dec_ints, 0 },
-	{ "setfsgid", dec_ints, 0 },
-	{ "setreuid", dec_ints, 0 },
-	{ "setregid", dec_ints, 0 },
-	{ "setresuid", dec_ints, 0 },
-	{ "setresgid", dec_ints, 0 },
-	{ "setpgid", dec_ints, 0 },
-	{ "getpgid", dec_ints, 0 },
-	{ "getsid", dec_ints, 0 },
-	{ "getresuid", dec_getres, 1 },
-	{ "getresgid", dec_getres, 1 },
-	{ "setgroups", dec_setgroups, 0 },
-	{ "prctl", dec_prctl, 0 },
-	{ "ptrace", dec_ptrace, 0 },
-	{ NULL, NULL, 0 },
+	{ "execve", dec_execve },
+	{ "execveat", dec_execve },
+	{ "clone", dec_clone },
+	{ "clone3", dec_clone3 },
+	{ "wait4", dec_wait4 },
+	{ "exit", dec_exit },
+	{ "exit_group", dec_exit },
+	{ "kill", dec_kill },
+	{ "tkill", dec_kill },
+	{ "tgkill", dec_kill },
+	{ "getresuid", dec_getres },
+	{ "getresgid", dec_getres },
+	{ "setgroups", dec_setgroups },
+	{ "getgroups", dec_getgroups },
+	{ "waitid", dec_waitid },
+	{ "prctl", dec_prctl },
+	{ "ptrace", dec_ptrace },
+	{ NULL, NULL },
 };

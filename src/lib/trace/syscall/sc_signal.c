@@ -86,8 +86,6 @@ static void dec_rt_sigprocmask(struct sc_call *c, struct buf *o, int exiting)
 
 static void dec_sigset_size(struct sc_call *c, struct buf *o, int exiting)
 {
-	if (exiting)
-		return;
 	sc_arg(c, o);
 	sc_sigset(c, o, c->args[0], c->args[1]);
 	sc_arg(c, o);
@@ -181,10 +179,10 @@ void sc_siginfo(struct buf *o, const void *p)
 }
 
 const struct sc_decoder sc_signal_decoders[] = {
-	{ "rt_sigaction", dec_rt_sigaction, 1 },
-	{ "rt_sigprocmask", dec_rt_sigprocmask, 1 },
-	{ "rt_sigsuspend", dec_sigset_size, 0 },
-	{ "rt_sigpending", dec_rt_sigpending, 1 },
-	{ "sigaltstack", dec_sigaltstack, 1 },
-	{ NULL, NULL, 0 },
+	{ "rt_sigaction", dec_rt_sigaction },
+	{ "rt_sigprocmask", dec_rt_sigprocmask },
+	{ "rt_sigsuspend", dec_sigset_size },
+	{ "rt_sigpending", dec_rt_sigpending },
+	{ "sigaltstack", dec_sigaltstack },
+	{ NULL, NULL },
 };

@@ -10,13 +10,18 @@
 #include "lib/trace/syscall/sc.h"
 #include "util/diag.h"
 
-#define SC_ROW(name, x86, arm, nargs, cls) { name, { x86, arm }, nargs, 0 },
+#define SC_ROW(name, x86, arm, nargs, cls, flags, ...) { name, { x86, arm }, nargs, 0 },
 static struct sc_entry table[] = {
 #include "lib/trace/syscall/syscall_table.h"
 };
 #undef SC_ROW
-#define SC_ROW(name, x86, arm, nargs, cls) cls,
+#define SC_ROW(name, x86, arm, nargs, cls, flags, ...) cls,
 static const char *const table_classes[] = {
+#include "lib/trace/syscall/syscall_table.h"
+};
+#undef SC_ROW
+#define SC_ROW(name, x86, arm, nargs, cls, flags, ...) { flags, { __VA_ARGS__ } },
+static struct sc_shape shapes[] = {
 #include "lib/trace/syscall/syscall_table.h"
 };
 #undef SC_ROW
@@ -25,14 +30,13 @@ static const char *const table_classes[] = {
 #define MAX_NR 1024
 
 static sc_decoder_fn decoders[NROWS];
-static unsigned char decoder_at_exit[NROWS];
 static short by_nr[SC_NARCH][MAX_NR];
 static int ready;
 
 static const struct sc_decoder *const families[] = {
 	sc_file_decoders, sc_desc_decoders, sc_net_decoders,
 	sc_mem_decoders,  sc_proc_decoders, sc_signal_decoders,
-	sc_misc_decoders,
+	sc_misc_decoders, sc_time_decoders,
 };
 
 static unsigned class_bits(const char *s)
@@ -66,6 +70,12 @@ static void init(void)
 	memset(by_nr, 0xff, sizeof(by_nr));
 	for (size_t i = 0; i < NROWS; i++) {
 		table[i].classes = class_bits(table_classes[i]);
+		for (int a = 0; a < 6; a++) {
+			if (!(shapes[i].flags & SC_SHAPE_KNOWN) || a >= table[i].nargs)
+				shapes[i].a[a] = (struct sc_argshape){ SCK_X, SC_LEN_NONE, 0 };
+			if (sc_kind_at_exit(shapes[i].a[a].kind))
+				shapes[i].flags |= SC_SHAPE_EXIT;
+		}
 		for (int a = 0; a < SC_NARCH; a++)
 			if (table[i].nr[a] >= 0 && table[i].nr[a] < MAX_NR)
 				by_nr[a][table[i].nr[a]] = (short)i;
@@ -77,7 +87,6 @@ static void init(void)
 			if (!e)
 				bug("decoder for unknown system call %s", d->name);
 			decoders[e - table] = d->fn;
-			decoder_at_exit[e - table] = (unsigned char)d->at_exit;
 		}
 	ready = 1;
 }
@@ -102,6 +111,40 @@ void sc_each(void (*fn)(const struct sc_entry *e, void *ctx), void *ctx)
 	init();
 	for (size_t i = 0; i < NROWS; i++)
 		fn(&table[i], ctx);
+}
+
+const struct sc_shape *sc_shape_of(const struct sc_entry *e)
+{
+	static const struct sc_shape unknown;
+	init();
+	if (!e || e < table || e >= table + NROWS)
+		return &unknown;
+	return &shapes[e - table];
+}
+
+int sc_kind_int(unsigned kind)
+{
+	switch (kind) {
+	case SCK_INT: case SCK_FD: case SCK_DIRFD: case SCK_SIG: case SCK_CLOCK:
+		return 1;
+	case SCK_UINT: case SCK_XINT: case SCK_MODE: case SCK_FLAGS: case SCK_UID:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+int sc_kind_at_exit(unsigned kind)
+{
+	switch (kind) {
+	case SCK_OUT: case SCK_SAOUT: case SCK_LENOUT: case SCK_IOVOUT:
+	case SCK_MSGOUT: case SCK_ARROUT: case SCK_STROUT: case SCK_IO:
+	case SCK_PAGEVEC:
+	case SCK_ARRIO:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 size_t sc_count(void)
@@ -139,93 +182,76 @@ unsigned sc_class_parse(const char *s)
 	return 0;
 }
 
-/* ---- names ---- */
-
-const char *sc_signame(int sig)
-{
-	static char rt[16];
-	const char *ab;
-
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		if (sig == SIGRTMIN)
-			return "SIGRTMIN";
-		snprintf(rt, sizeof(rt), "SIGRT_%d", sig - SIGRTMIN);
-		return rt;
-	}
-	if (sig == 32)
-		return "SIGRT_0";
-	if (sig == 33)
-		return "SIGRT_1";
-	ab = sigabbrev_np(sig);
-	if (!ab)
-		return NULL;
-	/* sigabbrev_np says "IOT"/"CLD"/"POLL" for some; strace's spelling */
-	static const struct {
-		const char *from, *to;
-	} fix[] = { { "CHLD", "SIGCHLD" }, { "IO", "SIGIO" }, { "POLL", "SIGIO" },
-		    { "IOT", "SIGABRT" }, { "ABRT", "SIGABRT" }, { "CLD", "SIGCHLD" } };
-	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
-		if (!strcmp(ab, fix[i].from))
-			return fix[i].to;
-	static char name[24];
-	snprintf(name, sizeof(name), "SIG%s", ab);
-	return name;
-}
-
-int sc_signal_parse(const char *s)
-{
-	long v;
-	char *end;
-
-	if (!*s)
-		return -1;
-	v = strtol(s, &end, 10);
-	if (!*end)
-		return v > 0 && v < 65 ? (int)v : -1;
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (int sig = 1; sig < 65; sig++) {
-		const char *n = sc_signame(sig);
-		if (n && !strcasecmp(n + 3, s))
-			return sig;
-	}
-	return -1;
-}
-
-const char *sc_errname(int err)
-{
-	switch (err) {
-	case 512: return "ERESTARTSYS";
-	case 513: return "ERESTARTNOINTR";
-	case 514: return "ERESTARTNOHAND";
-	case 515: return "ENOIOCTLCMD";
-	case 516: return "ERESTART_RESTARTBLOCK";
-	default: return strerrorname_np(err);
-	}
-}
-
-static const char *errtext(int err)
-{
-	switch (err) {
-	case 512: return "To be restarted if SA_RESTART is set";
-	case 513: return "To be restarted";
-	case 514: return "To be restarted if no handler";
-	case 516: return "Interrupted by signal";
-	default: return strerror(err);
-	}
-}
-
 /* ---- the line ---- */
+
+/*
+ * The decoder of a call without a hand-written one: each argument as its
+ * shape says, those the kernel reads at entry, from the first one it
+ * writes on at exit.  Without a shape, hex.
+ */
+static void print_arg(struct sc_call *c, struct buf *o, int i)
+{
+	const struct sc_argshape *a = &c->shape->a[i];
+	unsigned long long v = c->args[i];
+	unsigned long long len = a->lenarg < 6 ? c->args[a->lenarg] : 0;
+
+	sc_arg(c, o);
+	switch (a->kind) {
+	case SCK_PTR: sc_ptr(o, v); break;
+	case SCK_LONG: sc_dec(o, (long long)v); break;
+	case SCK_ULONG: case SCK_UINT: sc_udec(o, v); break;
+	case SCK_OLONG: sc_oct(o, v); break;
+	case SCK_MODE: buf_addf(o, "%#03llo", v); break;
+	case SCK_INT: case SCK_CLOCK: sc_int(o, v); break;
+	case SCK_FD: sc_fd(c, o, v); break;
+	case SCK_DIRFD: sc_dirfd(c, o, v); break;
+	case SCK_UID: sc_uid(o, v); break;
+	case SCK_SIG: sc_signal(o, (unsigned long long)(long long)(int)v); break;
+	case SCK_PATH: sc_path(c, o, v); break;
+	case SCK_STR: sc_str(c, o, v); break;
+	case SCK_IN:
+		if (a->lenarg < 6)
+			sc_bufn(c, o, v, len);
+		else
+			sc_ptr(o, v);
+		break;
+	case SCK_SA: sc_sockaddr(c, o, v, len); break;
+	case SCK_IOV: sc_iov(c, o, v, len, 1LL << 40); break;
+	case SCK_OUT:
+		if (c->ret < 0 || a->lenarg != SC_LEN_RET)
+			sc_ptr(o, v);
+		else
+			sc_bufn(c, o, v, (unsigned long long)c->ret);
+		break;
+	case SCK_IOVOUT:
+		if (c->ret < 0)
+			sc_ptr(o, v);
+		else
+			sc_iov(c, o, v, len, c->ret);
+		break;
+	default:
+		if (a->kind >= SCK_PATH)
+			sc_ptr(o, v);
+		else
+			sc_hex(o, v);
+		break;
+	}
+}
 
 static void generic(struct sc_call *c, struct buf *o, int exiting)
 {
 	int n = c->ent ? c->ent->nargs : 6;
-	if (exiting)
-		return;
-	for (int i = 0; i < n; i++) {
-		sc_arg(c, o);
-		sc_hex(o, c->args[i]);
+	for (int i = exiting ? c->nout : 0; i < n; i++) {
+		if (!exiting && sc_kind_at_exit(c->shape->a[i].kind))
+			return;
+		print_arg(c, o, i);
 	}
+}
+
+void sc_args(struct sc_call *c, struct buf *o, int from, int to)
+{
+	for (int i = from; i < to && i < 6; i++)
+		print_arg(c, o, i);
 }
 
 static sc_decoder_fn decoder_of(const struct sc_call *c)
@@ -234,6 +260,18 @@ static sc_decoder_fn decoder_of(const struct sc_call *c)
 		return generic;
 	sc_decoder_fn fn = decoders[c->ent - table];
 	return fn ? fn : generic;
+}
+
+/* the one rule for int-sized arguments: the kernel reads an int or an
+ * unsigned int from the register, whatever its upper half holds */
+static void cut_ints(struct sc_call *c)
+{
+	for (int i = 0; i < 6; i++)
+		switch (sc_kind_int(c->shape->a[i].kind)) {
+		case 1: c->args[i] = (unsigned long long)(long long)(int)c->args[i]; break;
+		case 2: c->args[i] = (unsigned)c->args[i]; break;
+		default: break;
+		}
 }
 
 void sc_decode_entry(struct sc_call *c, struct buf *o)
@@ -251,7 +289,9 @@ void sc_decode_entry(struct sc_call *c, struct buf *o)
 		buf_addf(o, "syscall_%#lx", (unsigned long)c->nr);
 	buf_addc(o, '(');
 	c->argoff[0] = o->len;
-	c->at_exit = c->ent && decoders[c->ent - table] ? decoder_at_exit[c->ent - table] : 0;
+	c->shape = sc_shape_of(c->ent);
+	c->at_exit = (c->shape->flags & (SC_SHAPE_EXIT | SC_SHAPE_ENTRY)) == SC_SHAPE_EXIT;
+	cut_ints(c);
 	decoder_of(c)(c, o, 0);
 }
 
@@ -261,7 +301,7 @@ void sc_decode_exit(struct sc_call *c, struct buf *o, int ret_known)
 	int col = c->opts && c->opts->column > 0 ? c->opts->column : 40;
 	long long cur;
 
-	if (ret_known)
+	if (ret_known && (c->shape->flags & SC_SHAPE_EXIT))
 		decoder_of(c)(c, o, 1);
 	c->argoff[c->nout < SC_MAX_ARGS ? c->nout : SC_MAX_ARGS] = o->len;
 	buf_add(o, ") ", 2);
@@ -278,9 +318,9 @@ void sc_decode_exit(struct sc_call *c, struct buf *o, int ret_known)
 		int err = (int)-r;
 		const char *n = sc_errname(err);
 		if (err >= 512 && err <= 516)
-			buf_addf(o, "= ? %s (%s)", n, errtext(err));
+			buf_addf(o, "= ? %s (%s)", n, sc_errtext(err));
 		else if (n)
-			buf_addf(o, "= -1 %s (%s)", n, errtext(err));
+			buf_addf(o, "= -1 %s (%s)", n, sc_errtext(err));
 		else
 			buf_addf(o, "= -1 (errno %d)", err);
 		return;
@@ -288,7 +328,7 @@ void sc_decode_exit(struct sc_call *c, struct buf *o, int ret_known)
 	buf_add(o, "= ", 2);
 	switch (c->rval) {
 	case SC_RVAL_HEX: sc_hex(o, (unsigned long long)r); break;
-	case SC_RVAL_OCT: sc_oct(o, (unsigned long long)r); break;
+	case SC_RVAL_OCT: buf_addf(o, "%#03llo", (unsigned long long)r); break;
 	case SC_RVAL_UDEC: sc_udec(o, (unsigned long long)r); break;
 	case SC_RVAL_FD:
 		if (c->opts && c->opts->show_paths && r >= 0)
@@ -311,84 +351,36 @@ static int in_set(const unsigned char *set, unsigned long long fd)
 
 void sc_decode_dump(struct sc_call *c, struct buf *o)
 {
-	const char *n;
 	const struct sc_opts *op = c->opts;
 	int rd;
 	unsigned long long fd = c->args[0], len;
 
 	if (!c->ent || !op || (!op->read_fds && !op->write_fds))
 		return;
-	n = c->ent->name;
+	len = c->ret > 0 ? (unsigned long long)c->ret : 0;
+	rd = !!(c->shape->flags & SC_SHAPE_READ);
+	if (!(c->shape->flags & (SC_SHAPE_READ | SC_SHAPE_WRITE)) ||
+	    !in_set(rd ? op->read_fds : op->write_fds, fd) || (rd && !len))
+		return;
+	/* the data argument is the second; its kind says how it is laid out */
+	switch (c->shape->a[1].kind) {
+	case SCK_IOV: case SCK_IOVOUT:
+		sc_dump_iov(c, o, c->args[1], c->args[2], rd ? len : ~0ULL);
+		return;
+	case SCK_MSG: case SCK_MSGOUT: {
+		unsigned long long m[7]; /* struct msghdr as 64-bit words */
+		if (!sc_mem_read(c, c->args[1], m, sizeof(m)))
+			sc_dump_iov(c, o, m[2], m[3], rd ? len : ~0ULL);
+		return;
+	}
+	default:
+		break;
+	}
 	/* what was read: the bytes the call returned; what was written: the
 	 * bytes it was asked to write, whatever came of it (as strace) */
-	len = c->ret > 0 ? (unsigned long long)c->ret : 0;
-	if (!strcmp(n, "read") || !strcmp(n, "pread64") || !strcmp(n, "recvfrom") ||
-	    !strcmp(n, "recv")) {
-		rd = 1;
-		if (!len)
-			return;
-	} else if (!strcmp(n, "write") || !strcmp(n, "pwrite64") ||
-		   !strcmp(n, "sendto") || !strcmp(n, "send")) {
-		rd = 0;
+	if (!rd)
 		len = c->args[2];
-	} else if (!strcmp(n, "readv") || !strcmp(n, "preadv") || !strcmp(n, "preadv2")) {
-		if (len && in_set(op->read_fds, fd))
-			sc_dump_iov(c, o, c->args[1], c->args[2], len);
-		return;
-	} else if (!strcmp(n, "writev") || !strcmp(n, "pwritev") ||
-		   !strcmp(n, "pwritev2")) {
-		if (in_set(op->write_fds, fd))
-			sc_dump_iov(c, o, c->args[1], c->args[2], ~0ULL);
-		return;
-	} else if (!strcmp(n, "recvmsg") || !strcmp(n, "sendmsg")) {
-		int isrd = n[0] == 'r';
-		unsigned long long m[7]; /* struct msghdr as 64-bit words */
-		if (!in_set(isrd ? op->read_fds : op->write_fds, fd) || (isrd && !len))
-			return;
-		if (sc_mem_read(c, c->args[1], m, sizeof(m)))
-			return;
-		sc_dump_iov(c, o, m[2], m[3], isrd ? len : ~0ULL);
-		return;
-	} else
-		return;
 	if (in_set(rd ? op->read_fds : op->write_fds, fd))
 		sc_dump_mem(c, o, c->args[1], len);
 }
 
-void sc_hexdump(struct buf *o, const unsigned char *p, size_t n)
-{
-	sc_hexdump_at(o, p, n, 0);
-}
-
-void sc_hexdump_at(struct buf *o, const unsigned char *p, size_t n, size_t base)
-{
-	static const char hx[] = "0123456789abcdef";
-
-	for (size_t off = 0; off < n; off += 16) {
-		char line[80];
-		size_t k = 0, m = n - off < 16 ? n - off : 16;
-
-		k += (size_t)snprintf(line, sizeof(line), " | %05zx  ", base + off);
-		for (size_t i = 0; i < 16; i++) {
-			if (i == 8)
-				line[k++] = ' ';
-			if (i < m) {
-				line[k++] = hx[p[off + i] >> 4];
-				line[k++] = hx[p[off + i] & 15];
-			} else {
-				line[k++] = ' ';
-				line[k++] = ' ';
-			}
-			line[k++] = ' ';
-		}
-		line[k++] = ' ';
-		for (size_t i = 0; i < 16; i++) {
-			unsigned char ch = i < m ? p[off + i] : ' ';
-			line[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
-		}
-		line[k++] = ' ';
-		line[k++] = '|';
-		line[k++] = '\n';
-		buf_add(o, line, k);
-	}
-}

@@ -53,6 +53,86 @@ struct sc_entry {
 	unsigned classes;
 };
 
+/*
+ * The argument-shape table: what each argument of a call is, one row per
+ * call (the shape column of scripts/syscall-attrs.txt).  It says how wide
+ * the kernel reads an integer argument (int-sized ones are cut to 32 bits
+ * before any decoder sees them: `O_CLOEXEC`, never
+ * `O_CLOEXEC|0xdefaced00000000`), prints the simple calls by itself, tells
+ * whether the call is decoded again at exit (it has an argument the
+ * kernel writes), and is the capture plan of the bpf backend (what memory
+ * to copy, when, and how long).
+ */
+enum sc_kind {
+	SCK_X = 0,  /* unknown: the 64-bit register in hex */
+	SCK_PTR,    /* an address, printed as such */
+	SCK_LONG, SCK_ULONG, SCK_XLONG, SCK_OLONG, /* 64-bit numbers */
+	SCK_INT, SCK_UINT, SCK_XINT, /* 32-bit numbers (cut) */
+	SCK_MODE,   /* mode_t: octal, 32 bits */
+	SCK_FLAGS,  /* unsigned int flags (names by the call's decoder) */
+	SCK_FD, SCK_DIRFD, /* int: a descriptor, AT_FDCWD */
+	SCK_UID,    /* uid_t/gid_t: unsigned, -1 as -1 */
+	SCK_SIG,    /* int: a signal number */
+	SCK_CLOCK,  /* clockid_t: int */
+	/* memory the kernel reads (copied at entry) */
+	SCK_PATH,   /* a file name, whole */
+	SCK_STR,    /* a string, cut at -s */
+	SCK_IN,     /* bytes: length from lenarg, or `size` bytes */
+	SCK_SA,     /* struct sockaddr, length from lenarg */
+	SCK_IOV,    /* struct iovec[lenarg] and their data */
+	SCK_MSG,    /* struct msghdr */
+	SCK_STRV,   /* argv */
+	SCK_PTRV,   /* envp: counted, not shown */
+	SCK_ARR,    /* lenarg elements of `size` bytes */
+	/* memory the kernel writes (copied at exit: the call is decoded at
+	   exit from this argument on) */
+	SCK_OUT,    /* bytes: length from the result (lenarg SC_LEN_RET) or
+		       `size` bytes */
+	SCK_SAOUT,  /* struct sockaddr, length at the socklen_t *lenarg */
+	SCK_LENOUT, /* bytes, length at the socklen_t *lenarg (up to size) */
+	SCK_IOVOUT, /* struct iovec[lenarg], data up to the result */
+	SCK_MSGOUT, /* struct msghdr */
+	SCK_ARROUT, /* elements of `size` bytes, count from lenarg (or the
+		       result) */
+	SCK_STROUT, /* a string the call writes (PR_GET_NAME) or reads */
+	SCK_PAGEVEC, /* one byte a page of the memory length in lenarg */
+	SCK_IO,     /* `size` bytes read at entry and written back */
+	SCK_ARRIO,  /* lenarg elements of `size` read and written back */
+	SCK_NKINDS
+};
+
+#define SC_LEN_RET 6  /* lenarg: the result */
+#define SC_LEN_NONE 7 /* lenarg: none */
+
+struct sc_argshape {
+	unsigned char kind;   /* enum sc_kind */
+	unsigned char lenarg; /* 0-5, SC_LEN_RET, SC_LEN_NONE */
+	unsigned short size;  /* bytes of a structure or element; cap */
+};
+
+/* row flags */
+enum {
+	SC_SHAPE_READ = 1,  /* moves data read from fd args[0] (-e read=) */
+	SC_SHAPE_WRITE = 2, /* moves data written to fd args[0] (-e write=) */
+	SC_SHAPE_EXIT = 4,  /* decoded at exit too (derived from the kinds) */
+	SC_SHAPE_KNOWN = 8, /* the row has a shape */
+	SC_SHAPE_ENTRY = 16, /* every argument printed at entry although the
+				kernel writes some (poll, select): what it
+				wrote is a note after the result */
+};
+
+struct sc_shape {
+	unsigned flags;
+	struct sc_argshape a[6];
+};
+
+/* sc_shape_of - the row's shape (never NULL; all SCK_X when unknown) */
+const struct sc_shape *sc_shape_of(const struct sc_entry *e);
+/* sc_kind_is_int - 1 signed int, 2 unsigned int, 0 a 64-bit argument */
+int sc_kind_int(unsigned kind);
+/* sc_kind_at_exit - whether an argument of this kind is printed at exit */
+int sc_kind_at_exit(unsigned kind);
+
 /* how the decoded line is printed */
 struct sc_opts {
 	size_t strsize;    /* -s: bytes of a string or buffer shown (32) */
@@ -89,6 +169,7 @@ struct sc_call {
 	const struct sc_opts *opts;
 	/* kept by the decoders between entry and exit */
 	const struct sc_entry *ent;
+	const struct sc_shape *shape; /* its argument shapes */
 	int rval;               /* SC_RVAL_* */
 	int nout;               /* arguments printed so far */
 	size_t argoff[SC_MAX_ARGS + 1];
@@ -96,7 +177,8 @@ struct sc_call {
 	                         * be negative for a resumed line) */
 	unsigned long long saved[4];
 	int suppress_ret;       /* exit/exit_group: " = ?" */
-	int at_exit;            /* its decoder prints arguments at exit too */
+	int at_exit;            /* decoded at exit too: its row has an
+	                         * argument the kernel writes */
 	/* set at exit to print more after the return value, " (flags ...)" */
 	void (*rdecor)(struct sc_call *c, struct buf *o);
 };

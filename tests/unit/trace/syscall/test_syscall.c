@@ -153,6 +153,54 @@ static void test_decoders(void **state)
 	       "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000");
 }
 
+/* the argument-shape table: one rule for int-sized arguments, decoded at
+ * exit only where the row has an argument the kernel writes */
+static void test_shapes(void **state)
+{
+	const unsigned long long J = 0xdefaced00000000ULL;
+	const struct sc_shape *sh;
+	(void)state;
+	memset(memory, 0, sizeof(memory));
+	memcpy(memory, "/etc/hostname", 14);
+	sh = sc_shape_of(sc_lookup_name("read"));
+	assert_int_equal(sh->a[0].kind, SCK_FD);
+	assert_int_equal(sh->a[1].kind, SCK_OUT);
+	assert_int_equal(sh->a[1].lenarg, SC_LEN_RET);
+	assert_true(sh->flags & SC_SHAPE_READ);
+	assert_true(sh->flags & SC_SHAPE_EXIT);
+	sh = sc_shape_of(sc_lookup_name("openat"));
+	assert_int_equal(sh->a[0].kind, SCK_DIRFD);
+	assert_int_equal(sh->a[1].kind, SCK_PATH);
+	assert_false(sh->flags & SC_SHAPE_EXIT);
+	sh = sc_shape_of(sc_lookup_name("select"));
+	assert_true(sh->flags & SC_SHAPE_ENTRY);
+	/* a row without a shape: every argument unknown, never NULL */
+	sh = sc_shape_of(sc_lookup_name("io_setup"));
+	assert_non_null(sh);
+	assert_int_equal(sh->a[0].kind, SCK_X);
+	assert_non_null(sc_shape_of(NULL));
+	assert_int_equal(sc_kind_int(SCK_FD), 1);
+	assert_int_equal(sc_kind_int(SCK_UID), 2);
+	assert_int_equal(sc_kind_int(SCK_PTR), 0);
+	/* junk in the upper halves is cut where the kernel reads an int */
+	decode("openat", (unsigned long long[6]){ J | (unsigned)-100, 0x1000, J | 0x80000, J | 0644 },
+	       3, "openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY|O_CLOEXEC) = 3");
+	decode("setresuid", (unsigned long long[6]){ J | 0xffffffffU, J | 1, J | 0xffff0000U }, 0,
+	       "setresuid(-1, 1, 4294901760)            = 0");
+	decode("mkdir", (unsigned long long[6]){ 0x1000, J | 0755 }, -17,
+	       "mkdir(\"/etc/hostname\", 0755)            = -1 EEXIST (File exists)");
+	decode("kill", (unsigned long long[6]){ J | 0x7fffffff, J | 9 }, -3,
+	       "kill(2147483647, SIGKILL)               = -1 ESRCH (No such process)");
+	/* but not where it reads a long: lseek's offset */
+	decode("lseek", (unsigned long long[6]){ 3, J | 5, 0 }, -22,
+	       "lseek(3, 1004211375834136581, SEEK_SET) = -1 EINVAL (Invalid argument)");
+	/* the simple decoder: a shape, no hand-written code */
+	decode("readahead", (unsigned long long[6]){ J | 3, 100, 200 }, 0,
+	       "readahead(3, 100, 200)                  = 0");
+	decode("alarm", (unsigned long long[6]){ J | 5 }, 0,
+	       "alarm(5)                                = 0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_hexdump),
 		cmocka_unit_test(test_decoders),
+		cmocka_unit_test(test_shapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
