@@ -232,6 +232,13 @@ int cmd_sandbox(int argc, char **argv)
 		rc = sandbox_run(&so, run->res, &why);
 		if (tk.on)
 			fprintf(stderr, "\r\033[K");
+		if (rc == -EINTR && interrupted) {
+			unlink(tpath.data);
+			evidence_log(ev, "run %ld: interrupted before the program started", i + 1);
+			status = 130;
+			done = i;
+			break;
+		}
 		if (rc) {
 			unlink(tpath.data);
 			error("%s: %s", why.len ? why.data : "sandbox", strerror(-rc));

@@ -292,6 +292,13 @@ static void cg_stats(struct cgroups *cg, struct sandbox_result *r)
 	}
 	snprintf(p, sizeof(p), "%s/pids.events", cg->dir[CG_PIDS]);
 	r->pids_limit_hits = read_keyed(p, "max");
+	/* sampling may miss the top; a refused fork says it was reached */
+	if (r->pids_limit_hits) {
+		snprintf(p, sizeof(p), "%s/pids.max", cg->dir[CG_PIDS]);
+		v = read_num(p);
+		if ((long)v > r->pids_peak)
+			r->pids_peak = (long)v;
+	}
 }
 
 /* cg_freeze - freeze (on) or thaw the whole sandbox; 0 once it is so */
@@ -997,6 +1004,12 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 			break;
 		if (poll(&pf, 1, 100) > 0)
 			tracer_read(&t, r);
+	}
+	if (o->interrupted && *o->interrupted) {
+		r->end = SANDBOX_END_INTERRUPTED;
+		rc = -EINTR;
+		buf_addstr(why, "interrupted");
+		goto out;
 	}
 	if (!t.attached) {
 		rc = -EIO;
