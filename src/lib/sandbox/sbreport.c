@@ -143,13 +143,18 @@ void sbreport_files_release(struct sbfiles *f)
 static const char *const kind_names[] = { "created", "modified", "deleted",
 					  "replaced", "created-dir", "created-link" };
 
-/* text from the trace is the tracer's escaped text; anything else is escaped */
+/*
+ * text from the trace is the tracer's quoted text, printable already (its
+ * backslashes are its own escapes); anything else is escaped
+ */
 static void put(struct buf *o, const char *s)
 {
-	if (escape_is_clean(s, strlen(s)))
-		buf_addstr(o, s);
-	else
-		escape_str(o, s);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e) {
+			escape_str(o, s);
+			return;
+		}
+	buf_addstr(o, s);
 }
 
 static void jstr(struct buf *o, const char *s)
@@ -322,6 +327,23 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		put(o, n->addr);
 		buf_addf(o, " port %u\n", n->port);
 	}
+	buf_addf(o, "\nconversations (wiretap of sockets, %zu):\n", t->nconvs);
+	for (size_t i = 0; i < t->nconvs; i++) {
+		const struct sbt_conv *c = &t->convs[i];
+		buf_addf(o, "  %s %d fd %d %s\n", c->time, (int)c->pid, c->fd, c->how);
+		for (const char *l = c->text; l && *l;) {
+			const char *nl = strchr(l, '\n');
+			struct buf one = BUF_INIT;
+			buf_add(&one, l, nl ? (size_t)(nl - l) : strlen(l));
+			buf_addstr(o, "    ");
+			put(o, one.data);
+			buf_addc(o, '\n');
+			buf_release(&one);
+			l = nl ? nl + 1 : NULL;
+		}
+		if (c->cut)
+			buf_addstr(o, "    (more; see the trace)\n");
+	}
 	buf_addf(o, "\nsignals (%zu):\n", t->nsignals);
 	for (size_t i = 0; i < t->nsignals; i++) {
 		buf_addf(o, "  %s %d ", t->signals[i].time, (int)t->signals[i].pid);
@@ -470,6 +492,16 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		buf_addstr(o, ",\"address\":");
 		jstr(o, n->addr);
 		buf_addf(o, ",\"port\":%u}", n->port);
+	}
+	buf_addstr(o, "],\"conversations\":[");
+	for (size_t i = 0; i < t->nconvs; i++) {
+		const struct sbt_conv *c = &t->convs[i];
+		buf_addf(o, "%s{\"pid\":%d,\"fd\":%d,\"how\":\"%s\",\"time\":", i ? "," : "",
+			 (int)c->pid, c->fd, c->how);
+		jstr(o, c->time);
+		buf_addstr(o, ",\"text\":");
+		jstr(o, c->text ? c->text : "");
+		buf_addf(o, ",\"cut\":%s}", c->cut ? "true" : "false");
 	}
 	buf_addstr(o, "],\"signals\":[");
 	for (size_t i = 0; i < t->nsignals; i++) {

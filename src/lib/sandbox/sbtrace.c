@@ -166,6 +166,72 @@ static const char *const changes[] = {
 	"fchmodat2", "chown", "lchown", "fchownat", "truncate", "mknod", "mknodat",
 	"setxattr", "lsetxattr", "removexattr", "lremovexattr", NULL,
 };
+static const char *const reads[] = { "read", "recvfrom", "recv", NULL };
+static const char *const writes[] = { "write", "sendto", "send", NULL };
+
+static struct sbt_conv *conv_of(struct sb_trace *t, pid_t pid, int fd)
+{
+	for (size_t i = t->nconvs; i-- > 0;)
+		if (t->convs[i].pid == pid && t->convs[i].fd == fd && t->convs[i].open)
+			return &t->convs[i];
+	return NULL;
+}
+
+static void conv_open(struct sb_trace *t, pid_t pid, int fd, const char *how,
+		      const char *time)
+{
+	struct sbt_conv *c = conv_of(t, pid, fd);
+	if (c)
+		c->open = 0;
+	GROW(t->convs, t->nconvs);
+	c = &t->convs[t->nconvs++];
+	memset(c, 0, sizeof(*c));
+	c->time = xstrdup(time);
+	c->pid = pid;
+	c->fd = fd;
+	c->open = 1;
+	snprintf(c->how, sizeof(c->how), "%s", how);
+}
+
+/*
+ * append one call's data (its first quoted argument) to the conversation;
+ * calls in the same direction run on in one string, as a reader wants it
+ */
+static void conv_add(struct sbt_conv *c, char dir, const char *a, const char *z)
+{
+	const char *qa, *qb;
+	size_t n, need;
+	int cut;
+	if (next_quoted(a, z, &qa, &qb))
+		return;
+	cut = qb + 3 <= z && !memcmp(qb, "...", 3);
+	n = (size_t)(qb - qa);
+	need = 3 + n + 4;
+	if (c->len + need > SBT_CONV_MAX) {
+		c->cut = 1;
+		return;
+	}
+	c->text = xrealloc(c->text, c->len + need + 1);
+	if (c->last == dir && c->len >= 2 && c->text[c->len - 2] == '"') {
+		c->len -= 2; /* reopen the last string */
+		qa++;
+		n--;
+	} else {
+		memcpy(c->text + c->len, dir == '<' ? "<- " : "-> ", 3);
+		c->len += 3;
+	}
+	memcpy(c->text + c->len, qa, n);
+	c->len += n;
+	/* a string the tracer cut short ends in ... after its quote */
+	if (cut) {
+		memcpy(c->text + c->len, "...", 3);
+		c->len += 3;
+	}
+	c->text[c->len++] = '\n';
+	c->text[c->len] = '\0';
+	c->last = cut ? 0 : dir;
+}
+
 static const char *const kills[] = { "kill", "tkill", "tgkill", "pidfd_send_signal", NULL };
 
 /* one whole call: "name(args) = ret" in [s, e) */
@@ -240,6 +306,9 @@ static void call(struct parser *ps, pid_t pid, const char *time, const char *s,
 			}
 			return;
 		}
+		if (!strcmp(name, "connect") && (ret[0] == '0' || !strncmp(ret, "-1 EINPROGRESS", 14)) &&
+		    strcmp(n.family, "AF_UNIX"))
+			conv_open(t, pid, n.fd, "connected", time);
 		GROW(t->nets, t->nnets);
 		t->nets[t->nnets++] = n;
 	} else if (!strcmp(name, "listen") && ret[0] == '0') {
@@ -255,6 +324,17 @@ static void call(struct parser *ps, pid_t pid, const char *time, const char *s,
 				t->listens[t->nlistens++] = n;
 				break;
 			}
+	} else if ((!strcmp(name, "accept") || !strcmp(name, "accept4")) && rv >= 0 &&
+		   ret[0] != '-' && ret[0] != '?') {
+		conv_open(t, pid, (int)rv, "accepted", time);
+	} else if (!strcmp(name, "close")) {
+		struct sbt_conv *c = conv_of(t, pid, atoi(lp + 1));
+		if (c)
+			c->open = 0;
+	} else if ((name_in(name, reads) || name_in(name, writes)) && rv > 0) {
+		struct sbt_conv *c = conv_of(t, pid, atoi(lp + 1));
+		if (c)
+			conv_add(c, name_in(name, reads) ? '<' : '-', lp, eq);
 	} else if (name_in(name, kills)) {
 		add_event(&t->signals, &t->nsignals, time, pid, s, e);
 	}
@@ -484,5 +564,10 @@ void sbtrace_release(struct sb_trace *t)
 	events_free(t->signals, t->nsignals);
 	events_free(t->denied, t->ndenied);
 	events_free(t->eperm, t->neperm);
+	for (size_t i = 0; i < t->nconvs; i++) {
+		free(t->convs[i].time);
+		free(t->convs[i].text);
+	}
+	free(t->convs);
 	memset(t, 0, sizeof(*t));
 }

@@ -14,7 +14,9 @@
  * bind; the address as the program gave it), listening sockets (a listen
  * on a bound fd), signals received and sent (kill, tkill, tgkill), and
  * file changes the kernel refused (an open for writing, unlink, rename,
- * mkdir, chmod ... that returned an error).
+ * mkdir, chmod ... that returned an error), and the wiretap: what each
+ * accepted or connected socket read and wrote (read, write, recvfrom,
+ * sendto, recv, send), in order, as the tracer quoted it.
  *
  * Errors: sbtrace_parse() cannot fail; `bad` counts lines it skipped.
  */
@@ -57,7 +59,24 @@ struct sbt_event {     /* signals and refused file changes */
 	char *text;        /* the trace's line, from the call on */
 };
 
+/* what went over a socket, from the read and write calls on it */
+struct sbt_conv {
+	char *time;
+	pid_t pid;
+	int fd;
+	int open;          /* not yet closed */
+	char how[12];      /* "accepted" or "connected" */
+	char *text;        /* "-> \"...\"\n<- \"...\"\n", the tracer's escaped text */
+	size_t len;
+	int cut;           /* more went over than is kept */
+	char last;         /* direction of the last data: '<' in, '-' out */
+};
+
+#define SBT_CONV_MAX 4096 /* bytes of text kept per conversation */
+
 struct sb_trace {
+	struct sbt_conv *convs;
+	size_t nconvs;
 	struct sbt_proc *procs;
 	size_t nprocs;
 	struct sbt_net *nets;  /* connect, sendto */
