@@ -220,7 +220,9 @@ int cmd_sandbox(int argc, char **argv)
 		struct sbrun *run = &rv[i];
 		char prefix[32];
 		run->index = (int)i + 1;
-		snprintf(prefix, sizeof(prefix), runs > 1 ? "run%ld/" : "", i + 1);
+		prefix[0] = '\0';
+		if (runs > 1)
+			snprintf(prefix, sizeof(prefix), "run%ld/", i + 1);
 		run->prefix = xstrdup(prefix);
 		run->res = xcalloc(1, sizeof(*run->res));
 		buf_reset(&tpath);

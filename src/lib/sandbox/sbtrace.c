@@ -506,12 +506,21 @@ void sbtrace_parse(const char *data, size_t n, struct sb_trace *t)
 	const char *s = data, *e = data + n;
 
 	memset(t, 0, sizeof(*t));
+	/* each line is parsed from a NUL-terminated copy, so that no number
+	 * read (strtol) can run past its end */
+	char *copy = NULL;
+	size_t cap = 0;
 	while (s < e) {
 		const char *nl = memchr(s, '\n', (size_t)(e - s));
-		const char *le = nl ? nl : e;
-		line(&ps, s, le);
+		size_t len = (size_t)((nl ? nl : e) - s);
+		if (len + 1 > cap)
+			copy = xrealloc(copy, cap = len + 1);
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+		line(&ps, copy, copy + len);
 		s = nl ? nl + 1 : e;
 	}
+	free(copy);
 	link_forks(&ps);
 	for (size_t i = 0; i < ps.nforks; i++)
 		free(ps.forks[i].time);
