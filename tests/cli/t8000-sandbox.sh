@@ -95,6 +95,18 @@ test_expect_success 'the process tree: every execve with its argv, parents' '
 	test "$(grep -c "(parent $top)" "$TMP/tree/report.txt")" = 2
 '
 
+test_expect_success '--runs: the same start each time; what differed is reported' '
+	"$STRANGER" sandbox --net=none --runs 3 -o "$TMP/runs" -- /bin/sh -c \
+		"echo \$\$ >/tmp/pid; head -c 16 /dev/urandom >/tmp/random" >"$TMP/out" &&
+	test "$(grep -c "^run [123]: exited with 0" "$TMP/out")" = 3 &&
+	for i in 1 2 3; do test "$(cat "$TMP/runs/run$i/upper/tmp/pid")" = 2 || exit 1; done &&
+	test "$(grep -c "^  in 1 of 3 runs: file: created /tmp/random " "$TMP/runs/report.txt")" = 3 &&
+	! grep -q "runs: file: created /tmp/pid" "$TMP/runs/report.txt" &&
+	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert len(r[\"runs\"])==3 and len(r[\"differences\"])==3" "$TMP/runs/report.json" &&
+	"$STRANGER" sandbox --net=none --runs 2 -o "$TMP/same" -- /bin/true >/dev/null &&
+	grep -q "^  none: every run did the same" "$TMP/same/report.txt"
+'
+
 test_expect_success 'nothing of a sandbox stays behind' '
 	no_sandbox_left
 '
