@@ -878,7 +878,7 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	struct tracer t = { .pid = -1, .err = -1 };
 	struct sinkhole *sink = NULL;
 	int sp[2] = { -1, -1 }, gp[2] = { -1, -1 }, op[2] = { -1, -1 },
-	    ep[2] = { -1, -1 }, listener = -1, rc = 0, pid1_status = 0;
+	    ep[2] = { -1, -1 }, listener = -1, rc = 0, pid1_status = 0, pidfd = -1;
 	pid_t pid1 = -1;
 	struct msg m;
 	double t0 = 0, deadline = 0;
@@ -1036,6 +1036,8 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	gp[1] = -1;
 	fcntl(op[0], F_SETFL, O_NONBLOCK);
 	fcntl(ep[0], F_SETFL, O_NONBLOCK);
+	/* PID 1's end wakes the loop at once (no pidfd: the 100 ms tick) */
+	pidfd = (int)syscall(SYS_pidfd_open, pid1, 0);
 
 	/* the run */
 	for (int ended = 0, stopped = 0; !ended;) {
@@ -1051,6 +1053,7 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 		pf[n++] = (struct pollfd){ op[0], POLLIN, 0 };
 		pf[n++] = (struct pollfd){ ep[0], POLLIN, 0 };
 		pf[n++] = (struct pollfd){ t.err, POLLIN, 0 };
+		pf[n++] = (struct pollfd){ pidfd, POLLIN, 0 };
 		for (size_t i = 0; i < ns; i++)
 			pf[n++] = (struct pollfd){ sfd[i], POLLIN, 0 };
 		poll(pf, n, 100);
@@ -1169,6 +1172,8 @@ out:
 	}
 	if (t.err >= 0)
 		close(t.err);
+	if (pidfd >= 0)
+		close(pidfd);
 	if (in.upper >= 0)
 		close(in.upper);
 	return rc;
