@@ -107,6 +107,14 @@ test_expect_success '--runs: the same start each time; what differed is reported
 	grep -q "^  none: every run did the same" "$TMP/same/report.txt"
 '
 
+test_expect_success 'a program where the sandbox cannot see it (/tmp, a 0700 folder) runs from the host'"'"'s file' '
+	mkdir -m 700 "$TMP/hidden" &&
+	cp "$FIXTURES/escapee" "$TMP/hidden/prog" &&
+	"$STRANGER" sandbox --net=none -o "$TMP/hid" -- "$TMP/hidden/prog" tracerpid >/dev/null &&
+	grep -q "^TracerPid:" "$TMP/hid/stdout.txt" &&
+	grep -q "execve fd [0-9]* \[\"$TMP/hidden/prog\", \"tracerpid\"\]" "$TMP/hid/report.txt"
+'
+
 test_expect_success 'nothing of a sandbox stays behind' '
 	no_sandbox_left
 '

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < t.nprocs; i++)
 		for (size_t j = 0; j < t.procs[i].nexec; j++) {
 			printable(t.procs[i].exec[j].argv);
-			if (t.procs[i].exec[j].path[0] != '"')
+			if (!t.procs[i].exec[j].path[0] || t.procs[i].exec[j].argv[0] != '[')
 				__builtin_trap();
 		}
 	for (size_t i = 0; i < t.nconvs; i++)

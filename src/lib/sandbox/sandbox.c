@@ -622,7 +622,8 @@ static _Noreturn void program_main(struct inside *in)
 		_exit(2);
 	close(in->go);
 	execvp(o->argv[0], o->argv);
-	/* a path the unprivileged user cannot reach: exec what PID 1 opened */
+	/* a path the sandbox hides (/tmp) or the unprivileged user cannot
+	 * reach: exec the file the supervisor opened on the host */
 	if ((errno == EACCES || errno == ENOENT) && in->progfd >= 0)
 		syscall(SYS_execveat, in->progfd, "", o->argv, environ, AT_EMPTY_PATH);
 	fail(in, o->argv[0]);
@@ -631,17 +632,17 @@ static _Noreturn void program_main(struct inside *in)
 /* PID 1 keeps only what it needs of the supervisor's fds */
 static void close_except(const struct inside *in)
 {
-	int keep[] = { in->sock, in->upper, in->go, in->out, in->err };
+	int keep[] = { in->sock, in->upper, in->go, in->out, in->err, in->progfd };
 	int lo = 3;
 	/* keep[] sorted, so the gaps between kept fds can be closed */
-	for (size_t i = 0; i < 5; i++)
-		for (size_t j = i + 1; j < 5; j++)
+	for (size_t i = 0; i < 6; i++)
+		for (size_t j = i + 1; j < 6; j++)
 			if (keep[j] < keep[i]) {
 				int x = keep[i];
 				keep[i] = keep[j];
 				keep[j] = x;
 			}
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		if (keep[i] > lo)
 			syscall(SYS_close_range, lo, keep[i] - 1, 0);
 		if (keep[i] >= lo)
@@ -695,10 +696,6 @@ static _Noreturn void pid1_main(struct inside *in)
 		if (null > 2)
 			close(null);
 	}
-	/* the program's path as the unprivileged user may not reach it */
-	in->progfd = strchr(in->o->argv[0], '/')
-			     ? open(in->o->argv[0], O_PATH | O_CLOEXEC)
-			     : -1;
 
 	if (setgroups(0, NULL))
 		fail(in, "setgroups");
@@ -903,6 +900,8 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	}
 	/* the upper tmpfs fd must cross the clone (the overlay names it by
 	 * /proc/self/fd) but no exec: it is closed right after the mount */
+	/* the program as the host names it, for a path the sandbox hides */
+	in.progfd = strchr(o->argv[0], '/') ? open(o->argv[0], O_PATH | O_CLOEXEC) : -1;
 	in.sock = sp[1];
 	in.go = gp[0];
 	in.out = op[1];
@@ -928,6 +927,10 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	close(op[1]);
 	close(ep[1]);
 	sp[1] = gp[0] = op[1] = ep[1] = -1;
+	if (in.progfd >= 0) {
+		close(in.progfd);
+		in.progfd = -1;
+	}
 	r->upper_fd = openat(in.upper, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(in.upper);
 	in.upper = -1;
@@ -1176,6 +1179,8 @@ out:
 		close(pidfd);
 	if (in.upper >= 0)
 		close(in.upper);
+	if (in.progfd >= 0)
+		close(in.progfd);
 	return rc;
 }
 

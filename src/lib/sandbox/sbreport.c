@@ -206,6 +206,19 @@ static void sink_addr(struct buf *o, const struct sinkhole_rec *s)
 		buf_addf(o, "%s:%u", a, s->port);
 }
 
+/* a connection to an address the sinkhole gave out names the name */
+static void sink_name(struct buf *o, const struct sinkhole_log *log,
+		      const struct sinkhole_rec *s)
+{
+	if (s->family != AF_INET || s->addr[0] != 198 || s->addr[1] != 18)
+		return;
+	for (size_t i = 0; i < log->n; i++)
+		if (log->v[i].dns && !memcmp(log->v[i].answer, s->addr, 4)) {
+			buf_addf(o, " (%s)", log->v[i].name);
+			return;
+		}
+}
+
 static void mib(struct buf *o, unsigned long long v)
 {
 	buf_addf(o, "%.1f MiB", (double)v / (1024.0 * 1024.0));
@@ -308,9 +321,13 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 			const struct sinkhole_rec *s = &r->sink.v[i];
 			buf_addf(o, "    +%.3fs %s ", s->time, s->proto == IPPROTO_UDP ? "udp" : "tcp");
 			sink_addr(o, s);
-			if (s->dns)
+			if (s->dns && (s->qtype == 1 || s->qtype == 255))
 				buf_addf(o, " dns %s type %u -> %u.%u.%u.%u", s->name, s->qtype,
 					 s->answer[0], s->answer[1], s->answer[2], s->answer[3]);
+			else if (s->dns)
+				buf_addf(o, " dns %s type %u -> no records", s->name, s->qtype);
+			else
+				sink_name(o, &r->sink, s);
 			buf_addf(o, " %llu bytes", s->total);
 			if (s->nbytes && !s->dns) {
 				buf_addstr(o, " \"");

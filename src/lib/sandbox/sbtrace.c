@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/sandbox/sbtrace.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define GROW(v, n) \
@@ -264,17 +265,28 @@ static void call(struct parser *ps, pid_t pid, const char *time, const char *s,
 	proc_get(t, pid, 0, time);
 
 	if ((!strcmp(name, "execve") || !strcmp(name, "execveat")) && ret[0] == '0') {
-		const char *qa, *qb, *la, *lb, *from = lp;
+		const char *qa, *qb, *la, *lb;
 		struct sbt_proc *p = proc_get(t, pid, 0, time);
-		if (!strcmp(name, "execveat")) {
-			const char *c = memchr(lp, ',', (size_t)(eq - lp));
-			from = c ? c : eq;
-		}
-		if (next_quoted(from, eq, &qa, &qb) || bracket_list(qb, eq, &la, &lb))
+		char *path;
+		if (bracket_list(lp, eq, &la, &lb))
 			return;
+		if (!strcmp(name, "execveat")) {
+			/* execveat(FD, PATH, [argv] ...): the fd names the file */
+			struct buf b = BUF_INIT;
+			buf_addf(&b, "fd %d", atoi(lp + 1));
+			if (!next_quoted(lp, la, &qa, &qb) && qb - qa > 2) {
+				buf_addc(&b, ' ');
+				buf_add(&b, qa, (size_t)(qb - qa));
+			}
+			path = buf_detach(&b, NULL);
+		} else if (!next_quoted(lp, la, &qa, &qb)) {
+			path = dup_range(qa, qb);
+		} else {
+			path = xstrdup("?");
+		}
 		GROW(p->exec, p->nexec);
 		p->exec[p->nexec].time = xstrdup(time);
-		p->exec[p->nexec].path = dup_range(qa, qb);
+		p->exec[p->nexec].path = path;
 		p->exec[p->nexec].argv = dup_range(la, lb);
 		p->nexec++;
 	} else if (name_in(name, forks) && rv > 0) {

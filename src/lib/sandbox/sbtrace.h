@@ -28,7 +28,7 @@
 
 struct sbt_exec {
 	char *time;  /* "HH:MM:SS.uuuuuu" */
-	char *path;  /* quoted, as traced */
+	char *path;  /* quoted, as traced; "fd N" for execveat */
 	char *argv;  /* the [...] list, as traced */
 };
 
