@@ -78,6 +78,16 @@ test_expect_success 'mount, modules, reboot, bpf: refused, each reported' '
 	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); n=[x[\"name\"] for x in r[\"runs\"][0][\"refused_syscalls\"]]; assert n==[\"mount\",\"finit_module\",\"delete_module\",\"reboot\",\"bpf\"], n" "$TMP/refuse/report.json"
 '
 
+test_expect_success 'new namespaces refused and reported; the responder'"'"'s environment stays out' '
+	STRANGER_TEST_TOKEN=s3cret "$STRANGER" sandbox --net=none -o "$TMP/ns" -- /bin/sh -c \
+		"unshare -U true; echo unshare=\$?; env; ulimit -c" >/dev/null &&
+	grep -q "^unshare=1$" "$TMP/ns/stdout.txt" &&
+	grep -q "^  +[0-9.]*s [0-9]* unshare(0x10000000, .* = -1 EPERM" "$TMP/ns/report.txt" &&
+	! grep -q s3cret "$TMP/ns/stdout.txt" &&
+	grep -qx "HOME=/root" "$TMP/ns/stdout.txt" &&
+	test "$(tail -n 1 "$TMP/ns/stdout.txt")" = 0
+'
+
 test_expect_success 'TracerPid is 0 with the bpf tracer; ptrace traces too' '
 	"$STRANGER" sandbox --net=none --backend=bpf -o "$TMP/tp" -- "$SB/escapee" tracerpid >/dev/null &&
 	grep -q "^TracerPid:.0$" "$TMP/tp/stdout.txt" &&

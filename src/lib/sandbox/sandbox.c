@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -521,7 +522,41 @@ struct inside {
 	int go;             /* read end: the program execs when it gets a byte */
 	int out, err;       /* write ends of the program's stdout/stderr */
 	int progfd;         /* O_PATH of the program, for unreachable paths */
+	char **envp;        /* the program's environment */
 };
+
+/*
+ * The program's environment: a root login's, with the responder's PATH,
+ * language and terminal type, and nothing else of the responder's (no
+ * tokens, agent sockets or proxies).
+ */
+static char **make_env(void)
+{
+	static const char *const keep[] = { "PATH", "LANG", "LC_ALL", "TERM", NULL };
+	static const char *const fixed[] = { "HOME=/root", "USER=root", "LOGNAME=root",
+					     "SHELL=/bin/sh", "PWD=/", NULL };
+	char **v = xcalloc(16, sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; keep[i]; i++) {
+		const char *val = getenv(keep[i]);
+		struct buf b = BUF_INIT;
+		if (!val && strcmp(keep[i], "PATH"))
+			continue;
+		buf_addf(&b, "%s=%s", keep[i],
+			 val ? val : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		v[n++] = buf_detach(&b, NULL);
+	}
+	for (size_t i = 0; fixed[i]; i++)
+		v[n++] = xstrdup(fixed[i]);
+	return v;
+}
+
+static void free_env(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
 
 static _Noreturn void fail(struct inside *in, const char *what)
 {
@@ -621,11 +656,13 @@ static _Noreturn void program_main(struct inside *in)
 	if (read(in->go, &c, 1) != 1)
 		_exit(2);
 	close(in->go);
-	execvp(o->argv[0], o->argv);
+	/* no core file for the host's core handler to pick up */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	execvpe(o->argv[0], o->argv, in->envp);
 	/* a path the sandbox hides (/tmp) or the unprivileged user cannot
 	 * reach: exec the file the supervisor opened on the host */
 	if ((errno == EACCES || errno == ENOENT) && in->progfd >= 0)
-		syscall(SYS_execveat, in->progfd, "", o->argv, environ, AT_EMPTY_PATH);
+		syscall(SYS_execveat, in->progfd, "", o->argv, in->envp, AT_EMPTY_PATH);
 	fail(in, o->argv[0]);
 }
 
@@ -902,6 +939,7 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	 * /proc/self/fd) but no exec: it is closed right after the mount */
 	/* the program as the host names it, for a path the sandbox hides */
 	in.progfd = strchr(o->argv[0], '/') ? open(o->argv[0], O_PATH | O_CLOEXEC) : -1;
+	in.envp = make_env();
 	in.sock = sp[1];
 	in.go = gp[0];
 	in.out = op[1];
@@ -1181,6 +1219,7 @@ out:
 		close(in.upper);
 	if (in.progfd >= 0)
 		close(in.progfd);
+	free_env(in.envp);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -49,14 +50,22 @@ static const int refused[] = {
 #ifdef __NR_iopl
 	__NR_iopl, __NR_ioperm,
 #endif
+	/* favourite tools of kernel exploits, rarely of programs */
+	__NR_userfaultfd, __NR_io_uring_setup, __NR_io_uring_enter,
+	__NR_io_uring_register,
 };
+
+/* calls refused only with one of these flags in args[0] */
+static const int flagged[] = { __NR_unshare, __NR_clone };
+#define NEW_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | \
+		      CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 #define NREF (sizeof(refused) / sizeof(refused[0]))
 
 int sbfilter_install(void)
 {
-	/* arch check, x32 check, ptrace (4), one per refused call, 2 returns */
-	struct sock_filter f[8 + NREF + 8];
+	/* arch, x32, clone3, ptrace, flagged calls, the list, the returns */
+	struct sock_filter f[8 + 2 + 6 + 2 * 3 + NREF + 8];
 	size_t n = 0, i;
 	struct sock_fprog prog;
 	long fd;
@@ -72,6 +81,22 @@ int sbfilter_install(void)
 	JUMP(BPF_JMP | BPF_JGE | BPF_K, SB_X32_BIT, 0, 1);
 	STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 #endif
+	/*
+	 * New namespaces (a user namespace first: it opens much of the kernel
+	 * to an unprivileged program) are refused; clone3 keeps its flags in
+	 * memory a filter cannot read, so it answers ENOSYS and the C library
+	 * falls back to clone, whose flags are args[0].
+	 */
+	JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1);
+	STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	for (i = 0; i < sizeof(flagged) / sizeof(flagged[0]); i++) {
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)flagged[i], 0, 4);
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+		JUMP(BPF_JMP | BPF_JSET | BPF_K, NEW_NS_FLAGS, 0, 1);
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	}
+	STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	/* ptrace: PTRACE_TRACEME (0 in both halves of args[0]) is let through */
 	JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ptrace, 0, 5);
 	STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
