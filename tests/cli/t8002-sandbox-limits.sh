@@ -42,4 +42,18 @@ test_expect_success 'Ctrl-C in the middle: one line, 130, nothing left' '
 	(cd "$TMP/int" && sha256sum -c --quiet manifest.sha256)
 '
 
+test_expect_success 'stranger killed outright: the sandbox dies with it, the next run sweeps its cgroups' '
+	"$STRANGER" sandbox --net=none -o "$TMP/kill9" -- "$SB/escapee" spin >/dev/null 2>&1 &
+	sb=$! &&
+	i=0 && while ! pgrep -f "^$SB/escapee spin" >/dev/null; do
+		i=$((i + 1)); test $i -lt 100; sleep 0.1
+	done &&
+	kill -KILL $sb && { wait $sb || true; } &&
+	i=0 && while pgrep -f "^$SB/escapee spin" >/dev/null; do
+		i=$((i + 1)); test $i -lt 50; sleep 0.1
+	done &&
+	"$STRANGER" sandbox --net=none -o "$TMP/after" -- /bin/true >/dev/null &&
+	no_sandbox_left
+'
+
 test_done

@@ -2,6 +2,7 @@
  * sandbox - run an unknown program in a throw-away copy of this machine.
  * See sandbox.h for the steps and what they are for.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -144,6 +145,31 @@ static void cg_mounts(char v1[CG_N][256], char *v2, size_t v2len)
 	buf_release(&mi);
 }
 
+/*
+ * A supervisor killed outright (SIGKILL) takes its sandbox with it (PID 1
+ * has PR_SET_PDEATHSIG) but leaves the empty cgroups: remove those whose
+ * supervisor is gone.
+ */
+static void cg_sweep(const char *mnt)
+{
+	DIR *d = opendir(mnt);
+	struct dirent *de;
+	char p[512];
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		long pid;
+		if (strncmp(de->d_name, "stranger.sandbox.", 17))
+			continue;
+		pid = strtol(de->d_name + 17, NULL, 10);
+		if (pid <= 0 || (kill((pid_t)pid, 0) && errno == ESRCH)) {
+			if (snprintf(p, sizeof(p), "%s/%s", mnt, de->d_name) < (int)sizeof(p))
+				rmdir(p);
+		}
+	}
+	closedir(d);
+}
+
 static int cg_create(struct cgroups *cg, const struct sandbox_opts *o,
 		     struct buf *why)
 {
@@ -153,6 +179,11 @@ static int cg_create(struct cgroups *cg, const struct sandbox_opts *o,
 
 	memset(cg, 0, sizeof(*cg));
 	cg_mounts(mnt, v2m, sizeof(v2m));
+	for (int c = 0; c < CG_N; c++)
+		if (mnt[c][0])
+			cg_sweep(mnt[c]);
+	if (v2m[0])
+		cg_sweep(v2m);
 	snprintf(name, sizeof(name), "stranger.sandbox.%d.%ld", (int)getpid(),
 		 (long)(now_s() * 1000) % 100000000);
 	if (v2m[0]) {
