@@ -172,15 +172,18 @@ $(BUILD)/bpf/%.bpf.o: %.bpf.c $(BUILD)/bpf/vmlinux.h
 		-I$(BUILD)/bpf -I$(dir $<) -c $< -o $@
 $(BUILD)/bpf/trace.bpf.o: src/lib/trace/trace.bpf.h
 $(BUILD)/bpf/pidsweep.bpf.o: src/lib/hidden/pidsweep.bpf.h
+$(BUILD)/bpf/sinkhole.bpf.o: src/lib/sandbox/sinkhole.bpf.h
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf >$@.tmp && mv $@.tmp $@
 
 .SECONDARY: $(BUILD)/bpf/vmlinux.h $(BUILD)/bpf/trace.bpf.o \
-            $(BUILD)/bpf/pidsweep.bpf.o
+            $(BUILD)/bpf/pidsweep.bpf.o $(BUILD)/bpf/sinkhole.bpf.o
 $(BUILD)/obj/src/lib/trace/bpftrace.o: $(BUILD)/bpf/trace.skel.h
 $(BUILD)/obj/src/lib/trace/bpftrace.o: CPPFLAGS += -I$(BUILD)/bpf
 $(BUILD)/obj/src/lib/hidden/pidsweep.o: $(BUILD)/bpf/pidsweep.skel.h
 $(BUILD)/obj/src/lib/hidden/pidsweep.o: CPPFLAGS += -I$(BUILD)/bpf
+$(BUILD)/obj/src/lib/sandbox/sinkhole.o: $(BUILD)/bpf/sinkhole.skel.h
+$(BUILD)/obj/src/lib/sandbox/sinkhole.o: CPPFLAGS += -I$(BUILD)/bpf
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

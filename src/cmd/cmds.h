@@ -48,5 +48,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
+/* run */
+int cmd_sandbox(int argc, char **argv);
 
 #endif
