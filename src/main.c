@@ -44,6 +44,9 @@ static const struct command commands[] = {
 	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
 	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
+	/* when */
+	{ "timeline", cmd_timeline, "file times, process starts and logins in one timeline" },
+	{ "chains", cmd_chains, "connection chains across hosts from their logs" },
 	{ NULL, NULL, NULL },
 };
 

@@ -30,5 +30,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
+/* when */
+int cmd_timeline(int argc, char **argv);
+int cmd_chains(int argc, char **argv);
 
 #endif
