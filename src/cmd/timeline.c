@@ -101,7 +101,7 @@ static void from_body(struct ctx *c, const char *path)
 	if (!good && bad)
 		die("%s: not a body file (no line has its 11 fields)", path);
 	if (bad) {
-		warning("%s: %lu line%s skipped (not a body file record)", path, bad,
+		warning("%s: %lu line%s skipped (not a body file record with a time)", path, bad,
 			bad == 1 ? "" : "s");
 		c->partial++;
 	}
@@ -111,7 +111,7 @@ int cmd_timeline(int argc, char **argv)
 {
 	const char *out = NULL, *format = "body", *since_s = NULL, *until_s = NULL;
 	const char *body = NULL, *log_root = "/";
-	int one_fs = 0, logs = 0, no_live = 0, fd = 1, rc;
+	int one_fs = 0, logs = 0, no_live = 0, fd = 1, rc, failed_roots = 0, npaths = 0;
 	long mem_mb = 0;
 	struct tl_time since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	enum tl_format f;
@@ -160,11 +160,12 @@ int cmd_timeline(int argc, char **argv)
 	else {
 		const char *def[] = { "/" };
 		const char *const *paths = argc ? (const char *const *)argv : def;
-		int npaths = argc ? argc : 1;
+		npaths = argc ? argc : 1;
 		struct tl_walk_opts wo = { one_fs, emit, walk_error, &c };
 		for (int i = 0; i < npaths && !c.err; i++) {
 			rc = tl_files_walk(paths[i], &wo);
 			if (rc < 0 && !c.err) {
+				failed_roots++;
 				struct buf b = BUF_INIT;
 				escape_str(&b, paths[i]);
 				error("%s: %s", b.data, strerror(-rc));
@@ -204,5 +205,8 @@ int cmd_timeline(int argc, char **argv)
 		die("%s: %s", out ? out : "standard output", strerror(-c.err));
 	if (out && close(fd))
 		die_errno("%s", out);
+	/* no PATH could be walked at all: a failure, not a partial timeline */
+	if (npaths && failed_roots == npaths)
+		return 2;
 	return c.partial ? 1 : 0;
 }
