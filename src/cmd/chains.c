@@ -160,7 +160,7 @@ static void dot_id(struct buf *b, const char *s)
 
 static void print_dot(const struct ch_set *s, struct buf *b)
 {
-	buf_addstr(b, "digraph chains {\n\trankdir=LR;\n\tnode [shape=box];\n");
+	buf_addstr(b, "digraph chains {\n  rankdir=LR;\n  node [shape=box];\n");
 	for (size_t i = 0; i < s->nchains; i++) {
 		const struct ch_chain *ch = &s->chain[i];
 		for (size_t k = 0; k < ch->n; k++) {
@@ -182,7 +182,7 @@ static void print_dot(const struct ch_set *s, struct buf *b)
 			}
 			if (c->refused)
 				buf_addstr(&label, " refused");
-			buf_addc(b, '\t');
+			buf_addstr(b, "  ");
 			dot_id(b, c->from_host);
 			buf_addstr(b, " -> ");
 			dot_id(b, c->to);
