@@ -82,6 +82,29 @@ static struct ch_conn *new_conn(struct ch_set *s)
 	return &s->conn[s->n++];
 }
 
+/* sshd's "Server listening on ADDR port P." tells one of its host's addresses */
+static void listening(struct ch_set *s, const struct tl_syslog *l, const char *name)
+{
+	static const char w[] = "Server listening on ";
+	const char *a;
+	size_t k = 0;
+
+	if (!l->prog || l->prog_len != 4 || memcmp(l->prog, "sshd", 4) ||
+	    l->msg_len < sizeof(w) - 1 || memcmp(l->msg, w, sizeof(w) - 1))
+		return;
+	a = l->msg + sizeof(w) - 1;
+	while (a + k < l->msg + l->msg_len && a[k] != ' ')
+		k++;
+	char *addr = xstrndup(a, k), *host = l->host ? xstrndup(l->host, l->host_len)
+						      : xstrdup(name ? name : "?");
+	if (strcmp(addr, "0.0.0.0") && strcmp(addr, "::") && k) {
+		ch_addr(s, host, addr);
+		add_host(s, host);
+	}
+	free(addr);
+	free(host);
+}
+
 void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
 		 long long not_after, const char *name, const char *file,
 		 unsigned long lineno)
@@ -96,8 +119,10 @@ void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
 		s->unparsed++;
 		return;
 	}
-	if (!tl_conn_parse(&l, &c))
+	if (!tl_conn_parse(&l, &c)) {
+		listening(s, &l, name);
 		return;
+	}
 	host = l.host ? dup_n(l.host, l.host_len) : xstrdup(name ? name : "?");
 	add_host(s, host);
 	if (c.kind == TL_CONN_SSH_ACCEPT || c.kind == TL_CONN_SSH_FAIL) {

@@ -10,8 +10,9 @@
  * USER from ADDR ..." or "Failed ..." of the same sshd PID; a lone
  * Accepted line counts too).  Where a connection came from is resolved to
  * a host by: loopback (localhost, 127.x, ::1) is the host itself; an
- * address some host's sshd said it was connected on (LADDR), or one the
- * caller declared (ch_addr); a host name equal to a log's host, or to its
+ * address some host's sshd said it was connected on (LADDR) or listens
+ * on ("Server listening on ADDR port P."), or one the caller declared
+ * (ch_addr); a host name equal to a log's host, or to its
  * first label.  Anything else stays the address it was logged as.
  *
  * Connection b follows connection a when b comes from a's host, within
