@@ -241,7 +241,7 @@ struct tl_sink *tl_sink_new(enum tl_format f, int fd, const struct tl_time *sinc
 		s->since = *since;
 	if (until)
 		s->until = *until;
-	buf_init(&s->out, FLUSH_AT + 65536);
+	buf_init(&s->out, 65536);
 	buf_init(&s->line, 256);
 	buf_init(&s->name, 256);
 	buf_init(&s->mkey, 256);
@@ -657,10 +657,13 @@ static void mactime_emit(struct tl_sink *s)
 	buf_addc(b, ',');
 	buf_add(b, c1 + 1, (size_t)(c2 - c1 - 1));
 	buf_add(b, ",\"", 2);
-	for (const char *p = c2 + 1; p < k + s->mkey.len; p++) {
-		if (*p == '"')
+	for (const char *p = c2 + 1, *end = k + s->mkey.len; p < end;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		size_t run = q ? (size_t)(q + 1 - p) : (size_t)(end - p);
+		buf_add(b, p, run);
+		if (q)
 			buf_addc(b, '"');
-		buf_addc(b, *p);
+		p += run;
 	}
 	buf_add(b, "\"\n", 2);
 	s->count++;
@@ -786,20 +789,23 @@ int tl_body_parse(const char *line, size_t n, struct buf *scratch,
 	size_t at[11];
 	buf_reset(scratch);
 	buf_grow(scratch, n + 11);
+	char *d = scratch->data;
+	size_t w = 0;
 	for (size_t f = 0; f < 11; f++) {
 		const char *p = line + off[f];
-		at[f] = scratch->len;
+		at[f] = w;
 		for (size_t i = 0; i < len[f]; i++) {
 			int h, l;
 			if (p[i] == '%' && i + 2 < len[f] &&
 			    (h = hexv(p[i + 1])) >= 0 && (l = hexv(p[i + 2])) >= 0) {
-				buf_addc(scratch, (char)(h * 16 + l));
+				d[w++] = (char)(h * 16 + l);
 				i += 2;
 			} else
-				buf_addc(scratch, p[i]);
+				d[w++] = p[i];
 		}
-		buf_addc(scratch, 0);
+		d[w++] = 0;
 	}
+	buf_setlen(scratch, w);
 	const char *F[11];
 	for (int f = 0; f < 11; f++)
 		F[f] = scratch->data + at[f];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
@@ -210,14 +211,15 @@ int xsort_add(struct xsort *s, const void *key, size_t klen, const void *val,
 		if ((rc = spill(s)))
 			return rc;
 	}
-	if (s->used + len > s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1 << 16;
-		while (nc < s->used + len)
-			nc *= 2;
-		if (nc > s->budget)
-			nc = s->budget;
-		s->arena = xrealloc(s->arena, nc);
-		s->cap = nc;
+	if (!s->arena) {
+		/* the whole budget at once: large allocations are mapped lazily,
+		 * so untouched pages cost nothing, and nothing is ever copied */
+		s->cap = s->budget;
+		s->arena = xmalloc(s->cap);
+#ifdef MADV_HUGEPAGE
+		madvise((void *)(((uintptr_t)s->arena + 4095) & ~(uintptr_t)4095),
+			s->cap - 4096, MADV_HUGEPAGE);
+#endif
 	}
 	if (s->n == s->ncap) {
 		s->ncap = s->ncap ? s->ncap * 2 : 1024;
