@@ -317,7 +317,8 @@ void ch_link(struct ch_set *s)
 		s->chain = xreallocarray(s->chain, s->nchains + 1, sizeof(*s->chain));
 		s->chain[s->nchains++] = c;
 	}
-	qsort(s->chain, s->nchains, sizeof(*s->chain), chain_cmp);
+	if (s->nchains)
+		qsort(s->chain, s->nchains, sizeof(*s->chain), chain_cmp);
 	sort_base = NULL;
 	free(ord);
 	free(best);

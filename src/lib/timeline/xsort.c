@@ -111,7 +111,8 @@ static int idx_cmp(const void *x, const void *y)
 static void sort_batch(struct xsort *s)
 {
 	sort_arena = s->arena;
-	qsort(s->idx, s->n, sizeof(*s->idx), idx_cmp);
+	if (s->n)
+		qsort(s->idx, s->n, sizeof(*s->idx), idx_cmp);
 	sort_arena = NULL;
 }
 
