@@ -51,9 +51,10 @@ read -r t_walk c_walk < <(best3 sh -c '"$STRANGER" timeline --no-live -o "$W/bod
 n_find=$(wc -l <"$W/find.out")
 n_body=$(wc -l <"$W/body")
 births=$(awk -F'|' '$11 != "-1"' "$W/body" | wc -l)
-# a name with a newline is two lines for find and one for the body file
-[ "$n_body" -le "$n_find" ] && [ $((n_find - n_body)) -lt 10 ] ||
-	fail "find saw $n_find paths, stranger $n_body"
+# a name with a newline is two lines for find and one for the body file;
+# a tree that changes while the benchmark runs (a package install) too
+d=$((n_find > n_body ? n_find - n_body : n_body - n_find))
+[ $((d * 100)) -le "$n_find" ] || fail "find saw $n_find paths, stranger $n_body"
 
 read -r t_tsk c_tsk < <(best3 sh -c 'mactime -b "$W/body" -d -y >"$W/tsk.out"')
 read -r t_ours c_ours < <(best3 sh -c '"$STRANGER" timeline --from-body "$W/body" --format=mactime >"$W/ours.out"')
