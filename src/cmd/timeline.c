@@ -22,7 +22,7 @@
 static const char *const timeline_usage[] = {
 	"stranger timeline [-o FILE] [--format=body|mactime|jsonl|csv] [-x]",
 	"                  [--since DATE] [--until DATE] [--logs] [--log-root DIR]",
-	"                  [--no-live] [PATH...]",
+	"                  [--hash] [--no-live] [PATH...]",
 	"stranger timeline --from-body FILE [--format=...] [--since DATE] [--until DATE]",
 	"",
 	"A timeline of file times under each PATH (default /), read with statx",
@@ -111,7 +111,7 @@ int cmd_timeline(int argc, char **argv)
 {
 	const char *out = NULL, *format = "body", *since_s = NULL, *until_s = NULL;
 	const char *body = NULL, *log_root = "/";
-	int one_fs = 0, logs = 0, no_live = 0, fd = 1, rc, failed_roots = 0, npaths = 0;
+	int one_fs = 0, hash = 0, logs = 0, no_live = 0, fd = 1, rc, failed_roots = 0, npaths = 0;
 	long mem_mb = 0;
 	struct tl_time since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	enum tl_format f;
@@ -122,6 +122,7 @@ int cmd_timeline(int argc, char **argv)
 		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system" },
 		{ OPT_STRING, 0, "since", &since_s, "DATE", "only times at or after DATE" },
 		{ OPT_STRING, 0, "until", &until_s, "DATE", "only times at or before DATE" },
+		{ OPT_BOOL, 0, "hash", &hash, NULL, "SHA-256 of regular files (first body field; jsonl sha256)" },
 		{ OPT_BOOL, 0, "logs", &logs, NULL, "add the logs under /var/log" },
 		{ OPT_STRING, 0, "log-root", &log_root, "DIR", "read DIR/var/log instead of /var/log" },
 		{ OPT_BOOL, 0, "no-live", &no_live, NULL, "no processes, boot, deleted-open files, sockets" },
@@ -161,7 +162,7 @@ int cmd_timeline(int argc, char **argv)
 		const char *def[] = { "/" };
 		const char *const *paths = argc ? (const char *const *)argv : def;
 		npaths = argc ? argc : 1;
-		struct tl_walk_opts wo = { one_fs, emit, walk_error, &c };
+		struct tl_walk_opts wo = { one_fs, hash, emit, walk_error, &c };
 		for (int i = 0; i < npaths && !c.err; i++) {
 			rc = tl_files_walk(paths[i], &wo);
 			if (rc < 0 && !c.err) {

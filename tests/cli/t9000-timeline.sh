@@ -142,6 +142,7 @@ test_expect_success 'the walk changes no access time (strictatime tmpfs), and ca
 	stat -c "%n %.9X" \$L >"$TMP/before"
 	"$STRANGER" timeline --no-live -o "$TMP/atime.body" "\$M"
 	"$STRANGER" timeline --no-live --format=mactime "\$M" >/dev/null
+	"$STRANGER" timeline --no-live --hash -o "$TMP/atime.hash" "\$M"
 	stat -c "%n %.9X" \$L >"$TMP/after"
 	cat "\$M/d/f" >/dev/null
 	stat -c %X "\$M/d/f" >"$TMP/catted"
@@ -149,7 +150,17 @@ test_expect_success 'the walk changes no access time (strictatime tmpfs), and ca
 	unshare -m --propagation private sh "$TMP/atime.sh" &&
 	test_cmp "$TMP/before" "$TMP/after" &&
 	test "$(cat "$TMP/catted")" != 1293840000 &&
-	test "$(wc -l <"$TMP/atime.body")" = 6
+	test "$(wc -l <"$TMP/atime.body")" = 6 &&
+	grep -q "^$(printf "data\\n" | sha256sum | cut -c1-64)|$TMP/mnt/d/f|" "$TMP/atime.hash"
+'
+
+test_expect_success '--hash: the SHA-256 that sha256sum computes, in the first body field and in jsonl' '
+	"$STRANGER" timeline --no-live --hash -o "$TMP/hb" "$T/dir" &&
+	want=$(sha256sum <"$T/dir/file" | cut -d" " -f1) &&
+	grep -q "^$want|$T/dir/file|" "$TMP/hb" &&
+	grep -q "^0|$T/dir|" "$TMP/hb" &&
+	mactime -b "$TMP/hb" -d -y | grep -q "\"$T/dir/file\"" &&
+	"$STRANGER" timeline --no-live --hash --format=jsonl "$T/dir" | grep "\"path\":\"$T/dir/file\"" | grep -q "\"sha256\":\"$want\""
 '
 
 test_expect_success '-x stays on one file system; proc is never entered' '

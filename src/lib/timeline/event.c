@@ -350,7 +350,11 @@ static void write_body(struct tl_sink *s, const struct tl_event *e)
 	if (!any)
 		return;
 	mode_text(m, e, &mode);
-	buf_add(b, "0|", 2);
+	if (e->sha256) {
+		buf_addstr(b, e->sha256);
+		buf_addc(b, '|');
+	} else
+		buf_add(b, "0|", 2);
 	if (e->name_is_text) {
 		buf_reset(&s->name);
 		display_name(&s->name, e);
@@ -530,6 +534,8 @@ static int add_record(struct tl_sink *s, const struct tl_event *e)
 					buf_addf(b, ",\"size\":%llu", e->size);
 				if (e->deleted)
 					buf_addstr(b, ",\"deleted\":true");
+				if (e->sha256)
+					buf_addf(b, ",\"sha256\":\"%s\"", e->sha256);
 			}
 			if (e->pid)
 				buf_addf(b, ",\"pid\":%d", (int)e->pid);

@@ -10,6 +10,8 @@
  * Formats:
  *   body     The Sleuth Kit 3.x body file, one line a record, unsorted:
  *            MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
+ *            The first field is 0, or the SHA-256 with --hash (mactime
+ *            does not read it).
  *            The name is the escaped text of util/escape, in which `%` is
  *            then written `%25` and `|` `%7C`: TSK's mactime decodes %XX
  *            after it splits a line, so a name holding `|` (which fls
@@ -64,6 +66,7 @@ struct tl_event {
 	unsigned long long size;
 	const char *size_str, *uid_str, *gid_str; /* from a body file */
 	int deleted;           /* name is the path; " (deleted)" is added */
+	const char *sha256;    /* 64 hex digits, or NULL */
 	int name_is_text;      /* name came from a body file: printable text
 				  is shown as is, other bytes escaped */
 	/* single-time events */

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/baseline/hash.h"
 #include "lib/baseline/walk.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -26,6 +27,9 @@ struct walker {
 	struct buf path;
 	char *dents; /* one getdents buffer per depth would cost too much: */
 	size_t dents_size; /* each level copies its names out first */
+	int hash_dirfd;    /* where the entry being visited is */
+	const char *hash_name;
+	char hex[65];
 };
 
 #define STX_WANT (STATX_BASIC_STATS | STATX_BTIME)
@@ -69,12 +73,41 @@ static int open_dir(int dirfd, const char *name, int follow)
 	return fd < 0 ? -errno : fd;
 }
 
+/* the SHA-256 of a regular file: opened without following, blocking or
+ * touching its access time, and only if it is still the file we looked at */
+static int hash_at(int dirfd, const char *name, const struct statx *sx, char hex[65])
+{
+	unsigned char d[HASH_LEN];
+	struct stat st;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOATIME);
+	int rc;
+
+	if (fd < 0)
+		return -errno; /* EPERM: not ours to open without changing atime */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != sx->stx_ino) {
+		close(fd);
+		return -ESTALE;
+	}
+	rc = hash_fd(fd, d, NULL);
+	close(fd);
+	if (!rc)
+		hash_hex(d, hex);
+	return rc;
+}
+
 static int visit(struct walker *w, const struct statx *sx)
 {
 	struct tl_event e;
 
 	memset(&e, 0, sizeof(e));
 	tl_event_from_statx(&e, sx);
+	if (w->o->hash && S_ISREG(sx->stx_mode)) {
+		int rc = hash_at(w->hash_dirfd, w->hash_name, sx, w->hex);
+		if (rc)
+			report(w, rc);
+		else
+			e.sha256 = w->hex;
+	}
 	e.name = w->path.data;
 	e.name_len = w->path.len;
 	return w->o->visit(&e, w->o->ctx);
@@ -92,6 +125,8 @@ static int walk_entry(struct walker *w, int dirfd, const char *name, int depth)
 		report(w, -errno);
 		return 0;
 	}
+	w->hash_dirfd = dirfd;
+	w->hash_name = name;
 	if ((rc = visit(w, &sx)))
 		return rc;
 	if (!S_ISDIR(sx.stx_mode))
@@ -186,6 +221,8 @@ int tl_files_walk(const char *root, const struct tl_walk_opts *o)
 	w.root_min = sx.stx_dev_minor;
 	buf_init(&w.path, 4096);
 	buf_addstr(&w.path, root);
+	w.hash_dirfd = AT_FDCWD;
+	w.hash_name = root;
 	if ((rc = visit(&w, &sx)) || !S_ISDIR(sx.stx_mode)) {
 		buf_release(&w.path);
 		return rc;
