@@ -79,6 +79,32 @@ test_expect_success 'Debian 12 timestamps, sshd lines, --addr; a user mismatch b
 	grep -q "^10.1.0.1 -> hostb -> hostc -> hostd | .* bob@hostc -> hostd in.fingerd$" "$TMP/s2"
 '
 
+test_expect_success 'a journal export (journalctl -o export) and short-iso-precise lines' '
+	python3 - "$TMP/wsbs01.export" <<-\EOF &&
+	import struct, sys, calendar
+	t = calendar.timegm((2026, 2, 13, 23, 5, 34)) * 1000000 + 250000
+	with open(sys.argv[1], "wb") as f:
+	    f.write(b"__CURSOR=s=1;i=1\n__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=1\n_BOOT_ID=x\n" % (t - 5000000))
+	    f.write(b"_HOSTNAME=wsbs01\nSYSLOG_IDENTIFIER=kernel\nMESSAGE=booting\n\n")
+	    f.write(b"__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=%d\n_HOSTNAME=wsbs01\n" % t)
+	    f.write(b"SYSLOG_IDENTIFIER=in.fingerd\n_PID=7948\n")
+	    msg = b"connect from root@wsbs03"
+	    f.write(b"MESSAGE\n" + struct.pack("<Q", len(msg)) + msg + b"\n")
+	    f.write(b"_TRANSPORT=syslog\n\n")
+	EOF
+	cat >"$TMP/wsbs06.iso" <<-\EOF &&
+	2026-02-13T23:05:35.000100+0000 wsbs06 in.fingerd[15895]: connect from nobody@wsbs01
+	2026-02-14T00:05:36.000000+0100 wsbs06 in.fingerd[15897]: refused connect from nobody@localhost
+	EOF
+	test_expect_code 1 "$STRANGER" chains "$TMP/wsbs01.export" "$TMP/wsbs06.iso" >"$TMP/x" &&
+	cat >"$TMP/want" <<-\EOF &&
+	wsbs03 -> wsbs01 -> wsbs06 -> wsbs06 | 2026-02-13T23:05:34.250000000Z root@wsbs03 -> wsbs01 in.fingerd; 2026-02-13T23:05:35.000100000Z nobody@wsbs01 -> wsbs06 in.fingerd; 2026-02-13T23:05:36Z nobody@localhost -> wsbs06 in.fingerd refused
+	EOF
+	test_cmp "$TMP/want" "$TMP/x" &&
+	test_expect_code 1 "$STRANGER" chains --json "$TMP/wsbs01.export" "$TMP/wsbs06.iso" >"$TMP/xj" &&
+	grep -q "\"log_file\":\"$TMP/wsbs01.export\",\"log_line\":9" "$TMP/xj"
+'
+
 test_expect_success 'bad input: no log, missing log, garbage, hostile names' '
 	test_expect_code 2 "$STRANGER" chains 2>"$TMP/e0" &&
 	test_expect_code 2 "$STRANGER" chains "$TMP/nope.log" 2>"$TMP/e1" &&

@@ -1,9 +1,11 @@
 /*
  * Fuzz the syslog line parser, the classifier of the timeline's log
- * events and the chains builder, line by line.
+ * events and the chains builder, line by line, and the journal export
+ * reader on the same bytes.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/timeline/chains.h"
@@ -37,6 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tl_log_text_line(&st, s + at, n, ++no);
 		ch_add_line(&cs, s + at, n, 2026, 0, (no & 1) ? "a" : NULL, "fuzz", no);
 		at += n + 1;
+	}
+	/* the same bytes as a journal export */
+	FILE *f = size ? fmemopen((void *)data, size, "r") : NULL;
+	if (f) {
+		ch_add_export(&cs, f, "b", "fuzz");
+		fclose(f);
 	}
 	ch_link(&cs);
 	ch_release(&cs);

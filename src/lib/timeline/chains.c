@@ -167,6 +167,123 @@ void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
 		ch_addr(s, k->to, k->laddr);
 }
 
+/* one entry of `journalctl -o export`, as the syslog line it stands for */
+struct jentry {
+	struct buf msg, host, ident, pid;
+	long long usec;
+	int have_time;
+};
+
+static void jentry_field(struct jentry *j, const char *k, size_t kl, const char *v, size_t vl)
+{
+	struct buf *dst = NULL;
+
+	if (kl == 7 && !memcmp(k, "MESSAGE", 7))
+		dst = &j->msg;
+	else if (kl == 9 && !memcmp(k, "_HOSTNAME", 9))
+		dst = &j->host;
+	else if (kl == 17 && !memcmp(k, "SYSLOG_IDENTIFIER", 17))
+		dst = &j->ident;
+	else if ((kl == 4 && !memcmp(k, "_PID", 4)) ||
+		 (kl == 10 && !memcmp(k, "SYSLOG_PID", 10)))
+		dst = &j->pid;
+	else if (kl == 20 && !memcmp(k, "__REALTIME_TIMESTAMP", 20)) {
+		long long u = 0;
+		size_t i;
+		for (i = 0; i < vl && v[i] >= '0' && v[i] <= '9' && u < 100000000000000000LL; i++)
+			u = u * 10 + (v[i] - '0');
+		j->usec = u;
+		j->have_time = i == vl && vl > 0;
+		return;
+	}
+	if (dst) {
+		buf_reset(dst);
+		buf_add(dst, v, vl);
+	}
+}
+
+static void jentry_flush(struct ch_set *s, struct jentry *j, const char *name,
+			 const char *path, unsigned long lineno)
+{
+	struct buf line = BUF_INIT;
+
+	if (j->have_time && j->msg.len) {
+		tl_iso(&line, j->usec / 1000000, (long)(j->usec % 1000000) * 1000);
+		/* "...Z" as RFC 3339 with an offset, which the line parser reads */
+		buf_setlen(&line, line.len - 1);
+		buf_addstr(&line, "+00:00 ");
+		if (j->host.len)
+			buf_add(&line, j->host.data, j->host.len);
+		else
+			buf_addstr(&line, name ? name : "?");
+		buf_addc(&line, ' ');
+		buf_add(&line, j->ident.len ? j->ident.data : "?", j->ident.len ? j->ident.len : 1);
+		if (j->pid.len) {
+			buf_addc(&line, '[');
+			buf_add(&line, j->pid.data, j->pid.len);
+			buf_addc(&line, ']');
+		}
+		buf_addstr(&line, ": ");
+		buf_add(&line, j->msg.data, j->msg.len);
+		ch_add_line(s, line.data, line.len, 1970, 0, name, path, lineno);
+	}
+	buf_release(&line);
+	buf_reset(&j->msg);
+	buf_reset(&j->host);
+	buf_reset(&j->ident);
+	buf_reset(&j->pid);
+	j->have_time = 0;
+}
+
+/* journalctl -o export: KEY=VALUE lines, or KEY, a 64-bit little-endian size
+ * and binary data; an empty line ends an entry */
+void ch_add_export(struct ch_set *s, FILE *f, const char *name, const char *path)
+{
+	struct jentry j;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long no = 0, entry_line = 1;
+
+	memset(&j, 0, sizeof(j));
+	while ((n = getline(&line, &cap, f)) > 0) {
+		no++;
+		if (line[n - 1] == '\n')
+			n--;
+		if (n == 0) {
+			jentry_flush(s, &j, name, path, entry_line);
+			entry_line = no + 1;
+			continue;
+		}
+		char *eq = memchr(line, '=', (size_t)n);
+		if (eq) {
+			jentry_field(&j, line, (size_t)(eq - line), eq + 1, (size_t)(n - (eq + 1 - line)));
+			continue;
+		}
+		unsigned char sz[8];
+		if (fread(sz, 1, 8, f) != 8)
+			break;
+		unsigned long long len = 0;
+		for (int i = 7; i >= 0; i--)
+			len = len << 8 | sz[i];
+		if (len > (1u << 24))
+			break; /* not an export file we can trust further */
+		char *v = xmalloc(len + 1);
+		if (fread(v, 1, len, f) != len || fgetc(f) != '\n') {
+			free(v);
+			break;
+		}
+		jentry_field(&j, line, (size_t)n, v, len);
+		free(v);
+	}
+	jentry_flush(s, &j, name, path, entry_line);
+	free(line);
+	buf_release(&j.msg);
+	buf_release(&j.host);
+	buf_release(&j.ident);
+	buf_release(&j.pid);
+}
+
 int ch_add_log(struct ch_set *s, const char *path, const char *name)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
@@ -201,12 +318,21 @@ int ch_add_log(struct ch_set *s, const char *path, const char *name)
 	}
 	time_t mt = st.st_mtime;
 	gmtime_r(&mt, &tm);
+	int c = fgetc(f);
+	if (c != EOF)
+		ungetc(c, f);
+	if (c == '_') {
+		/* "__CURSOR=" or "__REALTIME_TIMESTAMP=": a journal export */
+		ch_add_export(s, f, name, path);
+		goto out;
+	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			n--;
 		ch_add_line(s, line, (size_t)n, tm.tm_year + 1900, (long long)mt, name, path,
 			    ++no);
 	}
+out:
 	free(line);
 	free(nm);
 	fclose(f);

@@ -2,6 +2,10 @@
  * chains - connection chains across hosts, from their logs (Figure 1 of
  * the article: wsbs03 -> wsbs01 -> wsbs06 -> wsbs06's loopback).
  *
+ * A log is syslog text (rsyslog's formats, `journalctl -o
+ * short-iso-precise`) or a journal export (`journalctl -o export`, whose
+ * entries are read as the syslog lines they stand for: __REALTIME_TIMESTAMP,
+ * _HOSTNAME, SYSLOG_IDENTIFIER, _PID, MESSAGE).
  * Each log belongs to one host: the host field of its syslog lines, else
  * the NAME the caller gave it, else the file's name up to its first dot.
  * A connection into that host comes from a TCP Wrapper line ("connect
@@ -29,6 +33,7 @@
 #define STRANGER_LIB_TIMELINE_CHAINS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lib/timeline/event.h"
 
@@ -77,6 +82,8 @@ int ch_add_log(struct ch_set *s, const char *path, const char *name);
 void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
 		 long long not_after, const char *name, const char *file,
 		 unsigned long lineno);
+/* ch_add_export - the entries of a journal export read from f */
+void ch_add_export(struct ch_set *s, FILE *f, const char *name, const char *path);
 /* ch_link - resolve sources, find the chains */
 void ch_link(struct ch_set *s);
 

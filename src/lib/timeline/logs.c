@@ -63,11 +63,14 @@ static size_t rfc3339(const char *s, size_t n, struct tl_time *t)
 	t->set = 1;
 	if (i < n && s[i] == 'Z')
 		return i + 1;
-	if (i + 6 <= n && (s[i] == '+' || s[i] == '-') && !num(s + i + 1, 2, &oh) &&
-	    s[i + 3] == ':' && !num(s + i + 4, 2, &om)) {
-		long long off = oh * 3600LL + om * 60LL;
-		t->sec += s[i] == '+' ? -off : off;
-		return i + 6;
+	/* +HH:MM (rsyslog), +HHMM (journalctl -o short-iso-precise) */
+	if (i + 5 <= n && (s[i] == '+' || s[i] == '-') && !num(s + i + 1, 2, &oh)) {
+		int colon = s[i + 3] == ':';
+		if (i + 5 + colon <= n && !num(s + i + 3 + colon, 2, &om) && oh < 24 && om < 60) {
+			long long off = oh * 3600LL + om * 60LL;
+			t->sec += s[i] == '+' ? -off : off;
+			return i + 5 + colon;
+		}
 	}
 	return 0;
 }
