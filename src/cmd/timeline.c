@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmds.h"
@@ -21,7 +22,7 @@
 
 static const char *const timeline_usage[] = {
 	"stranger timeline [-o FILE] [--format=body|mactime|jsonl|csv] [-x]",
-	"                  [--since DATE] [--until DATE] [--logs] [--log-root DIR]",
+	"                  [-z TZ] [--since DATE] [--until DATE] [--logs] [--log-root DIR]",
 	"                  [--hash] [--no-live] [PATH...]",
 	"stranger timeline --from-body FILE [--format=...] [--since DATE] [--until DATE]",
 	"",
@@ -33,7 +34,7 @@ static const char *const timeline_usage[] = {
 	"Wrapper lines, package changes and new users from /var/log.",
 	"",
 	"body is The Sleuth Kit's body file (mactime -b reads it); mactime the",
-	"lines `mactime -d -y` prints for it, in UTC; jsonl and csv carry",
+	"lines `mactime -d -y` prints for it, in UTC (-z TZ: in TZ); jsonl and csv carry",
 	"Timesketch's datetime, timestamp_desc and message.  --from-body renders",
 	"an existing body file.  DATE: YYYY-MM-DD[THH:MM[:SS[.NNN]]] (UTC) or @SECS.",
 	"Exit status: 0, or 1 when something could not be read (a partial timeline).",
@@ -70,14 +71,15 @@ static void walk_error(const char *path, size_t len, int err, void *p)
 static void from_body(struct ctx *c, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	struct buf scratch = BUF_INIT;
+	struct buf scratch = BUF_INIT, name = BUF_INIT;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long lineno = 0, bad = 0, good = 0;
 
+	escape_str(&name, path);
 	if (!f)
-		die_errno("%s", path);
+		die_errno("%s", name.data);
 	while ((n = getline(&line, &cap, f)) > 0 && !c->err) {
 		struct tl_event e;
 		lineno++;
@@ -93,24 +95,25 @@ static void from_body(struct ctx *c, const char *path)
 		emit(&e, c);
 	}
 	if (ferror(f))
-		die_errno("%s: read", path);
+		die_errno("%s: read", name.data);
 	if (f != stdin)
 		fclose(f);
 	free(line);
 	buf_release(&scratch);
 	if (!good && bad)
-		die("%s: not a body file (no line has its 11 fields)", path);
+		die("%s: not a body file (no line has its 11 fields)", name.data);
 	if (bad) {
-		warning("%s: %lu line%s skipped (not a body file record with a time)", path, bad,
+		warning("%s: %lu line%s skipped (not a body file record with a time)", name.data, bad,
 			bad == 1 ? "" : "s");
 		c->partial++;
 	}
+	buf_release(&name);
 }
 
 int cmd_timeline(int argc, char **argv)
 {
 	const char *out = NULL, *format = "body", *since_s = NULL, *until_s = NULL;
-	const char *body = NULL, *log_root = "/";
+	const char *body = NULL, *log_root = "/", *zone = NULL;
 	int one_fs = 0, hash = 0, logs = 0, no_live = 0, fd = 1, rc, failed_roots = 0, npaths = 0;
 	long mem_mb = 0;
 	struct tl_time since = { 0, 0, 0 }, until = { 0, 0, 0 };
@@ -120,6 +123,7 @@ int cmd_timeline(int argc, char **argv)
 		{ OPT_STRING, 'o', "output", &out, "FILE", "write to FILE (default: stdout)" },
 		{ OPT_STRING, 0, "format", &format, "FMT", "body, mactime, jsonl or csv (default: body)" },
 		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system" },
+		{ OPT_STRING, 'z', "zone", &zone, "TZ", "mactime dates in time zone TZ (default UTC)" },
 		{ OPT_STRING, 0, "since", &since_s, "DATE", "only times at or after DATE" },
 		{ OPT_STRING, 0, "until", &until_s, "DATE", "only times at or before DATE" },
 		{ OPT_BOOL, 0, "hash", &hash, NULL, "SHA-256 of regular files (first body field; jsonl sha256)" },
@@ -156,6 +160,25 @@ int cmd_timeline(int argc, char **argv)
 		fflush(stdout);
 	c.sink = tl_sink_new(f, fd, &since, &until, (size_t)mem_mb << 20,
 			     NULL);
+	if (zone) {
+		if (f != TL_MACTIME)
+			opt_usage_error(timeline_usage, "-z is for --format=mactime (jsonl and csv are UTC)");
+		if (!*zone || (zone[0] != ':' && !strchr(zone, '/') && !strchr("+-0123456789", zone[strlen(zone) - 1]) &&
+			       strcmp(zone, "UTC") && strcmp(zone, "GMT")))
+			opt_usage_error(timeline_usage, "-z: '%.64s' is not a time zone (Area/City, UTC, or a POSIX TZ)", zone);
+		if (strchr(zone, '/') && zone[0] != '/' && zone[0] != ':') {
+			/* glibc takes an unknown zone for UTC without a word: check */
+			const char *dir = getenv("TZDIR");
+			char zf[512];
+			snprintf(zf, sizeof(zf), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+			if (strstr(zone, "..") || access(zf, R_OK))
+				opt_usage_error(timeline_usage, "-z: no time zone '%.64s'", zone);
+		}
+		if (setenv("TZ", zone, 1))
+			die_errno("setenv TZ");
+		tzset();
+		tl_sink_local_time(c.sink);
+	}
 	if (body)
 		from_body(&c, body);
 	else {

@@ -130,6 +130,15 @@ test_expect_success '--since and --until keep the times in between' '
 	grep -q "bad date" "$TMP/e"
 '
 
+test_expect_success '-z: mactime dates in a time zone, with its offset' '
+	"$STRANGER" timeline --no-live --format=mactime -z Europe/Amsterdam "$T/dir/file" >"$TMP/z" &&
+	grep -q "^2001-02-03T05:05:06+01:00,6,ma..,r/rrw-r--r--,0,0,[0-9]*,\"$T/dir/file\"$" "$TMP/z" &&
+	"$STRANGER" timeline --no-live --format=mactime -z UTC0 "$T/dir/file" | grep -q "^2001-02-03T04:05:06+00:00,6,ma.." &&
+	test_expect_code 2 "$STRANGER" timeline --no-live --format=mactime -z Europe/Nowhere "$T" 2>"$TMP/ze" &&
+	grep -q "no time zone" "$TMP/ze" &&
+	test_expect_code 2 "$STRANGER" timeline --no-live --format=jsonl -z UTC "$T" 2>/dev/null
+'
+
 test_expect_success 'the walk changes no access time (strictatime tmpfs), and cat would' '
 	cat >"$TMP/atime.sh" <<-EOF &&
 	set -e

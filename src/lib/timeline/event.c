@@ -29,6 +29,7 @@ struct tl_sink {
 	struct buf mkey, mval;
 	unsigned mflags;
 	int mhave;
+	int local; /* mactime dates in local time (-z) */
 };
 
 static const char macb_chars[4] = { 'm', 'a', 'c', 'b' };
@@ -267,6 +268,11 @@ void tl_sink_free(struct tl_sink *s)
 	buf_release(&s->mkey);
 	buf_release(&s->mval);
 	free(s);
+}
+
+void tl_sink_local_time(struct tl_sink *s)
+{
+	s->local = 1;
 }
 
 unsigned long long tl_sink_count(const struct tl_sink *s)
@@ -645,7 +651,19 @@ static void mactime_emit(struct tl_sink *s)
 	struct buf *b = &s->out;
 	if (sec == 0)
 		buf_addstr(b, "0000-00-00T00:00:00Z");
-	else if (iso_base(b, sec) == 0)
+	else if (s->local) {
+		struct tm tm;
+		time_t t = (time_t)sec;
+		char d[40];
+		if (localtime_r(&t, &tm) && strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S%z", &tm)) {
+			size_t l = strlen(d);
+			/* +0100 -> +01:00, as RFC 3339 writes it */
+			buf_add(b, d, l - 2);
+			buf_addc(b, ':');
+			buf_add(b, d + l - 2, 2);
+		} else
+			buf_addf(b, "@%lld", sec);
+	} else if (iso_base(b, sec) == 0)
 		buf_addc(b, 'Z');
 	for (int i = 0; i < 4; i++)
 		mac[i] = (s->mflags & (1u << i)) ? macb_chars[i] : '.';

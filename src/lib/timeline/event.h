@@ -83,6 +83,9 @@ struct tl_sink;
 struct tl_sink *tl_sink_new(enum tl_format f, int fd, const struct tl_time *since,
 			    const struct tl_time *until, size_t mem_budget,
 			    const char *tmpdir);
+/* tl_sink_local_time - mactime dates in the TZ of the environment, with
+ * their offset ("2026-12-07T01:00:00+01:00"), instead of UTC */
+void tl_sink_local_time(struct tl_sink *s);
 int tl_sink_add(struct tl_sink *s, const struct tl_event *e);
 /* tl_sink_finish - sort, write what is left; 0 or -errno */
 int tl_sink_finish(struct tl_sink *s);
