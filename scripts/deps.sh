@@ -8,6 +8,7 @@ libelf-dev libarchive-dev libzstd-dev liblz4-dev libacl1-dev libxml2-dev libicu-
 liblzma-dev zlib1g-dev libbpf-dev bpftool binutils gdb lsof strace
 sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc
 bubblewrap"
+sleuthkit unhide debsums aide iproute2 openssh-server openssh-client procps python3 hyperfine time patch bc"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -46,6 +46,9 @@ static const struct command commands[] = {
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
 	/* run */
 	{ "sandbox", cmd_sandbox, "run an unknown program in a throw-away copy of this machine" },
+	/* when */
+	{ "timeline", cmd_timeline, "file times, process starts and logins in one timeline" },
+	{ "chains", cmd_chains, "connection chains across hosts from their logs" },
 	{ NULL, NULL, NULL },
 };
 

@@ -50,5 +50,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
 /* run */
 int cmd_sandbox(int argc, char **argv);
+/* when */
+int cmd_timeline(int argc, char **argv);
+int cmd_chains(int argc, char **argv);
 
 #endif
