@@ -44,6 +44,8 @@ static const struct command commands[] = {
 	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
 	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
+	/* case */
+	{ "collect", cmd_collect, "collect a whole case in order of volatility, sealed" },
 	{ NULL, NULL, NULL },
 };
 

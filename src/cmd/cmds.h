@@ -30,5 +30,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
+/* case */
+int cmd_collect(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif
