@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
 	/* case */
 	{ "collect", cmd_collect, "collect a whole case in order of volatility, sealed" },
+	{ "report", cmd_report, "a case folder as one page, findings first" },
 	{ NULL, NULL, NULL },
 };
 

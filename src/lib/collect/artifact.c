@@ -98,6 +98,12 @@ int artifact_copy(struct evidence *ev, const char *path,
 		return -EINVAL;
 	}
 	artifact_mirror_name(&name, path);
+	if (!faccessat(evidence_dirfd(ev), name.data, F_OK, AT_SYMLINK_NOFOLLOW)) {
+		/* an earlier step took it already */
+		close(fd);
+		buf_release(&name);
+		return 0;
+	}
 	rc = copy_fd(ev, name.data, fd, cap, d, &size);
 	close(fd);
 	if (rc >= 0 && st) {
@@ -170,8 +176,13 @@ static int visit(const struct walk_entry *e, void *arg)
 			json_str(&j, "link", t, (size_t)n);
 	}
 	if (S_ISREG(s->st_mode) && c->copies < c->o->max_copies) {
-		int fd = open_noatime(e->dirfd, e->at_name);
-		if (fd < 0) {
+		int fd = -1;
+		artifact_mirror_name(&name, e->path);
+		if (!faccessat(evidence_dirfd(c->ev), name.data, F_OK,
+			       AT_SYMLINK_NOFOLLOW)) {
+			/* an earlier step took it already: the manifest has it */
+			json_str(&j, "copy", name.data, name.len);
+		} else if ((fd = open_noatime(e->dirfd, e->at_name)) < 0) {
 			json_cstr(&j, "error", strerror(errno));
 			c->st->errors++;
 		} else {
@@ -179,7 +190,6 @@ static int visit(const struct walk_entry *e, void *arg)
 			unsigned long long size = 0;
 			char hex[HASH_HEX_LEN + 1];
 			int rc;
-			artifact_mirror_name(&name, e->path);
 			rc = copy_fd(c->ev, name.data, fd, c->o->cap, d, &size);
 			close(fd);
 			c->copies++;
