@@ -334,7 +334,7 @@ static void process_finding(const struct jv *v, void *arg)
 	}
 	if (cmdline) {
 		buf_addstr(&f->why, "<li>command line: <code>");
-		hs(&f->why, cmdline);
+		h(&f->why, cmdline, strlen(cmdline) > 400 ? 400 : strlen(cmdline));
 		buf_addstr(&f->why, "</code></li>\n");
 	}
 	if (r->hidden_raw.len) {
@@ -361,21 +361,22 @@ static void process_finding(const struct jv *v, void *arg)
 	}
 	buf_addf(&prefix, "suspects/%s/", pids);
 	evidence_under(r, &ev, prefix.data);
-	if (ev.len) {
-		buf_add(&f->ev, ev.data, ev.len);
-		{
-			const struct manifest_entry_r *m;
-			struct buf exe_name = BUF_INIT;
-			buf_addf(&exe_name, "suspects/%s/recover/exe", pids);
-			m = manifest_find(&r->man, exe_name.data);
-			if (m)
-				buf_addf(&f->text, "      evidence: %s sha256 %.64s\n",
-					 exe_name.data, m->hex);
-			buf_release(&exe_name);
+	buf_add(&f->ev, ev.data, ev.len);
+	{
+		const struct manifest_entry_r *m;
+		struct buf exe_name = BUF_INIT;
+		buf_addf(&exe_name, "suspects/%s/recover/exe", pids);
+		m = manifest_find(&r->man, exe_name.data);
+		if (m) {
+			buf_addf(&f->text, "      evidence: %s sha256 %.64s\n",
+				 exe_name.data, m->hex);
+		} else {
+			buf_addstr(&f->ev, "<li class=bad>its executable was not "
+					   "recovered (see what is missing)</li>\n");
+			buf_addstr(&f->text, "      evidence: its executable was not "
+					     "recovered (see missing)\n");
 		}
-	} else {
-		buf_addstr(&f->ev, "<li class=bad>no evidence was taken for this process"
-				   " (see what is missing)</li>\n");
+		buf_release(&exe_name);
 	}
 	f->score = score * 10;
 	if (f->when) {
@@ -672,6 +673,15 @@ static void step_line(const struct jv *v, void *arg)
 	if (detail) {
 		buf_addstr(&r->missing_text, ": ");
 		t(&r->missing_text, detail);
+	} else if (err && *err) {
+		/* the step's first line of stderr (escaped by it already) */
+		const char *nl = strstr(err, "\\n");
+		size_t n = nl ? (size_t)(nl - err) : strlen(err);
+		struct buf one = BUF_INIT;
+		buf_add(&one, err, n > 300 ? 300 : n);
+		buf_addstr(&r->missing_text, ": ");
+		t(&r->missing_text, one.data);
+		buf_release(&one);
 	}
 	buf_addc(&r->missing_text, '\n');
 }
