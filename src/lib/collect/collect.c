@@ -320,6 +320,8 @@ static void step_system(struct ctx *c)
 	r.seconds = step_now() - t0;
 	r.exit_code = -1;
 	buf_rtrim(&detail);
+	if (detail.len && detail.data[detail.len - 1] == ';')
+		buf_setlen(&detail, detail.len - 1);
 	record(c, "system", 1, bad ? "partial" : "ok", &r, "system/",
 	       detail.data);
 	buf_release(&out);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -34,10 +35,8 @@ void step_result_release(struct step_result *r)
 	buf_release(&r->err);
 }
 
-_Noreturn static void child(char *const argv[], int out, int err)
+_Noreturn static void child(char **av, int out, int err)
 {
-	char **av;
-	size_t n = 0;
 	int null = open("/dev/null", O_RDONLY);
 	static const char msg[] = "stranger: collect: cannot run the step\n";
 	struct sigaction sa;
@@ -58,13 +57,6 @@ _Noreturn static void child(char *const argv[], int out, int err)
 			dup2(w, 1);
 	}
 	dup2(err, 2);
-	while (argv[n])
-		n++;
-	/* no allocation checks needed to fail loudly: xalloc aborts */
-	av = xcalloc(n + 2, sizeof(*av));
-	av[0] = "stranger";
-	for (size_t i = 0; i < n; i++)
-		av[i + 1] = argv[i];
 	fexecve(self_fd, av, environ);
 	if (write(2, msg, sizeof(msg) - 1) < 0)
 		_exit(127);
@@ -86,6 +78,8 @@ int step_run(struct evidence *ev, char *const argv[], const char *out_name,
 	int status = 0, rc, open_out = 0, open_err = 1;
 	pid_t pid;
 	char chunk[65536];
+	char **av;
+	size_t argn = 0;
 
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->err, 0);
@@ -93,14 +87,26 @@ int step_run(struct evidence *ev, char *const argv[], const char *out_name,
 	evidence_iso8601(r->started);
 	if (self_fd < 0 && (rc = step_init()))
 		return rc;
+	/*
+	 * The argument vector is made before the fork: a hasher thread of the
+	 * evidence folder may hold the allocator's lock at that moment, and
+	 * the child must not allocate.
+	 */
+	while (argv[argn])
+		argn++;
+	av = xcalloc(argn + 2, sizeof(*av));
+	av[0] = "stranger";
+	for (size_t i = 0; i < argn; i++)
+		av[i + 1] = argv[i];
 	if (out_name) {
 		rc = evidence_file_open(ev, out_name, &f);
-		if (rc)
-			return rc;
+		if (rc) {
+			f = NULL;
+			goto fail;
+		}
 		if (pipe2(op, O_CLOEXEC)) {
 			rc = -errno;
-			evidence_file_close(f, NULL, NULL);
-			return rc;
+			goto fail;
 		}
 		open_out = 1;
 	}
@@ -119,7 +125,7 @@ int step_run(struct evidence *ev, char *const argv[], const char *out_name,
 		if (open_out)
 			close(op[0]);
 		close(ep[0]);
-		child(argv, open_out ? op[1] : -1, ep[1]);
+		child(av, open_out ? op[1] : -1, ep[1]);
 	}
 	setpgid(pid, pid); /* either side may win the race; both ask */
 	if (open_out)
@@ -174,16 +180,30 @@ int step_run(struct evidence *ev, char *const argv[], const char *out_name,
 			}
 		}
 	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
+	/* its output is closed; it may still linger, and the limit holds */
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		double now = step_now();
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
 			status = 0;
 			break;
 		}
-		if (stop && *stop && !r->interrupted) {
-			r->interrupted = 1;
+		if (!killed_at && ((limit > 0 && now - t0 > limit) || (stop && *stop))) {
+			if (stop && *stop)
+				r->interrupted = 1;
+			else
+				r->timed_out = 1;
+			end_group(pid, SIGTERM);
+			killed_at = now;
+		} else if (killed_at && now - killed_at > 1.0) {
 			end_group(pid, SIGKILL);
+			killed_at = now + 3600;
 		}
+		usleep(10000);
 	}
+	free(av);
 	if (WIFEXITED(status))
 		r->exit_code = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
@@ -196,6 +216,7 @@ int step_run(struct evidence *ev, char *const argv[], const char *out_name,
 	}
 	return 0;
 fail:
+	free(av);
 	if (op[0] >= 0) {
 		close(op[0]);
 		close(op[1]);
