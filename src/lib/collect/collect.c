@@ -388,13 +388,16 @@ static void load_suspects(struct ctx *c, struct suspects *s)
 	size_t bad;
 
 	if (buf_read_at(&b, evidence_dirfd(c->ev), "live/suspicious.jsonl",
-			64 * MiB))
+			64 * MiB)) {
+		buf_release(&b);
 		return;
+	}
 	bad = jsonl_each(b.data, b.len, add_suspect, s);
 	if (bad)
 		evidence_log(c->ev, "live/suspicious.jsonl: %zu unreadable lines",
 			     bad);
-	qsort(s->v, s->n, sizeof(*s->v), cmp_suspect);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_suspect);
 	buf_release(&b);
 }
 

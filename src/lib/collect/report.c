@@ -1003,7 +1003,8 @@ static void section_timeline(struct rep *r, struct buf *o, long long center)
 		buf_addstr(o, "<p>no finding has a time to center on</p>\n");
 		return;
 	}
-	qsort(r->e, r->ne, sizeof(*r->e), cmp_event);
+	if (r->ne)
+		qsort(r->e, r->ne, sizeof(*r->e), cmp_event);
 	buf_addstr(o, "<p>six hours either side of ");
 	fmt_time(o, center);
 	buf_addstr(o, " (the start of the first finding); file times, "
@@ -1250,7 +1251,8 @@ int report_build(int dirfd, const char *case_name, struct buf *html,
 	if (!case_read(&r, "check/timeline.jsonl", &b, NULL))
 		jsonl_each(b.data, b.len, timeline_entry, &r);
 	buf_reset(&b);
-	qsort(r.f, r.nf, sizeof(*r.f), cmp_finding);
+	if (r.nf)
+		qsort(r.f, r.nf, sizeof(*r.f), cmp_finding);
 	for (size_t i = 0; i < r.nf && !center; i++)
 		center = r.f[i].when;
 	if (!case_read(&r, "collect.json", &b, NULL))
