@@ -13,6 +13,7 @@
 
 #include "cmd/cmds.h"
 #include "lib/collect/collect.h"
+#include "lib/proc/proc.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"
@@ -22,14 +23,15 @@
 static const char *const collect_usage[] = {
 	"stranger collect -o DIR [--profile quick|full] [--budget SECS]",
 	"                 [--dump-suspects] [--freeze-suspects] [--from DEBS]",
-	"                 [--force-same-fs]",
+	"                 [--suspect PID]... [--force-same-fs]",
 	"",
 	"Collect a whole case in order of volatility (RFC 3227): the clock",
 	"against the hardware clock, kernel, mounts, modules; processes, open",
 	"files, sockets and what `hidden` finds; for every suspicious process",
 	"its executable and deleted files (recover), its strings and, with",
-	"--dump-suspects, its memory; users, logins, shell histories,",
-	"authorized_keys, cron, systemd units, preloads, setuid files, /tmp;",
+	"--dump-suspects, its memory (--suspect PID names the suspects instead);",
+	"users, logins, shell histories, authorized_keys, cron, systemd units,",
+	"preloads, setuid files, /tmp;",
 	"with --profile full also `verify --packages`, `timeline` and bigger",
 	"copies of the logs.  Every step runs on its own with a time limit; its",
 	"start, duration, result and errors go to DIR/collect.json and",
@@ -128,6 +130,8 @@ int cmd_collect(int argc, char **argv)
 {
 	const char *dir = NULL, *profile = "quick", *from = NULL;
 	long budget = 0;
+	struct strlist named = { 0 };
+	int *only = NULL;
 	int dump = 0, freeze = 0, force = 0, rc;
 	const struct opt opts[] = {
 		{ OPT_STRING, 'o', "output", &dir, "DIR",
@@ -143,6 +147,8 @@ int cmd_collect(int argc, char **argv)
 		  "freeze every suspicious process and leave it frozen" },
 		{ OPT_STRING, 0, "from", &from, "DEBS",
 		  "verify packages against the trusted .debs in DEBS" },
+		{ OPT_LIST, 0, "suspect", &named, "PID",
+		  "take PID as a suspect instead of what ps flags (repeatable)" },
 		{ OPT_BOOL, 0, "force-same-fs", &force, NULL,
 		  "write DIR even on a file system the collection reads" },
 		{ OPT_END },
@@ -170,6 +176,16 @@ int cmd_collect(int argc, char **argv)
 		opt_usage_error(collect_usage, "unknown profile '%.32s'", profile);
 	if (from && o.profile != COLLECT_FULL)
 		opt_usage_error(collect_usage, "--from needs --profile full");
+	if (named.n) {
+		only = xcalloc(named.n, sizeof(*only));
+		for (size_t i = 0; i < named.n; i++) {
+			pid_t p;
+			if (proc_parse_pid(named.v[i], &p))
+				opt_usage_error(collect_usage, "'%.32s': not a process ID",
+						named.v[i]);
+			only[i] = (int)p;
+		}
+	}
 	abs = absolute(dir);
 	if (!force)
 		check_same_fs(abs);
@@ -186,6 +202,8 @@ int cmd_collect(int argc, char **argv)
 	o.dump_suspects = dump;
 	o.freeze_suspects = freeze;
 	o.from = from;
+	o.only = only;
+	o.nonly = named.n;
 	o.argc = all_argc;
 	o.argv = all_argv;
 	o.stop = &stop;
@@ -217,6 +235,8 @@ int cmd_collect(int argc, char **argv)
 	}
 	buf_release(&e);
 	free(abs);
+	free(only);
+	strlist_release(&named);
 	free(all_argv);
 	return status;
 }

@@ -425,6 +425,23 @@ static void step_suspects(struct ctx *c)
 
 	load_suspects(c, &s);
 	c->s->suspects = (unsigned)s.n;
+	if (c->o->nonly) {
+		/* the responder named the suspects: those, flagged or not */
+		struct suspects named = { 0 };
+		named.v = xcalloc(c->o->nonly, sizeof(*named.v));
+		for (size_t k = 0; k < c->o->nonly; k++) {
+			named.v[k].pid = (pid_t)c->o->only[k];
+			for (size_t i = 0; i < s.n; i++)
+				if (s.v[i].pid == named.v[k].pid && s.v[i].exe)
+					named.v[k].exe = xstrdup(s.v[i].exe);
+		}
+		named.n = named.cap = c->o->nonly;
+		for (size_t i = 0; i < s.n; i++)
+			free(s.v[i].exe);
+		free(s.v);
+		s = named;
+		evidence_log(c->ev, "suspects: the %zu named with --suspect", s.n);
+	}
 	if (s.n > max) {
 		evidence_log(c->ev, "suspects: %zu flagged; the first %zu by their "
 				    "flags are taken", s.n, max);

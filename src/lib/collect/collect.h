@@ -50,6 +50,8 @@ struct collect_opts {
 	int dump_suspects;
 	int freeze_suspects;
 	const char *from;      /* trusted .debs for verify --from, or NULL */
+	const int *only;       /* with nonly: these PIDs are the suspects */
+	size_t nonly;
 	int argc;              /* the command line, for case.log */
 	char **argv;
 	volatile sig_atomic_t *stop; /* set by the caller on SIGINT/SIGTERM */
