@@ -9,6 +9,7 @@ liblzma-dev zlib1g-dev libbpf-dev bpftool binutils gdb lsof strace
 sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc
 bubblewrap"
 sleuthkit unhide debsums aide iproute2 openssh-server openssh-client procps python3 hyperfine time patch bc"
+chromium"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -49,6 +49,9 @@ static const struct command commands[] = {
 	/* when */
 	{ "timeline", cmd_timeline, "file times, process starts and logins in one timeline" },
 	{ "chains", cmd_chains, "connection chains across hosts from their logs" },
+	/* case */
+	{ "collect", cmd_collect, "collect a whole case in order of volatility, sealed" },
+	{ "report", cmd_report, "a case folder as one page, findings first" },
 	{ NULL, NULL, NULL },
 };
 

@@ -53,5 +53,8 @@ int cmd_sandbox(int argc, char **argv);
 /* when */
 int cmd_timeline(int argc, char **argv);
 int cmd_chains(int argc, char **argv);
+/* case */
+int cmd_collect(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -622,6 +622,41 @@ int evidence_add_buf(struct evidence *ev, const char *name, const void *p,
 	return evidence_file_close(f, NULL, NULL);
 }
 
+int evidence_adopt(struct evidence *ev, const char *name,
+		   unsigned char digest[HASH_LEN], unsigned long long *size)
+{
+	unsigned char d[HASH_LEN];
+	unsigned long long n = 0;
+	struct stat st;
+	char hex[HASH_HEX_LEN + 1];
+	/* the checks of a new name; its folders exist already */
+	int rc = make_parents(ev->dirfd, name);
+
+	if (rc)
+		return rc;
+	if (fstatat(ev->dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	fchmodat(ev->dirfd, name, 0400, 0);
+	rc = hash_file_at(ev->dirfd, name, d, &n);
+	if (rc)
+		return rc;
+	add_entry(ev, name, d);
+	hash_hex(d, hex);
+	evidence_log(ev, "file: %s: %llu bytes, sha256 %s", name, n, hex);
+	if (digest)
+		memcpy(digest, d, HASH_LEN);
+	if (size)
+		*size = n;
+	return 0;
+}
+
+int evidence_dirfd(const struct evidence *ev)
+{
+	return ev->dirfd;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct manifest_entry *)a)->name,

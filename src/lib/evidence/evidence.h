@@ -87,6 +87,18 @@ int evidence_copy_fd(struct evidence *ev, const char *name, int fd,
 int evidence_add_buf(struct evidence *ev, const char *name, const void *p,
 		     size_t n);
 
+/*
+ * evidence_adopt - a file that another process wrote under DIR (a
+ * command run as a step of `collect` into a subfolder) joins the
+ * manifest: it is made read-only, hashed as it is on disk and logged.
+ * The name follows the rules of evidence_file_open; a symlink or
+ * anything but a regular file is refused (-EINVAL).  0 or -errno.
+ */
+int evidence_adopt(struct evidence *ev, const char *name,
+		   unsigned char digest[HASH_LEN], unsigned long long *size);
+/* evidence_dirfd - the folder's open fd (owned by ev; for reading back) */
+int evidence_dirfd(const struct evidence *ev);
+
 /* evidence_iso8601 - the current UTC time, e.g. 2026-11-30T00:40:01.123Z */
 void evidence_iso8601(char out[32]);
 

@@ -1,0 +1,45 @@
+/* libFuzzer harness: the JSON Lines reader of case files (lib/collect/jsonl). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/collect/jsonl.h"
+
+static void walk(const struct jv *v, int depth)
+{
+	if (depth > JSONL_MAX_DEPTH + 1)
+		__builtin_trap();
+	if (v->type == JV_STR && v->str[v->len] != '\0')
+		__builtin_trap();
+	if (v->type == JV_ARR || v->type == JV_OBJ) {
+		if (v->len > v->cap)
+			__builtin_trap();
+		for (size_t i = 0; i < v->len; i++) {
+			if (v->type == JV_OBJ)
+				(void)jv_get(v, v->keys[i]);
+			walk(v->items[i], depth + 1);
+		}
+	}
+}
+
+static void each(const struct jv *v, void *ctx)
+{
+	size_t n = 0;
+	(void)ctx;
+	walk(v, 0);
+	(void)jv_str(v, "pid", &n);
+	(void)jv_int(v, "pid", -1);
+	(void)jv_bool(v, "setuid", 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct jv *v;
+
+	if (!jsonl_parse((const char *)data, size, &v)) {
+		walk(v, 0);
+		jv_free(v);
+	}
+	jsonl_each((const char *)data, size, each, NULL);
+	return 0;
+}
