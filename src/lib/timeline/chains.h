@@ -3,7 +3,8 @@
  * the article: wsbs03 -> wsbs01 -> wsbs06 -> wsbs06's loopback).
  *
  * A log is syslog text (rsyslog's formats, `journalctl -o
- * short-iso-precise`) or a journal export (`journalctl -o export`, whose
+ * short-iso-precise`), a systemd journal file or a folder of them (read
+ * by lib/timeline/logs' journal reader), or a journal export (`journalctl -o export`, whose
  * entries are read as the syslog lines they stand for: __REALTIME_TIMESTAMP,
  * _HOSTNAME, SYSLOG_IDENTIFIER, _PID, MESSAGE).
  * Each log belongs to one host: the host field of its syslog lines, else

@@ -632,6 +632,91 @@ int tl_log_file(const char *path, const char *kind, tl_emit_fn emit, void *ctx)
 	return rc;
 }
 
+struct jctx {
+	struct tl_text_state ts;
+};
+
+static int journal_line(const char *line, size_t len, unsigned long long seq, void *ctx)
+{
+	struct jctx *j = ctx;
+	return tl_log_text_line(&j->ts, line, len, (unsigned long)seq);
+}
+
+static int is_journal_name(const char *n)
+{
+	size_t l = strlen(n);
+	return (l > 8 && !strcmp(n + l - 8, ".journal")) ||
+	       (l > 9 && !strcmp(n + l - 9, ".journal~"));
+}
+
+int tl_logs_journal_dir(const char *dir, tl_emit_fn emit, void *ctx, struct buf *notes,
+			unsigned *partial, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct buf p = BUF_INIT;
+	int rc = 0;
+
+	if (!d) {
+		if (errno != ENOENT) {
+			escape_str(notes, dir);
+			buf_addf(notes, ": %s\n", strerror(errno));
+			(*partial)++;
+		}
+		return 0;
+	}
+	/* names first: the callbacks may take long, the directory may change */
+	char **names = NULL;
+	size_t nn = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, nn + 1, sizeof(*names));
+		names[nn++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	for (size_t i = 0; i < nn; i++) {
+		struct stat st;
+		buf_reset(&p);
+		buf_addstr(&p, dir);
+		buf_addc(&p, '/');
+		buf_addstr(&p, names[i]);
+		if (rc || lstat(p.data, &st))
+			goto next;
+		if (S_ISDIR(st.st_mode) && depth > 0) {
+			rc = tl_logs_journal_dir(p.data, emit, ctx, notes, partial, depth - 1);
+		} else if (S_ISREG(st.st_mode) && is_journal_name(names[i])) {
+			struct jctx j;
+			unsigned long comp = 0;
+			int r;
+			memset(&j, 0, sizeof(j));
+			j.ts.source = p.data;
+			j.ts.emit = emit;
+			j.ts.ctx = ctx;
+			r = tl_journal_file(p.data, journal_line, &j, &comp);
+			buf_release(&j.ts.msg);
+			buf_release(&j.ts.json);
+			if (r < 0) {
+				escape_str(notes, p.data);
+				buf_addf(notes, ": %s\n", r == -EINVAL ? "not a journal file" : strerror(-r));
+				(*partial)++;
+			} else if (r)
+				rc = r;
+			if (comp) {
+				escape_str(notes, p.data);
+				buf_addf(notes, ": %lu compressed field%s not read\n", comp,
+					 comp == 1 ? "" : "s");
+				(*partial)++;
+			}
+		}
+next:
+		free(names[i]);
+	}
+	free(names);
+	buf_release(&p);
+	return rc;
+}
+
 int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
 	    unsigned *partial)
 {
@@ -665,26 +750,13 @@ int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
 			rc = 0;
 		}
 	}
-	/* the journal's files: present but not read */
+	/* the journal's own files: ROOT/var/log/journal/MACHINE-ID/ *.journal */
 	buf_reset(&path);
 	if (strcmp(root, "/"))
 		buf_add(&path, root, rl);
 	buf_addstr(&path, "/var/log/journal");
-	DIR *d = opendir(path.data);
-	if (d) {
-		struct dirent *de;
-		int any = 0;
-		while ((de = readdir(d)))
-			any |= de->d_name[0] != '.';
-		closedir(d);
-		if (any) {
-			escape_str(notes, path.data);
-			buf_addstr(notes, ": systemd journal files are not read; "
-					  "export them with journalctl -o short-iso-precise "
-					  "and give that file to chains, or read them with journalctl\n");
-			(*partial)++;
-		}
-	}
+	if (!rc)
+		rc = tl_logs_journal_dir(path.data, emit, ctx, notes, partial, 1);
 	buf_release(&path);
 	return rc;
 }
