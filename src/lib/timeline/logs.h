@@ -19,8 +19,8 @@
  * START/FAIL), users and groups added or removed, packages installed,
  * upgraded or removed.  Each event keeps its file and line (record).
  *
- * The systemd journal's own files (/var/log/journal/ * /\*.journal, and
- * .journal~) are read directly, by the documented file format: every
+ * The systemd journal's own files (/var/log/journal/MACHINE-ID/NAME.journal
+ * and .journal~) are read directly, by the documented file format: every
  * ENTRY object, in file order, its DATA objects' fields (regular and
  * compact layouts); an entry becomes the syslog line it stands for
  * (__REALTIME_TIMESTAMP, _HOSTNAME, SYSLOG_IDENTIFIER, _PID, MESSAGE) and
