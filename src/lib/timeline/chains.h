@@ -10,7 +10,8 @@
  * Each log belongs to one host: the host field of its syslog lines, else
  * the NAME the caller gave it, else the file's name up to its first dot.
  * A connection into that host comes from a TCP Wrapper line ("connect
- * from [USER@]HOST", "refused connect from ..."), or from sshd
+ * from [USER@]HOST", "refused connect from ..."), an xinetd line ("START:
+ * SERVICE pid=N from=ADDR", "FAIL: ..."), or from sshd
  * ("Connection from ADDR port P on LADDR port Q", then "Accepted METHOD for
  * USER from ADDR ..." or "Failed ..." of the same sshd PID; a lone
  * Accepted line counts too).  Where a connection came from is resolved to

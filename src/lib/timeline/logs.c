@@ -205,6 +205,21 @@ int tl_conn_parse(const struct tl_syslog *l, struct tl_conn *c)
 		/* "refused connect from host (ip)" etc: the first word is enough */
 		return c->from_len > 0;
 	}
+	/* xinetd: "START: finger pid=601 from=192.0.2.99", "FAIL: finger ... from=..." */
+	if ((starts(m, n, "START: ") || starts(m, n, "FAIL: ")) && (p = after(m, n, "from="))) {
+		c->kind = TL_CONN_INETD;
+		c->refused = m[0] == 'F';
+		c->service = m + (c->refused ? 6 : 7);
+		c->service_len = wordlen(c->service, end);
+		c->from = p;
+		c->from_len = wordlen(p, end);
+		/* IPv4 in IPv6 as xinetd writes it: ::ffff:192.0.2.99 */
+		if (c->from_len > 7 && !memcmp(c->from, "::ffff:", 7) && memchr(c->from + 7, '.', c->from_len - 7)) {
+			c->from += 7;
+			c->from_len -= 7;
+		}
+		return c->from_len > 0;
+	}
 	if (!l->prog || l->prog_len != 4 || memcmp(l->prog, "sshd", 4))
 		return 0;
 	/* "Connection from ADDR port P on LADDR port Q" */
@@ -284,6 +299,10 @@ static const char *classify(const struct tl_syslog *l, struct buf *json)
 		case TL_CONN_TCPD:
 			jfield(json, "event", c.refused ? "connection_refused" : "connection", c.refused ? 18 : 10);
 			return c.refused ? "Connection Refused (TCP Wrapper)" : "Connection (TCP Wrapper)";
+		case TL_CONN_INETD:
+			jfield(json, "service", c.service, c.service_len);
+			jfield(json, "event", c.refused ? "connection_refused" : "connection", c.refused ? 18 : 10);
+			return c.refused ? "Connection Refused (inetd)" : "Connection (inetd)";
 		case TL_CONN_SSH_FROM:
 			jfield(json, "event", "connection", 10);
 			return "Connection (sshd)";
@@ -301,16 +320,6 @@ static const char *classify(const struct tl_syslog *l, struct buf *json)
 			jfield(json, "from", p, k);
 		jfield(json, "event", "login_refused", 13);
 		return "Login Refused";
-	}
-	/* xinetd: "START: finger pid=123 from=1.2.3.4", "FAIL: ..." */
-	if (starts(m, n, "START: ") || starts(m, n, "FAIL: ")) {
-		p = m + (m[0] == 'S' ? 7 : 6);
-		jfield(json, "service", p, wordlen(p, m + n));
-		if ((p = field_after(m, n, "from=", &k)))
-			jfield(json, "from", p, k);
-		jfield(json, "event", m[0] == 'S' ? "connection" : "connection_refused",
-		       m[0] == 'S' ? 10 : 18);
-		return m[0] == 'S' ? "Connection (inetd)" : "Connection Refused (inetd)";
 	}
 	/* su (util-linux): "(to root) alice on pts/0", "FAILED SU (to root) alice on pts/0" */
 	if (pl == 2 && !memcmp(prog, "su", 2) && (p = field_after(m, n, "(to ", &k))) {

@@ -53,8 +53,8 @@ int tl_syslog_parse(const char *s, size_t n, int year, long long not_after,
 		    struct tl_syslog *out);
 
 /* what a line says about a connection (chains, and the timeline's fields) */
-enum tl_conn_kind { TL_CONN_NONE, TL_CONN_TCPD, TL_CONN_SSH_FROM, TL_CONN_SSH_ACCEPT,
-		    TL_CONN_SSH_FAIL };
+enum tl_conn_kind { TL_CONN_NONE, TL_CONN_TCPD, TL_CONN_INETD, TL_CONN_SSH_FROM,
+		    TL_CONN_SSH_ACCEPT, TL_CONN_SSH_FAIL };
 struct tl_conn {
 	enum tl_conn_kind kind;
 	int refused;
