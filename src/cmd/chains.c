@@ -18,8 +18,9 @@
 static const char *const chains_usage[] = {
 	"stranger chains [--window SECS] [--json] [--dot] [--addr HOST=ADDR]... [HOST=]LOG...",
 	"",
-	"Read the connection logs of one or many hosts (TCP Wrapper and inetd",
-	"lines, sshd's Connection from/Accepted/Failed) and link a connection into",
+	"Read the connection logs of one or many hosts (TCP Wrapper lines, xinetd",
+	"START/FAIL, sshd's Connection from/Accepted/Failed; syslog text, journal",
+	"files or folders, journal exports) and link a connection into",
 	"host B from host A with a connection out of B into host C that follows",
 	"within the window.  Each chain is printed on one line, longest first:",
 	"the hosts, then each hop's time, user, service.  A log is named after the",

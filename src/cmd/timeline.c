@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +32,8 @@ static const char *const timeline_usage[] = {
 	"changes; of what only the running machine has (the boot, every",
 	"process's start, deleted files still open or mapped, listening sockets",
 	"at the start of their holder); and with --logs of logins, su/sudo, TCP",
-	"Wrapper lines, package changes and new users from /var/log.",
+	"Wrapper and inetd lines, package changes and new users from /var/log",
+	"(text logs, wtmp/btmp, dpkg.log, the journal's own files).",
 	"",
 	"body is The Sleuth Kit's body file (mactime -b reads it); mactime the",
 	"lines `mactime -d -y` prints for it, in UTC (-z TZ: in TZ); jsonl and csv carry",
@@ -45,12 +47,18 @@ struct ctx {
 	struct tl_sink *sink;
 	unsigned partial;
 	int err;
+	unsigned long long out_dev, out_ino; /* -o FILE: not part of the timeline */
 };
 
 static int emit(const struct tl_event *e, void *p)
 {
 	struct ctx *c = p;
-	int rc = tl_sink_add(c->sink, e);
+	int rc;
+
+	if (c->out_ino && e->kind == TL_FILE && !e->deleted && e->inode == c->out_ino &&
+	    e->dev == c->out_dev)
+		return 0;
+	rc = tl_sink_add(c->sink, e);
 
 	if (rc)
 		c->err = rc;
@@ -118,7 +126,7 @@ int cmd_timeline(int argc, char **argv)
 	long mem_mb = 0;
 	struct tl_time since = { 0, 0, 0 }, until = { 0, 0, 0 };
 	enum tl_format f;
-	struct ctx c = { NULL, 0, 0 };
+	struct ctx c = { NULL, 0, 0, 0, 0 };
 	const struct opt opts[] = {
 		{ OPT_STRING, 'o', "output", &out, "FILE", "write to FILE (default: stdout)" },
 		{ OPT_STRING, 0, "format", &format, "FMT", "body, mactime, jsonl or csv (default: body)" },
@@ -156,6 +164,11 @@ int cmd_timeline(int argc, char **argv)
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0)
 			die_errno("%s", out);
+		struct stat st;
+		if (!fstat(fd, &st)) {
+			c.out_dev = st.st_dev;
+			c.out_ino = st.st_ino;
+		}
 	} else
 		fflush(stdout);
 	c.sink = tl_sink_new(f, fd, &since, &until, (size_t)mem_mb << 20,

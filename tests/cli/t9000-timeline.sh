@@ -163,6 +163,13 @@ test_expect_success 'the walk changes no access time (strictatime tmpfs), and ca
 	grep -q "^$(printf "data\\n" | sha256sum | cut -c1-64)|$TMP/mnt/d/f|" "$TMP/atime.hash"
 '
 
+test_expect_success 'the output file is not part of its own timeline' '
+	"$STRANGER" timeline --no-live -o "$T/dir/sub/out.body" "$T/dir" &&
+	test "$(wc -l <"$T/dir/sub/out.body")" = 3 &&
+	! grep -q "out.body" "$T/dir/sub/out.body" &&
+	rm "$T/dir/sub/out.body"
+'
+
 test_expect_success '--hash: the SHA-256 that sha256sum computes, in the first body field and in jsonl' '
 	"$STRANGER" timeline --no-live --hash -o "$TMP/hb" "$T/dir" &&
 	want=$(sha256sum <"$T/dir/file" | cut -d" " -f1) &&

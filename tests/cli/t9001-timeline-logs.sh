@@ -2,7 +2,7 @@
 # timeline --logs: Debian 12's log formats (rsyslog text, wtmp/btmp
 # records, dpkg.log) give logins accepted and refused, su, sudo, TCP
 # Wrapper and inetd lines, new users and groups, package changes; each
-# event keeps its file and line.  The journal's files are named as unread.
+# event keeps its file and line; the journal read from its own files.
 . "$(dirname "$0")/../lib.sh"
 
 R="$TMP/root"
@@ -110,11 +110,71 @@ test_expect_success 'the body file and mactime carry the log events' '
 	test_cmp "$TMP/tsk" "$TMP/m2"
 '
 
-test_expect_success 'journal files present: said to be unread, exit 1 (partial)' '
+JR=/lib/systemd/systemd-journal-remote
+if [ -x "$JR" ]; then
+test_expect_success 'the systemd journal, read from its own files (compact, keyed hash)' '
+	mkdir -p "$TMP/jroot/var/log/journal/0123456789abcdef0123456789abcdef" &&
+	python3 - "$TMP/j.export" <<-\EOF &&
+	import struct, sys
+	t0 = 1772359200000000
+	ents = [
+	    ("sshd", 1201, b"Accepted publickey for alice from 192.0.2.10 port 51000 ssh2: ED25519 SHA256:abc"),
+	    ("su", 1300, b"(to root) alice on pts/0"),
+	    ("sudo", 1301, b"   alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/id"),
+	    ("useradd", 1302, b"new user: name=toor, UID=0, GID=0, home=/root, shell=/bin/bash, from=/dev/pts/0"),
+	    ("in.fingerd", 1303, b"connect from nobody@wsbs01"),
+	    ("systemd", 1, b"Started session-1.scope."),
+	    ("sshd", 1304, b"Failed password for root from 198.51.100.7 port 4 ssh2 " + b"x" * 700),
+	]
+	with open(sys.argv[1], "wb") as f:
+	    for i, (ident, pid, msg) in enumerate(ents):
+	        f.write(b"__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n" % (t0 + i * 1000001, i + 1))
+	        f.write(b"_BOOT_ID=0123456789abcdef0123456789abcdef\n_HOSTNAME=web1\n")
+	        f.write(b"SYSLOG_IDENTIFIER=%s\n_PID=%d\n" % (ident.encode(), pid))
+	        if i == 1:  # a field written in the binary form
+	            f.write(b"MESSAGE\n" + struct.pack("<Q", len(msg)) + msg + b"\n\n")
+	        else:
+	            f.write(b"MESSAGE=" + msg + b"\n\n")
+	EOF
+	J="$TMP/jroot/var/log/journal/0123456789abcdef0123456789abcdef/system.journal" &&
+	"$JR" -o "$J" "$TMP/j.export" 2>/dev/null &&
+	head -c 8 "$J" | grep -q LPKSHHRH &&
+	test_expect_code 1 "$STRANGER" timeline --no-live --logs --log-root "$TMP/jroot" --format=jsonl "$TMP/empty" >"$TMP/jj" 2>"$TMP/je" &&
+	valid_json_lines "$TMP/jj" &&
+	grep -q "warning: $J: 1 compressed field not read" "$TMP/je" &&
+	python3 - "$TMP/jj" "$J" <<-\EOF
+	import json, sys
+	ev = [json.loads(l) for l in open(sys.argv[1]) if json.loads(l)["source"] == "log"]
+	assert all(e["log_file"] == sys.argv[2] for e in ev), ev
+	got = [(e["event"], e["log_line"], e["datetime"]) for e in ev]
+	assert got == [
+	    ("login_accepted", 1, "2026-03-01T10:00:00.000000000Z"),
+	    ("su", 2, "2026-03-01T10:00:01.000001000Z"),
+	    ("sudo", 3, "2026-03-01T10:00:02.000002000Z"),
+	    ("user_added", 4, "2026-03-01T10:00:03.000003000Z"),
+	    ("connection", 5, "2026-03-01T10:00:04.000004000Z"),
+	], got
+	assert ev[0]["user"] == "alice" and ev[0]["from"] == "192.0.2.10" and ev[0]["pid"] == 1201
+	assert ev[0]["host"] == "web1" and ev[1]["by"] == "alice"
+	EOF
+'
+
+test_expect_success 'chains reads a journal file, or a folder of them' '
+	printf "2026-03-01T10:00:06.000000+00:00 wsbs01 in.fingerd[9]: connect from alice@web1\n" >"$TMP/wsbs01.log" &&
+	test_expect_code 1 "$STRANGER" chains "$TMP/jroot/var/log/journal" "$TMP/wsbs01.log" >"$TMP/jc" &&
+	grep -q "^192.0.2.10 -> web1 -> wsbs01 | 2026-03-01T10:00:00Z 192.0.2.10 -> alice@web1 sshd; " "$TMP/jc" &&
+	test_expect_code 1 "$STRANGER" chains "$TMP"/jroot/var/log/journal/*/system.journal "$TMP/wsbs01.log" >"$TMP/jc2" &&
+	test_cmp "$TMP/jc" "$TMP/jc2"
+'
+else
+	test_skip 'the systemd journal, read from its own files' 'systemd-journal-remote is not installed'
+fi
+
+test_expect_success 'a damaged journal file: named in a warning, exit 1 (partial)' '
 	mkdir -p "$V/journal/0123456789abcdef" &&
-	printf "LPKSHHRH" >"$V/journal/0123456789abcdef/system.journal" &&
+	{ printf "LPKSHHRH"; head -c 300 /dev/urandom; } >"$V/journal/0123456789abcdef/system.journal" &&
 	test_expect_code 1 "$STRANGER" timeline --no-live --logs --log-root "$R" -o "$TMP/b2" "$TMP/empty" 2>"$TMP/e" &&
-	grep -q "^stranger: timeline: warning: $V/journal: systemd journal files are not read" "$TMP/e" &&
+	grep -q "^stranger: timeline: warning: $V/journal/0123456789abcdef/system.journal: not a journal file" "$TMP/e" &&
 	rm -r "$V/journal"
 '
 

@@ -105,6 +105,17 @@ test_expect_success 'a journal export (journalctl -o export) and short-iso-preci
 	grep -q "\"log_file\":\"$TMP/wsbs01.export\",\"log_line\":9" "$TMP/xj"
 '
 
+test_expect_success 'xinetd START lines are connections too' '
+	cat >"$TMP/xi.log" <<-\EOF &&
+	Mar  1 10:00:00 hostb xinetd[600]: START: finger pid=601 from=::ffff:10.3.0.1
+	Mar  1 10:00:01 hostc in.fingerd[9]: connect from nobody@hostb
+	Mar  1 10:00:02 hostc xinetd[700]: FAIL: telnet address from=10.3.0.9
+	EOF
+	test_expect_code 1 "$STRANGER" chains --addr hosta=10.3.0.1 "$TMP/xi.log" >"$TMP/xo" &&
+	echo "hosta -> hostb -> hostc | Mar  1 10:00:00 10.3.0.1 -> hostb finger; Mar  1 10:00:01 nobody@hostb -> hostc in.fingerd" >"$TMP/want" &&
+	test_cmp "$TMP/want" "$TMP/xo"
+'
+
 test_expect_success 'bad input: no log, missing log, garbage, hostile names' '
 	test_expect_code 2 "$STRANGER" chains 2>"$TMP/e0" &&
 	test_expect_code 2 "$STRANGER" chains "$TMP/nope.log" 2>"$TMP/e1" &&

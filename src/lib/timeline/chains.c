@@ -1,5 +1,6 @@
 #include "lib/timeline/chains.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -284,6 +285,52 @@ void ch_add_export(struct ch_set *s, FILE *f, const char *name, const char *path
 	buf_release(&j.pid);
 }
 
+struct jline {
+	struct ch_set *s;
+	const char *name, *path;
+};
+
+static int journal_line(const char *line, size_t len, unsigned long long seq, void *ctx)
+{
+	struct jline *j = ctx;
+	ch_add_line(j->s, line, len, 1970, 0, j->name, j->path, (unsigned long)seq);
+	return 0;
+}
+
+static int add_journal(struct ch_set *s, const char *path, const char *name, int depth)
+{
+	struct stat st;
+	struct jline j = { s, name, path };
+	unsigned long comp = 0;
+
+	if (lstat(path, &st))
+		return -errno;
+	if (S_ISREG(st.st_mode))
+		return tl_journal_file(path, journal_line, &j, &comp) < 0 ? -EINVAL : 0;
+	if (!S_ISDIR(st.st_mode) || depth < 0)
+		return 0;
+	DIR *d = opendir(path);
+	struct dirent *de;
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.')
+			continue;
+		char *sub = xmalloc(strlen(path) + l + 2);
+		memcpy(sub, path, strlen(path));
+		sub[strlen(path)] = '/';
+		memcpy(sub + strlen(path) + 1, de->d_name, l + 1);
+		if (!lstat(sub, &st) && (S_ISDIR(st.st_mode) ||
+					 (l > 8 && !strcmp(de->d_name + l - 8, ".journal")) ||
+					 (l > 9 && !strcmp(de->d_name + l - 9, ".journal~"))))
+			add_journal(s, sub, name, depth - 1);
+		free(sub);
+	}
+	closedir(d);
+	return 0;
+}
+
 int ch_add_log(struct ch_set *s, const char *path, const char *name)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
@@ -299,10 +346,20 @@ int ch_add_log(struct ch_set *s, const char *path, const char *name)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || S_ISDIR(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
+	if (fstat(fd, &st)) {
+		int e = -errno;
 		close(fd);
 		return e;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		/* a host's journal folder: every *.journal in it and below */
+		close(fd);
+		return add_journal(s, path, name, 2);
+	}
+	unsigned char magic[8];
+	if (pread(fd, magic, 8, 0) == 8 && !memcmp(magic, "LPKSHHRH", 8)) {
+		close(fd);
+		return add_journal(s, path, name, 0);
 	}
 	f = fdopen(fd, "r");
 	if (!f) {

@@ -3,13 +3,15 @@
  * the article: wsbs03 -> wsbs01 -> wsbs06 -> wsbs06's loopback).
  *
  * A log is syslog text (rsyslog's formats, `journalctl -o
- * short-iso-precise`) or a journal export (`journalctl -o export`, whose
+ * short-iso-precise`), a systemd journal file or a folder of them (read
+ * by lib/timeline/logs' journal reader), or a journal export (`journalctl -o export`, whose
  * entries are read as the syslog lines they stand for: __REALTIME_TIMESTAMP,
  * _HOSTNAME, SYSLOG_IDENTIFIER, _PID, MESSAGE).
  * Each log belongs to one host: the host field of its syslog lines, else
  * the NAME the caller gave it, else the file's name up to its first dot.
  * A connection into that host comes from a TCP Wrapper line ("connect
- * from [USER@]HOST", "refused connect from ..."), or from sshd
+ * from [USER@]HOST", "refused connect from ..."), an xinetd line ("START:
+ * SERVICE pid=N from=ADDR", "FAIL: ..."), or from sshd
  * ("Connection from ADDR port P on LADDR port Q", then "Accepted METHOD for
  * USER from ADDR ..." or "Failed ..." of the same sshd PID; a lone
  * Accepted line counts too).  Where a connection came from is resolved to

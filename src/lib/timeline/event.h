@@ -59,6 +59,7 @@ struct tl_event {
 	size_t name_len;
 	/* files (and the numbers a body file carries for others) */
 	unsigned long long inode;
+	unsigned long long dev; /* files from a walk: st_dev (makedev), else 0 */
 	const char *inode_str; /* as read from a body file, else NULL */
 	unsigned mode;         /* st_mode; 0 for others */
 	const char *mode_str;  /* as read from a body file, else NULL */

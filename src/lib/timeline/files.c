@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@ void tl_event_from_statx(struct tl_event *e, const struct statx *sx)
 
 	e->kind = TL_FILE;
 	e->inode = sx->stx_ino;
+	e->dev = makedev(sx->stx_dev_major, sx->stx_dev_minor);
 	e->mode = sx->stx_mode;
 	e->uid = (sx->stx_mask & STATX_UID) ? (long long)sx->stx_uid : -1;
 	e->gid = (sx->stx_mask & STATX_GID) ? (long long)sx->stx_gid : -1;

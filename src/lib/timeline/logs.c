@@ -205,6 +205,21 @@ int tl_conn_parse(const struct tl_syslog *l, struct tl_conn *c)
 		/* "refused connect from host (ip)" etc: the first word is enough */
 		return c->from_len > 0;
 	}
+	/* xinetd: "START: finger pid=601 from=192.0.2.99", "FAIL: finger ... from=..." */
+	if ((starts(m, n, "START: ") || starts(m, n, "FAIL: ")) && (p = after(m, n, "from="))) {
+		c->kind = TL_CONN_INETD;
+		c->refused = m[0] == 'F';
+		c->service = m + (c->refused ? 6 : 7);
+		c->service_len = wordlen(c->service, end);
+		c->from = p;
+		c->from_len = wordlen(p, end);
+		/* IPv4 in IPv6 as xinetd writes it: ::ffff:192.0.2.99 */
+		if (c->from_len > 7 && !memcmp(c->from, "::ffff:", 7) && memchr(c->from + 7, '.', c->from_len - 7)) {
+			c->from += 7;
+			c->from_len -= 7;
+		}
+		return c->from_len > 0;
+	}
 	if (!l->prog || l->prog_len != 4 || memcmp(l->prog, "sshd", 4))
 		return 0;
 	/* "Connection from ADDR port P on LADDR port Q" */
@@ -284,6 +299,10 @@ static const char *classify(const struct tl_syslog *l, struct buf *json)
 		case TL_CONN_TCPD:
 			jfield(json, "event", c.refused ? "connection_refused" : "connection", c.refused ? 18 : 10);
 			return c.refused ? "Connection Refused (TCP Wrapper)" : "Connection (TCP Wrapper)";
+		case TL_CONN_INETD:
+			jfield(json, "service", c.service, c.service_len);
+			jfield(json, "event", c.refused ? "connection_refused" : "connection", c.refused ? 18 : 10);
+			return c.refused ? "Connection Refused (inetd)" : "Connection (inetd)";
 		case TL_CONN_SSH_FROM:
 			jfield(json, "event", "connection", 10);
 			return "Connection (sshd)";
@@ -301,16 +320,6 @@ static const char *classify(const struct tl_syslog *l, struct buf *json)
 			jfield(json, "from", p, k);
 		jfield(json, "event", "login_refused", 13);
 		return "Login Refused";
-	}
-	/* xinetd: "START: finger pid=123 from=1.2.3.4", "FAIL: ..." */
-	if (starts(m, n, "START: ") || starts(m, n, "FAIL: ")) {
-		p = m + (m[0] == 'S' ? 7 : 6);
-		jfield(json, "service", p, wordlen(p, m + n));
-		if ((p = field_after(m, n, "from=", &k)))
-			jfield(json, "from", p, k);
-		jfield(json, "event", m[0] == 'S' ? "connection" : "connection_refused",
-		       m[0] == 'S' ? 10 : 18);
-		return m[0] == 'S' ? "Connection (inetd)" : "Connection Refused (inetd)";
 	}
 	/* su (util-linux): "(to root) alice on pts/0", "FAILED SU (to root) alice on pts/0" */
 	if (pl == 2 && !memcmp(prog, "su", 2) && (p = field_after(m, n, "(to ", &k))) {
@@ -632,6 +641,91 @@ int tl_log_file(const char *path, const char *kind, tl_emit_fn emit, void *ctx)
 	return rc;
 }
 
+struct jctx {
+	struct tl_text_state ts;
+};
+
+static int journal_line(const char *line, size_t len, unsigned long long seq, void *ctx)
+{
+	struct jctx *j = ctx;
+	return tl_log_text_line(&j->ts, line, len, (unsigned long)seq);
+}
+
+static int is_journal_name(const char *n)
+{
+	size_t l = strlen(n);
+	return (l > 8 && !strcmp(n + l - 8, ".journal")) ||
+	       (l > 9 && !strcmp(n + l - 9, ".journal~"));
+}
+
+int tl_logs_journal_dir(const char *dir, tl_emit_fn emit, void *ctx, struct buf *notes,
+			unsigned *partial, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct buf p = BUF_INIT;
+	int rc = 0;
+
+	if (!d) {
+		if (errno != ENOENT) {
+			escape_str(notes, dir);
+			buf_addf(notes, ": %s\n", strerror(errno));
+			(*partial)++;
+		}
+		return 0;
+	}
+	/* names first: the callbacks may take long, the directory may change */
+	char **names = NULL;
+	size_t nn = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, nn + 1, sizeof(*names));
+		names[nn++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	for (size_t i = 0; i < nn; i++) {
+		struct stat st;
+		buf_reset(&p);
+		buf_addstr(&p, dir);
+		buf_addc(&p, '/');
+		buf_addstr(&p, names[i]);
+		if (rc || lstat(p.data, &st))
+			goto next;
+		if (S_ISDIR(st.st_mode) && depth > 0) {
+			rc = tl_logs_journal_dir(p.data, emit, ctx, notes, partial, depth - 1);
+		} else if (S_ISREG(st.st_mode) && is_journal_name(names[i])) {
+			struct jctx j;
+			unsigned long comp = 0;
+			int r;
+			memset(&j, 0, sizeof(j));
+			j.ts.source = p.data;
+			j.ts.emit = emit;
+			j.ts.ctx = ctx;
+			r = tl_journal_file(p.data, journal_line, &j, &comp);
+			buf_release(&j.ts.msg);
+			buf_release(&j.ts.json);
+			if (r < 0) {
+				escape_str(notes, p.data);
+				buf_addf(notes, ": %s\n", r == -EINVAL ? "not a journal file" : strerror(-r));
+				(*partial)++;
+			} else if (r)
+				rc = r;
+			if (comp) {
+				escape_str(notes, p.data);
+				buf_addf(notes, ": %lu compressed field%s not read\n", comp,
+					 comp == 1 ? "" : "s");
+				(*partial)++;
+			}
+		}
+next:
+		free(names[i]);
+	}
+	free(names);
+	buf_release(&p);
+	return rc;
+}
+
 int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
 	    unsigned *partial)
 {
@@ -665,26 +759,13 @@ int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
 			rc = 0;
 		}
 	}
-	/* the journal's files: present but not read */
+	/* the journal's own files: ROOT/var/log/journal/MACHINE-ID/ *.journal */
 	buf_reset(&path);
 	if (strcmp(root, "/"))
 		buf_add(&path, root, rl);
 	buf_addstr(&path, "/var/log/journal");
-	DIR *d = opendir(path.data);
-	if (d) {
-		struct dirent *de;
-		int any = 0;
-		while ((de = readdir(d)))
-			any |= de->d_name[0] != '.';
-		closedir(d);
-		if (any) {
-			escape_str(notes, path.data);
-			buf_addstr(notes, ": systemd journal files are not read; "
-					  "export them with journalctl -o short-iso-precise "
-					  "and give that file to chains, or read them with journalctl\n");
-			(*partial)++;
-		}
-	}
+	if (!rc)
+		rc = tl_logs_journal_dir(path.data, emit, ctx, notes, partial, 1);
 	buf_release(&path);
 	return rc;
 }

@@ -19,9 +19,15 @@
  * START/FAIL), users and groups added or removed, packages installed,
  * upgraded or removed.  Each event keeps its file and line (record).
  *
- * The systemd journal's own files are not read (yet): tl_logs() says so in
- * `notes` when /var/log/journal holds any, so the timeline is marked
- * partial rather than silently missing them.
+ * The systemd journal's own files (/var/log/journal/MACHINE-ID/NAME.journal
+ * and .journal~) are read directly, by the documented file format: every
+ * ENTRY object, in file order, its DATA objects' fields (regular and
+ * compact layouts); an entry becomes the syslog line it stands for
+ * (__REALTIME_TIMESTAMP, _HOSTNAME, SYSLOG_IDENTIFIER, _PID, MESSAGE) and
+ * is classified as above, its "line" being the entry's sequence number.
+ * Fields stored compressed (xz, lz4, zstd: systemd compresses those
+ * longer than 512 bytes) are not decompressed: they are counted, and
+ * tl_logs() names them in `notes`.
  */
 #ifndef STRANGER_LIB_TIMELINE_LOGS_H
 #define STRANGER_LIB_TIMELINE_LOGS_H
@@ -47,8 +53,8 @@ int tl_syslog_parse(const char *s, size_t n, int year, long long not_after,
 		    struct tl_syslog *out);
 
 /* what a line says about a connection (chains, and the timeline's fields) */
-enum tl_conn_kind { TL_CONN_NONE, TL_CONN_TCPD, TL_CONN_SSH_FROM, TL_CONN_SSH_ACCEPT,
-		    TL_CONN_SSH_FAIL };
+enum tl_conn_kind { TL_CONN_NONE, TL_CONN_TCPD, TL_CONN_INETD, TL_CONN_SSH_FROM,
+		    TL_CONN_SSH_ACCEPT, TL_CONN_SSH_FAIL };
 struct tl_conn {
 	enum tl_conn_kind kind;
 	int refused;
@@ -87,6 +93,25 @@ int tl_log_dpkg_line(const char *source, const char *s, size_t n,
  * first non-zero return.
  */
 int tl_log_file(const char *path, const char *kind, tl_emit_fn emit, void *ctx);
+
+/*
+ * tl_journal_parse - the entries of a journal file held in memory: fn gets
+ * each as a syslog line (RFC 3339 time, host, tag[pid]: message) and its
+ * sequence number.  *compressed counts the fields not read.  0, -EINVAL
+ * for a file that is not a journal (or is cut short before its first
+ * entry), or fn's first non-zero return.
+ */
+int tl_journal_parse(const unsigned char *p, size_t n,
+		     int (*fn)(const char *line, size_t len, unsigned long long seq, void *ctx),
+		     void *ctx, unsigned long *compressed);
+/* tl_journal_file - the same for a file, mapped read-only (O_NOATIME) */
+int tl_journal_file(const char *path,
+		    int (*fn)(const char *line, size_t len, unsigned long long seq, void *ctx),
+		    void *ctx, unsigned long *compressed);
+
+/* tl_logs_journal_dir - every *.journal(~) in DIR, and in its folders down to depth */
+int tl_logs_journal_dir(const char *dir, tl_emit_fn emit, void *ctx, struct buf *notes,
+			unsigned *partial, int depth);
 
 /* tl_logs - every known log under ROOT/var/log that exists */
 int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
