@@ -825,7 +825,8 @@ static void tracer_read(struct tracer *t, struct sandbox_result *r)
 	char b[4096];
 	ssize_t k = read(t->err, b, sizeof(b));
 	if (k > 0) {
-		buf_add(&r->trace_err, b, (size_t)k);
+		if (r->trace_err.len < OUT_KEEP)
+			buf_add(&r->trace_err, b, (size_t)k);
 		if (strstr(r->trace_err.data, " attached"))
 			t->attached = 1;
 	} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {

@@ -316,7 +316,10 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		buf_addc(o, '\n');
 	}
 	if (opts->net == SANDBOX_NET_SINKHOLE) {
-		buf_addf(o, "  sinkhole (%zu):\n", r->sink.n);
+		buf_addf(o, "  sinkhole (%zu", r->sink.n);
+		if (r->sink.dropped)
+			buf_addf(o, "; %llu more not recorded", r->sink.dropped);
+		buf_addstr(o, "):\n");
 		for (size_t i = 0; i < r->sink.n; i++) {
 			const struct sinkhole_rec *s = &r->sink.v[i];
 			buf_addf(o, "    +%.3fs %s ", s->time, s->proto == IPPROTO_UDP ? "udp" : "tcp");
@@ -500,7 +503,7 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		}
 		buf_addc(o, '}');
 	}
-	buf_addstr(o, "],\"listening\":[");
+	buf_addf(o, "],\"sinkhole_not_recorded\":%llu,\"listening\":[", r->sink.dropped);
 	for (size_t i = 0; i < t->nlistens; i++) {
 		const struct sbt_net *n = &t->listens[i];
 		buf_addf(o, "%s{\"pid\":%d,\"fd\":%d,\"family\":", i ? "," : "", (int)n->pid,
