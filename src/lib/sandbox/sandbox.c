@@ -1045,7 +1045,8 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 				if (nfd >= 0)
 					close(nfd);
 				if (rc) {
-					buf_addf(why, "sinkhole%s%s", e[0] ? ": " : "", e);
+					buf_addf(why, "sinkhole%s%s (--net=none needs none)",
+						 e[0] ? ": " : "", e);
 					break;
 				}
 			}
