@@ -161,10 +161,11 @@ int cmd_sandbox(int argc, char **argv)
 	struct sbrun *rv;
 	struct evidence *ev;
 	struct buf why = BUF_INIT, tmp = BUF_INIT, txt = BUF_INIT, json = BUF_INIT,
-		   dflt = BUF_INIT, tpath = BUF_INIT, facts = BUF_INIT;
+		   dflt = BUF_INIT, tpath = BUF_INIT;
 	struct tick tk = { isatty(2), -1, NULL };
 	struct sigaction sa;
 	long done = 0;
+	size_t nrep = 0;
 
 	argc = opt_parse(argc, argv, opts, usage, OPT_STOP_AT_ARG);
 	if (argc < 1)
@@ -277,83 +278,22 @@ int cmd_sandbox(int argc, char **argv)
 			break;
 	}
 
-	/* the report: each run, then what differed */
+	/* the report: each run that started, then what differed between them
+	 * (runs stop at the first that fails, so those are the first nrep) */
 	buf_reset(&txt);
 	buf_reset(&json);
 	buf_addstr(&json, "{\"runs\":[");
-	for (long i = 0; i < done; i++) {
-		if (!rv[i].res || (status == 2 && i == done - 1 && !rv[i].res->start_iso[0]))
-			continue;
+	for (long i = 0; i < done && rv[i].res->start_iso[0]; i++, nrep++) {
 		sbreport_text(&txt, &so, &rv[i]);
 		buf_addstr(&txt, "\n");
-		if (json.data[json.len - 1] == '}' || json.data[json.len - 1] == '\n') {
-			buf_rtrim(&json);
+		if (nrep)
 			buf_addc(&json, ',');
-		}
 		sbreport_json(&json, &so, &rv[i]);
 		buf_rtrim(&json);
 	}
 	buf_addstr(&json, "],\"differences\":[");
-	if (done > 1) {
-		/* a fact is a difference when some run lacks it */
-		struct buf *fv = xcalloc((size_t)done, sizeof(*fv));
-		size_t nd = 0;
-		for (long i = 0; i < done; i++)
-			sbreport_facts(&rv[i], &fv[i]);
-		buf_addstr(&txt, "differences between runs:\n");
-		for (long i = 0; i < done; i++)
-			for (char *l = fv[i].data, *nl; *l; l = nl + 1) {
-				long in = 0;
-				nl = strchr(l, '\n');
-				if (!nl)
-					break;
-				*nl = '\0';
-				for (long j = 0; j < done; j++) {
-					struct buf needle = BUF_INIT;
-					buf_addf(&needle, "%s\n", l);
-					*nl = '\n';
-					/* whole-line match in run j's facts */
-					{
-						const char *h = fv[j].data;
-						size_t k = needle.len;
-						for (const char *f = h; (f = strstr(f, needle.data)); f++)
-							if (f == h || f[-1] == '\n') {
-								in++;
-								break;
-							}
-						(void)k;
-					}
-					*nl = '\0';
-					buf_release(&needle);
-				}
-				if (in < done) {
-					/* report it once: only from the first run that has it */
-					int first = 1;
-					for (long j = 0; j < i && first; j++) {
-						struct buf needle = BUF_INIT;
-						buf_addf(&needle, "%s\n", l);
-						for (const char *f = fv[j].data; (f = strstr(f, needle.data)); f++)
-							if (f == fv[j].data || f[-1] == '\n') {
-								first = 0;
-								break;
-							}
-						buf_release(&needle);
-					}
-					if (first) {
-						buf_addf(&txt, "  in %ld of %ld runs: %s\n", in, done, l);
-						buf_addstr(&json, nd++ ? ",{\"fact\":" : "{\"fact\":");
-						escape_json(&json, l, strlen(l));
-						buf_addf(&json, ",\"runs\":%ld}", in);
-					}
-				}
-				*nl = '\n';
-			}
-		if (!nd)
-			buf_addstr(&txt, "  none: every run did the same\n");
-		for (long i = 0; i < done; i++)
-			buf_release(&fv[i]);
-		free(fv);
-	}
+	if (nrep > 1)
+		sbreport_differences(rv, nrep, &txt, &json);
 	buf_addstr(&json, "]}\n");
 	evidence_add_buf(ev, "report.txt", txt.data, txt.len);
 	evidence_add_buf(ev, "report.json", json.data, json.len);
@@ -404,7 +344,6 @@ int cmd_sandbox(int argc, char **argv)
 	buf_release(&json);
 	buf_release(&dflt);
 	buf_release(&tpath);
-	buf_release(&facts);
 	free(all_argv);
 	return status;
 }

@@ -125,6 +125,15 @@ test_expect_success 'a program where the sandbox cannot see it (/tmp, a 0700 fol
 	grep -q "execve fd [0-9]* \[\"$TMP/hidden/prog\", \"tracerpid\"\]" "$TMP/hid/report.txt"
 '
 
+test_expect_success 'hostile names and output: escaped in the report, never on the terminal' '
+	"$STRANGER" sandbox --net=none -o "$TMP/hostile" -- /bin/sh -c \
+		"printf \"\\033]0;owned\\007\\n\"; touch \"\$(printf \"/tmp/a\\033[2Jb\\nc\")\"" >"$TMP/out" 2>"$TMP/err" &&
+	no_control_bytes "$TMP/out" && no_control_bytes "$TMP/err" &&
+	no_control_bytes "$TMP/hostile/report.txt" &&
+	grep -q "^  created  */tmp/a\\\\x1b\[2Jb\\\\nc  0 bytes sha256 e3b0c442.* (upper-files/1)" "$TMP/hostile/report.txt" &&
+	grep -q "owned" "$TMP/hostile/stdout.txt"
+'
+
 test_expect_success 'nothing of a sandbox stays behind' '
 	no_sandbox_left
 '

@@ -5,14 +5,14 @@
 . "$(dirname "$0")/sandbox-lib.sh"
 
 test_expect_success 'a fork bomb is stopped by the task limit' '
-	test_expect_code 137 "$STRANGER" sandbox --net=none --pids 40 -o "$TMP/fork" -- "$SB/escapee" forkbomb >/dev/null &&
+	test_expect_code 137 "$STRANGER" sandbox --net=none --timeout 20 --pids 40 -o "$TMP/fork" -- "$SB/escapee" forkbomb >/dev/null &&
 	grep -q "^forkbomb: [0-9]* children, then EAGAIN" "$TMP/fork/stdout.txt" &&
 	grep -q "tasks peak 40 of 40 ([1-9][0-9]* forks refused)" "$TMP/fork/report.txt" &&
 	no_sandbox_left
 '
 
 test_expect_success 'allocating without end is stopped by the memory limit' '
-	test_expect_code 137 "$STRANGER" sandbox --net=none --memory 48M -o "$TMP/mem" -- "$SB/escapee" alloc >/dev/null &&
+	test_expect_code 137 "$STRANGER" sandbox --net=none --timeout 20 --memory 48M -o "$TMP/mem" -- "$SB/escapee" alloc >/dev/null &&
 	grep -q "^ended: *killed by SIGKILL (out of memory: 1 OOM kill)" "$TMP/mem/report.txt" &&
 	python3 -c "import json,sys; r=json.load(open(sys.argv[1]))[\"runs\"][0]; assert r[\"end\"]==\"oom\" and r[\"oom_kills\"]>=1 and r[\"memory_peak\"]<=48<<20" "$TMP/mem/report.json"
 '

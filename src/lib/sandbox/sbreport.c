@@ -316,7 +316,10 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		buf_addc(o, '\n');
 	}
 	if (opts->net == SANDBOX_NET_SINKHOLE) {
-		buf_addf(o, "  sinkhole (%zu):\n", r->sink.n);
+		buf_addf(o, "  sinkhole (%zu", r->sink.n);
+		if (r->sink.dropped)
+			buf_addf(o, "; %llu more not recorded", r->sink.dropped);
+		buf_addstr(o, "):\n");
 		for (size_t i = 0; i < r->sink.n; i++) {
 			const struct sinkhole_rec *s = &r->sink.v[i];
 			buf_addf(o, "    +%.3fs %s ", s->time, s->proto == IPPROTO_UDP ? "udp" : "tcp");
@@ -500,7 +503,7 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		}
 		buf_addc(o, '}');
 	}
-	buf_addstr(o, "],\"listening\":[");
+	buf_addf(o, "],\"sinkhole_not_recorded\":%llu,\"listening\":[", r->sink.dropped);
 	for (size_t i = 0; i < t->nlistens; i++) {
 		const struct sbt_net *n = &t->listens[i];
 		buf_addf(o, "%s{\"pid\":%d,\"fd\":%d,\"family\":", i ? "," : "", (int)n->pid,
@@ -577,4 +580,73 @@ void sbreport_facts(const struct sbrun *run, struct buf *facts)
 		const char *n = sbfilter_name(r->refused[i].arch, r->refused[i].nr);
 		buf_addf(facts, "refused: %s\n", n ? n : "?");
 	}
+}
+
+/* the facts of one run, as lines */
+struct factset {
+	struct buf text;
+	char **line;
+	size_t n;
+};
+
+static void factset_load(struct factset *f, const struct sbrun *run)
+{
+	char *l, *nl;
+	memset(f, 0, sizeof(*f));
+	sbreport_facts(run, &f->text);
+	for (l = f->text.data; *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (f->n % 64 == 0)
+			f->line = xreallocarray(f->line, f->n + 64, sizeof(*f->line));
+		f->line[f->n++] = l;
+	}
+}
+
+static int factset_has(const struct factset *f, const char *l)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->line[i], l))
+			return 1;
+	return 0;
+}
+
+void sbreport_differences(const struct sbrun *runs, size_t n, struct buf *txt,
+			  struct buf *json)
+{
+	struct factset *fs = xcalloc(n, sizeof(*fs));
+	size_t nd = 0;
+
+	for (size_t i = 0; i < n; i++)
+		factset_load(&fs[i], &runs[i]);
+	buf_addstr(txt, "differences between runs:\n");
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < fs[i].n; k++) {
+			const char *l = fs[i].line[k];
+			size_t in = 0, seen = 0;
+			/* once: from the first run, and the first line, that has it */
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = factset_has(&fs[j], l);
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = !strcmp(fs[i].line[j], l);
+			if (seen)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				in += (size_t)factset_has(&fs[j], l);
+			if (in == n)
+				continue;
+			buf_addf(txt, "  in %zu of %zu runs: %s\n", in, n, l);
+			buf_addstr(json, nd++ ? ",{\"fact\":" : "{\"fact\":");
+			escape_json(json, l, strlen(l));
+			buf_addf(json, ",\"runs\":%zu}", in);
+		}
+	if (!nd)
+		buf_addstr(txt, "  none: every run did the same\n");
+	for (size_t i = 0; i < n; i++) {
+		buf_release(&fs[i].text);
+		free(fs[i].line);
+	}
+	free(fs);
 }

@@ -59,6 +59,13 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		   const struct sbrun *run);
 void sbreport_facts(const struct sbrun *run, struct buf *facts);
+/*
+ * sbreport_differences - every fact that not all n runs share, once, with
+ * how many runs have it: "differences between runs:" lines into txt, and
+ * {"fact", "runs"} objects (comma-separated, no brackets) into json.
+ */
+void sbreport_differences(const struct sbrun *runs, size_t n, struct buf *txt,
+			  struct buf *json);
 /* sbreport_end - "exited with 0", "killed by SIGKILL", "timeout", ... */
 void sbreport_end(const struct sandbox_result *r, struct buf *o);
 

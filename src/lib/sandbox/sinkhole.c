@@ -277,8 +277,10 @@ static unsigned asked_port(struct sinkhole *s, int family, const void *addr)
 static struct sinkhole_rec *new_rec(struct sinkhole_log *log, double now, int proto)
 {
 	struct sinkhole_rec *r;
-	if (log->n >= MAX_RECS)
+	if (log->n >= MAX_RECS) {
+		log->dropped++;
 		return NULL;
+	}
 	if (log->n % 64 == 0)
 		log->v = xreallocarray(log->v, log->n + 64, sizeof(*log->v));
 	r = &log->v[log->n++];

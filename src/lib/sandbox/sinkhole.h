@@ -54,6 +54,7 @@ struct sinkhole_rec {
 struct sinkhole_log {
 	struct sinkhole_rec *v;
 	size_t n;
+	unsigned long long dropped; /* connections and datagrams past the last record */
 };
 
 struct sinkhole;
