@@ -8,6 +8,7 @@
 
 #include "lib/baseline/hash.h"
 #include "util/buf.h"
+#include "util/pool.h"
 #include "util/xalloc.h"
 
 int manifest_name_ok(const char *name, size_t n)
@@ -132,28 +133,39 @@ int manifest_open_at(int dirfd, const char *name)
 	return next;
 }
 
+struct check {
+	int dirfd;
+	struct manifest *m;
+};
+
+static void check_one(size_t i, unsigned worker, void *arg)
+{
+	struct check *c = arg;
+	struct manifest_entry_r *e = &c->m->v[i];
+	unsigned char d[HASH_LEN];
+	char hex[HASH_HEX_LEN + 1];
+	int fd = manifest_open_at(c->dirfd, e->name);
+
+	(void)worker;
+	if (fd < 0) {
+		e->state = fd == -ENOENT ? MANIFEST_MISSING : MANIFEST_UNREADABLE;
+		return;
+	}
+	if (hash_fd(fd, d, &e->size)) {
+		e->state = MANIFEST_UNREADABLE;
+	} else {
+		hash_hex(d, hex);
+		e->state = strcmp(hex, e->hex) ? MANIFEST_CHANGED : MANIFEST_OK;
+	}
+	close(fd);
+}
+
 void manifest_check(int dirfd, struct manifest *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		struct manifest_entry_r *e = &m->v[i];
-		unsigned char d[HASH_LEN];
-		char hex[HASH_HEX_LEN + 1];
-		int fd = manifest_open_at(dirfd, e->name);
+	struct check c = { dirfd, m };
 
-		if (fd < 0) {
-			e->state = fd == -ENOENT ? MANIFEST_MISSING
-						 : MANIFEST_UNREADABLE;
-			continue;
-		}
-		if (hash_fd(fd, d, &e->size)) {
-			e->state = MANIFEST_UNREADABLE;
-		} else {
-			hash_hex(d, hex);
-			e->state = strcmp(hex, e->hex) ? MANIFEST_CHANGED
-						       : MANIFEST_OK;
-		}
-		close(fd);
-	}
+	/* every core: a full case holds hundreds of megabytes */
+	pool_run(m->n, 0, check_one, NULL, &c);
 }
 
 const struct manifest_entry_r *manifest_find(const struct manifest *m,
