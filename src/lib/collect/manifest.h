@@ -10,9 +10,9 @@
  *
  * manifest_check() hashes every listed file again, opening each
  * component with O_NOFOLLOW below the case folder (a symlink planted in
- * the case cannot lead the check outside it), and sets each entry's
- * state: MANIFEST_OK, MANIFEST_CHANGED (the hash differs: tampered or
- * damaged), MANIFEST_MISSING, MANIFEST_UNREADABLE.
+ * the case cannot lead the check outside it), on every core, and sets
+ * each entry's state: MANIFEST_OK, MANIFEST_CHANGED (the hash differs:
+ * tampered or damaged), MANIFEST_MISSING, MANIFEST_UNREADABLE.
  *
  * Errors: manifest_parse returns the number of bad lines; entries that
  * parse are kept.  manifest_open_at returns an fd or -errno.
