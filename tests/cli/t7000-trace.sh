@@ -76,10 +76,13 @@ test_expect_success 'the wiretap: -e write=4 -e read=6 show the data as strace d
 	test_cmp "$TMP/expect" "$TMP/actual"
 '
 
-test_expect_success 'the wiretap works without tracing the calls (-e trace=none)' '
+test_expect_success 'the wiretap dumps only the calls shown (-e trace=none: nothing), as strace' '
 	"$STRANGER" trace -o "$TMP/tn.out" -e trace=none -e read=6 "$FIXTURES/wiretap" -n 1 &&
-	grep -c "^ | 000" "$TMP/tn.out" >"$TMP/n" && test "$(cat "$TMP/n")" = 3 &&
-	! grep -q "^read(" "$TMP/tn.out"
+	! grep -q "^ | 000" "$TMP/tn.out" &&
+	! grep -q "^read(" "$TMP/tn.out" &&
+	"$STRANGER" trace -o "$TMP/tr.out" -e trace=read -e read=6 "$FIXTURES/wiretap" -n 1 &&
+	grep -c "^ | 000" "$TMP/tr.out" >"$TMP/n" && test "$(cat "$TMP/n")" = 3 &&
+	grep -q "^read(6, " "$TMP/tr.out"
 '
 
 test_expect_success 'strace spellings: -eNAME, -etrace=, --trace=, classes' '

@@ -229,12 +229,7 @@ static void collect_nr(const struct sc_entry *e, void *ctx)
 
 	if (nr < 0 || nr >= TRACE_NR_MAX)
 		return;
-	int want = c->f->nr[a][nr] || !strcmp(e->name, "execve") ||
-		   !strcmp(e->name, "execveat");
-	/* the wiretap needs the data calls even when they are not shown */
-	if ((c->f->any_read || c->f->any_write) && (e->classes & SC_CLASS_DESC))
-		want = 1;
-	if (want) {
+	if (c->f->nr[a][nr] || !strcmp(e->name, "execve") || !strcmp(e->name, "execveat")) {
 		c->nrs = xrealloc(c->nrs, (c->n + 1) * sizeof(int));
 		c->nrs[c->n++] = nr;
 	}
