@@ -114,7 +114,7 @@ int cmd_trace(int argc, char **argv)
 	for (size_t i = 0; i < quiets.n; i++)
 		if (trace_filter_quiet(&o.filter, quiets.v[i]))
 			goto out;
-	if (quiet && (quiets.n || o.filter.quiet))
+	if (quiet && (quiets.n || o.filter.quiet_set))
 		opt_usage_error(usage, "-q and -e quiet/--quiet cannot be provided simultaneously");
 	/* -q: attach,personality; -qq: and exit; -qqq: everything */
 	if (quiet)

@@ -173,6 +173,7 @@ int trace_filter_quiet(struct trace_filter *f, const char *set)
 	if (parse_num_set(on, sizeof(on), set, quiet_item, "quiet"))
 		return -1;
 	f->quiet = 0;
+	f->quiet_set = 1;
 	for (size_t i = 0; i < sizeof(on); i++)
 		if (on[i])
 			f->quiet |= 1u << i;
