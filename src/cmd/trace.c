@@ -26,7 +26,8 @@ static const char *const usage[] = {
 	"stranger trace [OPTIONS] -- CMD [ARG...]",
 	"  -e EXPR: trace=SET (names, %file %network %process %memory %signal",
 	"  %desc %ipc %creds %clock, all, none, !SET), read=FDS, write=FDS,",
-	"  signal=SET; -eNAME is trace=NAME.",
+	"  signal=SET, quiet=SET (attach, exit, path-resolution, personality,",
+	"  thread-execve, superseded); -eNAME is trace=NAME.",
 	NULL,
 };
 
@@ -80,7 +81,7 @@ int cmd_trace(int argc, char **argv)
 		{ OPT_LIST, 0, "quiet", &quiets, "SET", "leave out attach, exit, path-resolution... (as -e quiet=)", NULL, 0, 0 },
 		{ OPT_LIST, 0, "signal", &signals, "SET", "the signals to show (as -e signal=)", NULL, 0, 0 },
 		{ OPT_BOOL, 'v', "no-abbrev", &verbose, NULL, "print structures whole (environment)", NULL, 0, 0 },
-		{ OPT_COUNT, 'y', "decode-fds", &yflag, NULL, "show the path of each fd", NULL, 0, 0 },
+		{ OPT_COUNT, 'y', "decode-fds", &yflag, NULL, "show the path of each fd; -yy: and devices", NULL, 0, 0 },
 		{ OPT_COUNT, 'x', NULL, &xflag, NULL, "non-ASCII strings in hex; -xx all in hex", NULL, 0, 0 },
 		{ OPT_BOOL, 'V', "version", &version, NULL, "print the version", NULL, 0, 0 },
 		{ OPT_STRING, 0, "backend", &backend, "NAME", "bpf (the default where allowed) or ptrace", NULL, 0, 0 },
@@ -113,7 +114,7 @@ int cmd_trace(int argc, char **argv)
 	for (size_t i = 0; i < quiets.n; i++)
 		if (trace_filter_quiet(&o.filter, quiets.v[i]))
 			goto out;
-	if (quiet && (quiets.n || o.filter.quiet))
+	if (quiet && (quiets.n || o.filter.quiet_set))
 		opt_usage_error(usage, "-q and -e quiet/--quiet cannot be provided simultaneously");
 	/* -q: attach,personality; -qq: and exit; -qqq: everything */
 	if (quiet)

@@ -2,6 +2,7 @@
  * out of bounds; a refused one leaves a usable filter. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/trace/filter.h"

@@ -173,6 +173,7 @@ int trace_filter_quiet(struct trace_filter *f, const char *set)
 	if (parse_num_set(on, sizeof(on), set, quiet_item, "quiet"))
 		return -1;
 	f->quiet = 0;
+	f->quiet_set = 1;
 	for (size_t i = 0; i < sizeof(on); i++)
 		if (on[i])
 			f->quiet |= 1u << i;
@@ -229,12 +230,7 @@ static void collect_nr(const struct sc_entry *e, void *ctx)
 
 	if (nr < 0 || nr >= TRACE_NR_MAX)
 		return;
-	int want = c->f->nr[a][nr] || !strcmp(e->name, "execve") ||
-		   !strcmp(e->name, "execveat");
-	/* the wiretap needs the data calls even when they are not shown */
-	if ((c->f->any_read || c->f->any_write) && (e->classes & SC_CLASS_DESC))
-		want = 1;
-	if (want) {
+	if (c->f->nr[a][nr] || !strcmp(e->name, "execve") || !strcmp(e->name, "execveat")) {
 		c->nrs = xrealloc(c->nrs, (c->n + 1) * sizeof(int));
 		c->nrs[c->n++] = nr;
 	}

@@ -32,6 +32,7 @@ struct trace_filter {
 	int any_read, any_write;      /* some fd in read_fds / write_fds */
 	int filtered;                 /* trace= narrowed the set */
 	unsigned quiet;               /* TRACE_QUIET_* */
+	int quiet_set;                /* quiet= was given */
 };
 
 enum {

@@ -52,15 +52,6 @@ long ptrace_mem_read(pid_t pid, unsigned long long addr, void *dst, size_t n)
 	return r < 0 ? -err : (long)r;
 }
 
-int ptrace_getregset(pid_t tid, int type, void *buf, size_t *len)
-{
-	struct iovec iov = { buf, *len };
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)(long)type, &iov) < 0)
-		return -errno;
-	*len = iov.iov_len;
-	return 0;
-}
-
 static int contains(const pid_t *v, size_t n, pid_t x)
 {
 	for (size_t i = 0; i < n; i++)
@@ -117,20 +108,6 @@ static int seize_all(pid_t pid, unsigned options,
 
 /* ---- layer 1 ---- */
 
-int ptrace_proc_seize(struct ptrace_proc *p, pid_t pid, unsigned options)
-{
-	int r;
-
-	memset(p, 0, sizeof(*p));
-	p->pid = pid;
-	r = seize_all(pid, options, NULL, NULL, &p->tids, &p->n);
-	if (r < 0)
-		return r;
-	p->stopped = xcalloc(p->n, sizeof(int));
-	p->group = xcalloc(p->n, sizeof(int));
-	return 0;
-}
-
 static long ms_since(const struct timespec *t0)
 {
 	struct timespec now;
@@ -138,75 +115,7 @@ static long ms_since(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-int ptrace_proc_stop(struct ptrace_proc *p, int timeout_ms)
-{
-	struct timespec t0;
-	size_t left = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->stopped[i])
-			continue;
-		if (ptrace(PTRACE_INTERRUPT, p->tids[i], 0, 0) == 0)
-			left++;
-		else
-			p->tids[i] = -p->tids[i]; /* gone */
-	}
-	while (left) {
-		int st;
-		int any = 0;
-		for (size_t i = 0; i < p->n; i++) {
-			if (p->tids[i] <= 0 || p->stopped[i])
-				continue;
-			pid_t w = waitpid(p->tids[i], &st, __WALL | WNOHANG);
-			if (w == 0)
-				continue;
-			any = 1;
-			left--;
-			if (w < 0 || WIFEXITED(st) || WIFSIGNALED(st)) {
-				p->tids[i] = -p->tids[i];
-				continue;
-			}
-			p->stopped[i] = 1;
-			if (EVENT(st) == PTRACE_EVENT_STOP && is_stop_signal(WSTOPSIG(st)))
-				p->group[i] = 1;
-			else if (!EVENT(st) && WSTOPSIG(st) != SIGTRAP) {
-				/* a signal on its way in: keep it for detach */
-				p->group[i] = -WSTOPSIG(st);
-			}
-		}
-		if (!any) {
-			if (timeout_ms >= 0 && ms_since(&t0) > timeout_ms)
-				return -ETIMEDOUT;
-			usleep(1000);
-		}
-	}
-	return 0;
-}
-
-int ptrace_proc_detach(struct ptrace_proc *p)
-{
-	int rc = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->tids[i] <= 0)
-			continue;
-		int sig = p->group && p->group[i] < 0 ? -p->group[i] : 0;
-		if (ptrace(PTRACE_DETACH, p->tids[i], 0, (void *)(long)sig) < 0 &&
-		    errno != ESRCH)
-			rc = -errno;
-	}
-	return rc;
-}
-
-void ptrace_proc_release(struct ptrace_proc *p)
-{
-	free(p->tids);
-	free(p->stopped);
-	free(p->group);
-	memset(p, 0, sizeof(*p));
-}
-
-/* ---- layer 2: the tracer ---- */
+/* ---- the tracer ---- */
 
 enum resume { RES_NONE, RES_SYSCALL, RES_CONT, RES_LISTEN };
 

@@ -2,24 +2,19 @@
  * ptrace - stop, look at and let go of another process's threads, and the
  * event source of `trace`.
  *
- * Two layers:
+ * ptrace_tracer_spawn() or ptrace_tracer_attach() add tracees (attach
+ * seizes every thread with PTRACE_SEIZE, re-reading the task list until no
+ * new thread appears), ptrace_tracer_next() waits for the next event and
+ * returns it as plain data (struct ptrace_event: the raw syscall registers
+ * from PTRACE_GET_SYSCALL_INFO, a signal's siginfo, an exit status).  The
+ * tracee that produced the event stays stopped until the next call, so the
+ * caller can read its memory (ptrace_mem_read) meanwhile; decoding is
+ * lib/trace/syscall's business, not this module's.  A thread that was in a
+ * group-stop stays stopped after detach; nothing is resumed that was not
+ * running before.
  *
- * 1. Per process (dump, sandbox, trace): ptrace_proc_seize() seizes every
- *    thread of a process with PTRACE_SEIZE (re-reading its task list until
- *    no new thread appears), ptrace_proc_stop() brings each into a
- *    ptrace-stop with PTRACE_INTERRUPT, ptrace_getregset() reads a
- *    thread's registers, ptrace_proc_detach() lets every thread go.  A
- *    thread that was in a group-stop (SIGSTOP, `freeze --method=signal`)
- *    stays stopped after detach; a thread frozen by the cgroup freezer stays
- *    frozen.  Nothing is resumed that was not running before.
- *
- * 2. The tracer (trace): ptrace_tracer_spawn() or ptrace_tracer_attach()
- *    add tracees, ptrace_tracer_next() waits for the next event and returns
- *    it as plain data (struct ptrace_event: the raw syscall registers from
- *    PTRACE_GET_SYSCALL_INFO, a signal's siginfo, an exit status).  The
- *    tracee that produced the event stays stopped until the next call, so
- *    the caller can read its memory (ptrace_mem_read) meanwhile; decoding
- *    is lib/syscall's business, not this module's.
+ * Holding a whole process still (dump) is lib/hold/seize's business, the
+ * one process-hold engine; this module only traces.
  *
  * Errors: functions return 0 or -errno; ptrace_tracer_next() returns 1
  * with an event, 0 when no tracee is left, -EINTR when a signal (Ctrl-C)
@@ -36,32 +31,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* ---- layer 1: whole processes ---- */
-
-struct ptrace_proc {
-	pid_t pid;
-	pid_t *tids;   /* every seized thread */
-	size_t n;
-	int *stopped;  /* per thread: in a ptrace-stop now */
-	int *group;    /* per thread: was in a group-stop (stays stopped) */
-};
-
-/* ptrace_proc_seize - seize every thread of pid; options PTRACE_O_* */
-int ptrace_proc_seize(struct ptrace_proc *p, pid_t pid, unsigned options);
-/* ptrace_proc_stop - interrupt every thread and wait until each is stopped
- * (or timeout_ms passes: -ETIMEDOUT, the threads stopped so far stay so) */
-int ptrace_proc_stop(struct ptrace_proc *p, int timeout_ms);
-/* ptrace_proc_detach - detach every thread; group-stopped ones stay stopped */
-int ptrace_proc_detach(struct ptrace_proc *p);
-void ptrace_proc_release(struct ptrace_proc *p);
-
-/* ptrace_getregset - PTRACE_GETREGSET of type (NT_PRSTATUS, NT_PRFPREG...);
- * *len in: size of buf, out: bytes filled */
-int ptrace_getregset(pid_t tid, int type, void *buf, size_t *len);
 /* ptrace_mem_read - up to n bytes of pid's memory; bytes read or -errno */
 long ptrace_mem_read(pid_t pid, unsigned long long addr, void *dst, size_t n);
-
-/* ---- layer 2: the tracer ---- */
 
 enum ptrace_event_kind {
 	PTE_SYSCALL_ENTRY,

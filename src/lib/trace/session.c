@@ -260,8 +260,8 @@ void on_entry(struct trace_session *t, const struct ptrace_event *ev)
 	s->cut = 0;
 	s->t0 = ev->when;
 	s->shown = trace_filter_selected(&t->o.filter, ev->arch, ev->nr);
-	if (!s->shown && !t->o.filter.any_read && !t->o.filter.any_write)
-		return;
+	if (!s->shown)
+		return; /* and the wiretap dumps only the calls shown */
 	memset(&s->call, 0, sizeof(s->call));
 	s->call.arch = (enum sc_arch)(ev->arch < 0 ? SC_NARCH : ev->arch);
 	s->call.nr = ev->nr;
@@ -373,28 +373,11 @@ void on_exit_event(struct trace_session *t, const struct ptrace_event *ev)
 	if (!s->in_call)
 		return; /* attached in the middle of a call */
 	s->in_call = 0;
-	if (!s->shown && !t->o.filter.any_read && !t->o.filter.any_write)
+	if (!s->shown)
 		return;
 	s->call.ret = ev->ret;
 	dur = (ev->when.tv_sec - s->t0.tv_sec) * 1000000LL +
 	      (ev->when.tv_nsec - s->t0.tv_nsec) / 1000;
-	if (!s->shown) {
-		/* not traced, but its data may be wiretapped: dump alone */
-		sc_decode_dump(&s->call, &dump);
-		if (dump.len) {
-			if (t->o.json) {
-				buf_reset(&s->line);
-				sc_decode_exit(&s->call, &s->line, 1);
-				json_call(t, s, &ev->when, dur, &dump);
-			} else {
-				cut_pending(o, NULL);
-				buf_add(&o->b, dump.data, dump.len);
-			}
-		}
-		buf_release(&dump);
-		out_maybe_flush(t, o);
-		return;
-	}
 	if (!t->o.json && (s->cut || o->pending != s)) {
 		/* someone else printed meanwhile: "<... read resumed>" */
 		struct buf r = BUF_INIT;
@@ -539,8 +522,10 @@ void on_stopped(struct trace_session *t, pid_t pid, const struct timespec *when,
 void on_attached(struct trace_session *t, pid_t pid)
 {
 	tstate_get(t, pid);
-	if (!(t->o.filter.quiet & TRACE_QUIET_ATTACH) && !t->o.json && !t->ff)
+	if (!(t->o.filter.quiet & TRACE_QUIET_ATTACH) && !t->o.json && !t->o.outname) {
+		flush_all(t); /* where it happened in the trace, as strace says it */
 		note("Process %d attached", (int)pid);
+	}
 }
 
 void note_attached(const struct trace_session *t, pid_t pid, size_t nthreads)
@@ -658,32 +643,51 @@ int trace_session_is_bpf(const struct trace_session *t)
 	return t->bt != NULL;
 }
 
-/* tracer_of - the PID already tracing pid (0: none); -errno if pid is gone */
-static pid_t tracer_of(pid_t pid)
+/*
+ * look - the facts trace_refuse needs: the tracer's PID (0: none), whether
+ * pid is a zombie or a kernel thread; -errno when pid is gone
+ */
+static int look(pid_t pid, pid_t *tracer, int *zombie, int *kthread)
 {
 	struct buf b = BUF_INIT;
 	struct proc_status st;
+	struct proc_stat ps;
 	int fd = proc_open(pid), r;
 
 	if (fd < 0)
 		return fd;
 	r = proc_read_at(fd, "status", &b);
-	close(fd);
 	if (r == 0)
 		r = proc_parse_status(b.data, b.len, &st);
+	buf_reset(&b);
+	if (r == 0 && proc_read_at(fd, "stat", &b) == 0 &&
+	    proc_parse_stat(b.data, b.len, &ps) == 0) {
+		*zombie = ps.state == 'Z' || ps.state == 'X';
+		*kthread = proc_is_kthread(&ps);
+	}
+	close(fd);
 	buf_release(&b);
-	return r < 0 ? r : st.tracer_pid;
+	if (r < 0)
+		return r;
+	*tracer = st.tracer_pid;
+	return 0;
 }
 
 int trace_refuse(const struct trace_session *t, pid_t pid, int force)
 {
-	pid_t tp;
+	pid_t tp = 0;
+	int zombie = 0, kthread = 0;
 
 	if (pid == getpid())
 		return error("cannot trace itself (PID %d)", (int)pid);
-	tp = tracer_of(pid);
-	if (tp < 0)
+	if (look(pid, &tp, &zombie, &kthread) < 0)
 		return error("attach %d: no such process", (int)pid);
+	/* ptrace refuses both (EPERM); bpf would wait for calls that never come */
+	if (zombie)
+		return error("attach %d: %s (a zombie: it makes no more calls)", (int)pid,
+			     strerror(EPERM));
+	if (kthread)
+		return error("attach %d: %s (a kernel thread)", (int)pid, strerror(EPERM));
 	if (pid == 1 && !force)
 		return error("refusing to trace PID 1 (init) without --force");
 	if (tp > 0 && !t->bt) /* bpf watches a traced process too */

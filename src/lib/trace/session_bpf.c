@@ -206,8 +206,8 @@ static int run_bpf(struct trace_session *t, int *reaped)
 	return rc;
 }
 
-/* bpf_traced - the calls the kernel side reports: shown ones and, for the
-   wiretap, the data calls */
+/* bpf_traced - the calls the kernel side reports: the shown ones (the
+   wiretap dumps only those) */
 static unsigned char *bpf_traced(const struct trace_session *t)
 {
 	enum sc_arch a = sc_native_arch();
@@ -221,9 +221,7 @@ static unsigned char *bpf_traced(const struct trace_session *t)
 		if (!e)
 			v[nr] = (unsigned char)t->o.filter.unknown;
 		else
-			v[nr] = t->o.filter.nr[a][nr] ||
-				((t->o.filter.any_read || t->o.filter.any_write) &&
-				 (e->classes & SC_CLASS_DESC));
+			v[nr] = t->o.filter.nr[a][nr];
 	}
 	return v;
 }

@@ -1,6 +1,6 @@
-/* Unit tests for lib/ptrace's per-process layer (what dump uses): seize
- * every thread, stop them, read registers and memory, let them go - and a
- * process that was stopped stays stopped. */
+/* Unit tests for lib/trace/ptrace, the tracer: a tracee's memory, and a
+ * launched program's calls and exit as events.  (Holding a whole process
+ * is lib/hold/seize's; tests/unit/hold/test_hold.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/trace/ptrace.h"
+#include "lib/trace/syscall/syscall.h"
 
 static const char secret[] = "the secret in the tracee";
 
@@ -51,82 +52,58 @@ static pid_t child(void)
 	return pid;
 }
 
-static char state_of(pid_t pid)
+static void test_mem_read(void **state)
 {
-	char path[64], buf[512];
-	FILE *f;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *r = strrchr(buf, ')');
-	return r && r[1] ? r[2] : '?';
-}
-
-static void test_seize_stop_regs_detach(void **state)
-{
-	struct ptrace_proc p;
 	pid_t pid = child();
 	char buf[sizeof(secret)];
 	(void)state;
 
-	assert_int_equal(ptrace_proc_seize(&p, pid, 0), 0);
-	assert_int_equal(p.n, 3);
-	assert_int_equal(ptrace_proc_stop(&p, 2000), 0);
-	for (size_t i = 0; i < p.n; i++) {
-		struct user_regs_struct regs;
-		size_t len = sizeof(regs);
-		assert_int_equal(p.stopped[i], 1);
-		assert_int_equal(ptrace_getregset(p.tids[i], NT_PRSTATUS, &regs, &len), 0);
-		assert_int_equal(len, sizeof(regs));
-	}
 	/* the child's copy of the secret is at the same address as ours */
 	assert_int_equal(ptrace_mem_read(pid, (unsigned long)secret, buf, sizeof(buf)),
 			 (long)sizeof(buf));
 	assert_string_equal(buf, secret);
-	assert_int_equal(ptrace_proc_detach(&p), 0);
-	ptrace_proc_release(&p);
-	usleep(100 * 1000);
-	assert_int_equal(state_of(pid), 'S');
+	assert_true(ptrace_mem_read(pid, 0, buf, sizeof(buf)) < 0);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }
 
-static void test_stopped_stays_stopped(void **state)
+static void test_spawn_events(void **state)
 {
-	struct ptrace_proc p;
-	pid_t pid = child();
-	int st;
+	struct ptrace_tracer *t = ptrace_tracer_new(0);
+	char *argv[] = { "true", NULL };
+	struct ptrace_event ev;
+	const struct sc_entry *exec = sc_lookup_name("execve");
+	int entries = 0, exits = 0, first = -1, exited = -1, r;
+	pid_t pid;
 	(void)state;
 
-	kill(pid, SIGSTOP);
-	assert_int_equal(waitpid(pid, &st, WUNTRACED), pid);
-	assert_int_equal(ptrace_proc_seize(&p, pid, 0), 0);
-	assert_int_equal(ptrace_proc_stop(&p, 2000), 0);
-	assert_int_equal(ptrace_proc_detach(&p), 0);
-	ptrace_proc_release(&p);
-	usleep(100 * 1000);
-	assert_int_equal(state_of(pid), 'T');
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
-static void test_no_such_process(void **state)
-{
-	struct ptrace_proc p;
-	(void)state;
-	assert_true(ptrace_proc_seize(&p, 999999999, 0) < 0);
+	assert_int_equal(ptrace_tracer_spawn(t, "/bin/true", argv, NULL, 0, 022, &pid), 0);
+	while ((r = ptrace_tracer_next(t, &ev)) == 1) {
+		assert_int_equal(ev.pid, pid);
+		if (ev.kind == PTE_SYSCALL_ENTRY) {
+			if (first < 0)
+				first = (int)ev.nr;
+			entries++;
+		} else if (ev.kind == PTE_SYSCALL_EXIT) {
+			exits++;
+		} else if (ev.kind == PTE_EXITED) {
+			exited = ev.status;
+		}
+	}
+	assert_int_equal(r, 0);
+	/* nothing before the program's own execve; exit_group never returns */
+	assert_int_equal(first, exec->nr[sc_native_arch()]);
+	assert_true(entries > 5);
+	assert_int_equal(exits, entries - 1);
+	assert_int_equal(exited, 0);
+	ptrace_tracer_free(t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seize_stop_regs_detach),
-		cmocka_unit_test(test_stopped_stays_stopped),
-		cmocka_unit_test(test_no_such_process),
+		cmocka_unit_test(test_mem_read),
+		cmocka_unit_test(test_spawn_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
