@@ -202,7 +202,8 @@ static void print_arg(struct sc_call *c, struct buf *o, int i)
 	case SCK_ULONG: case SCK_UINT: sc_udec(o, v); break;
 	case SCK_OLONG: sc_oct(o, v); break;
 	case SCK_MODE: buf_addf(o, "%#03llo", v); break;
-	case SCK_INT: case SCK_CLOCK: sc_int(o, v); break;
+	case SCK_INT: sc_int(o, v); break;
+	case SCK_CLOCK: sc_clockid(o, v); break;
 	case SCK_FD: sc_fd(c, o, v); break;
 	case SCK_DIRFD: sc_dirfd(c, o, v); break;
 	case SCK_UID: sc_uid(o, v); break;

@@ -642,10 +642,10 @@ SC_ROW("shutdown",                  48,  210, 2, "n", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
 SC_ROW("sigaltstack",              131,  132, 2, "s", SC_SHAPE_KNOWN,
        { SCK_IN, 7, 24 }, { SCK_OUT, 7, 24 })
-SC_ROW("signalfd",                 282,   -1, 3, "ds", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("signalfd4",                289,   74, 4, "ds", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("signalfd",                 282,   -1, 3, "ds", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("signalfd4",                289,   74, 4, "ds", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("socket",                    41,  198, 3, "n", SC_SHAPE_KNOWN,
        { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_INT, 7, 0 })
 SC_ROW("socketpair",                53,  199, 4, "n", SC_SHAPE_KNOWN,
@@ -698,10 +698,10 @@ SC_ROW("timer_settime",            223,  110, 4, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("timerfd_create",           283,   85, 2, "d", SC_SHAPE_KNOWN,
        { SCK_CLOCK, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("timerfd_gettime",          287,   87, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("timerfd_settime",          286,   86, 4, "d", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("timerfd_gettime",          287,   87, 2, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_OUT, 7, 32 })
+SC_ROW("timerfd_settime",          286,   86, 4, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 })
 SC_ROW("times",                    100,  153, 1, "", SC_SHAPE_KNOWN,
        { SCK_OUT, 7, 32 })
 SC_ROW("tkill",                    200,  130, 2, "sp", SC_SHAPE_KNOWN,
