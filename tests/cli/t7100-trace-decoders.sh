@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 F="$FIXTURES/scdecode"
-GROUPS_="ints time files procs structs net mem misc"
+GROUPS_="ints time files procs structs net mem misc fds exec simple"
 
 # check GROUP TRACER...: the tracer's last lines (the dynamic loader's
 # calls come first) equal the fixture's

@@ -267,7 +267,7 @@ __noinline int cap_ptrs(struct scratch *s, __u64 addr, __u32 argi, __u32 max)
 __noinline int cap_vec(struct scratch *s, __u64 addr, __u32 argi,
 		       __u32 strings)
 {
-	int r;
+	int r, faulted = 0;
 	__u32 off, n;
 	__u64 p;
 
@@ -284,9 +284,11 @@ __noinline int cap_vec(struct scratch *s, __u64 addr, __u32 argi,
 		p = *(__u64 *)(s->b + off + sizeof(struct bt_chunk) + 8 * i);
 		if (!p)
 			break;
-		cap_copy(s, p, cfg_buf_max + 1, 0, 0x100 | argi);
+		/* a string not yet paged in: say so, to be copied again at exit */
+		if (cap_copy(s, p, cfg_buf_max + 1, 0, 0x100 | argi) == -2)
+			faulted = -2;
 	}
-	return 0;
+	return faulted;
 }
 
 /*
@@ -536,7 +538,8 @@ int BPF_PROG(trace_enter, struct pt_regs *regs, long id)
 			if (!(sp->a[i].kind & BT_IN))
 				continue;
 			if (cap_arg(s, i, pack(&sp->a[i]), full) == -2 &&
-			    (sp->a[i].kind & BT_CAP_MASK) == BT_CAP_STR)
+			    ((sp->a[i].kind & BT_CAP_MASK) == BT_CAP_STR ||
+			     (sp->a[i].kind & BT_CAP_MASK) == BT_CAP_STRV))
 				faulted |= 1 << i;
 		}
 	}
@@ -584,15 +587,19 @@ int BPF_PROG(trace_exit, struct pt_regs *regs, long ret)
 
 	if (!(ev->flags & BT_EV_COMPAT)) {
 		/*
-		 * A path that faulted at entry is resident now that the kernel
-		 * has read it - unless the call replaced the whole image.
+		 * A path (or argv string) that faulted at entry is resident now
+		 * that the kernel has read it - unless the call replaced the
+		 * whole image.
 		 */
 		if (faulted && !(ret == 0 && (pd->nr == cfg_nr_execve ||
 					       pd->nr == cfg_nr_execveat)))
 			for (int i = 0; i < 6; i++)
 				if (faulted & (1 << i))
 					cap_arg(s, i, pack(&sp->a[i]), 0);
-		if (!(ret < 0 && ret >= -4095)) {
+		/* what the call wrote: when it succeeded, and when a signal
+		   cut it short (nanosleep's remaining time) */
+		if (!(ret < 0 && ret >= -4095) || ret == -4 ||
+		    (ret <= -512 && ret >= -516)) {
 			full = full_data(sp, ev, BT_OUT);
 			for (int i = 0; i < 6; i++) {
 				if (!(sp->a[i].kind & BT_OUT))

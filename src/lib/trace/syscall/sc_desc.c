@@ -2,6 +2,7 @@
  * families, poll/select/epoll, pipes, eventfd, sendfile. */
 #include <poll.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 
@@ -410,7 +411,135 @@ static void dec_eventfd(struct sc_call *c, struct buf *o, int exiting)
 	c->rval = SC_RVAL_FD;
 }
 
+static void dec_memfd_create(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 1, "MFD_CLOEXEC" }, { 2, "MFD_ALLOW_SEALING" }, { 4, "MFD_HUGETLB" },
+		{ 8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" }, { 0, NULL },
+	};
+	sc_args(c, o, 0, 1);
+	sc_arg(c, o);
+	sc_flags(o, c->args[1], fl, "0");
+	c->rval = SC_RVAL_FD;
+}
+
+static const struct sc_named in_events[] = {
+	{ 0x001, "IN_ACCESS" },	       { 0x002, "IN_MODIFY" },	    { 0x004, "IN_ATTRIB" },
+	{ 0x008, "IN_CLOSE_WRITE" },   { 0x010, "IN_CLOSE_NOWRITE" }, { 0x020, "IN_OPEN" },
+	{ 0x040, "IN_MOVED_FROM" },    { 0x080, "IN_MOVED_TO" },    { 0x100, "IN_CREATE" },
+	{ 0x200, "IN_DELETE" },	       { 0x400, "IN_DELETE_SELF" }, { 0x800, "IN_MOVE_SELF" },
+	{ 0x2000, "IN_UNMOUNT" },      { 0x4000, "IN_Q_OVERFLOW" }, { 0x8000, "IN_IGNORED" },
+	{ 0x1000000, "IN_ONLYDIR" },   { 0x2000000, "IN_DONT_FOLLOW" },
+	{ 0x4000000, "IN_EXCL_UNLINK" }, { 0x10000000, "IN_MASK_CREATE" },
+	{ 0x20000000, "IN_MASK_ADD" }, { 0x40000000, "IN_ISDIR" },  { 0x80000000, "IN_ONESHOT" },
+	{ 0, NULL },
+};
+
+/* IN_NONBLOCK|IN_CLOEXEC, TFD_CLOEXEC|TFD_NONBLOCK, SFD_*: the same bits,
+ * in the order strace names them */
+static void print_cloexec_nonblock(struct buf *o, unsigned long long v, const char *pfx,
+				   int cloexec_first)
+{
+	char a[32], b[32];
+	struct sc_named t[3] = { { 0, NULL }, { 0, NULL }, { 0, NULL } };
+	snprintf(a, sizeof(a), "%s_CLOEXEC", pfx);
+	snprintf(b, sizeof(b), "%s_NONBLOCK", pfx);
+	t[cloexec_first ? 0 : 1] = (struct sc_named){ 02000000, a };
+	t[cloexec_first ? 1 : 0] = (struct sc_named){ 04000, b };
+	sc_flags(o, v, t, "0");
+}
+
+static void dec_inotify_init1(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_arg(c, o);
+	print_cloexec_nonblock(o, c->args[0], "IN", 0);
+	c->rval = SC_RVAL_FD;
+}
+
+static void dec_inotify_add_watch(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_args(c, o, 0, 2);
+	sc_arg(c, o);
+	sc_flags(o, c->args[2], in_events, "0");
+}
+
+static void dec_timerfd_create(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_args(c, o, 0, 1);
+	sc_arg(c, o);
+	print_cloexec_nonblock(o, c->args[1], "TFD", 1);
+	c->rval = SC_RVAL_FD;
+}
+
+static void print_itimerspec(struct sc_call *c, struct buf *o, unsigned long long addr)
+{
+	long long t[4];
+	if (!addr)
+		buf_addstr(o, "NULL");
+	else if (sc_mem_read(c, addr, t, sizeof(t)))
+		sc_ptr(o, addr);
+	else
+		buf_addf(o, "{it_interval={tv_sec=%lld, tv_nsec=%lld}, it_value={tv_sec=%lld, "
+			 "tv_nsec=%lld}}", t[0], t[1], t[2], t[3]);
+}
+
+/* timerfd_settime(fd, flags, new, old): old at exit */
+static void dec_timerfd_settime(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" }, { 0, NULL },
+	};
+	if (exiting) {
+		sc_arg(c, o);
+		if (c->ret < 0)
+			sc_ptr(o, c->args[3]);
+		else
+			print_itimerspec(c, o, c->args[3]);
+		return;
+	}
+	sc_args(c, o, 0, 1);
+	sc_arg(c, o);
+	sc_flags(o, c->args[1], fl, "0");
+	sc_arg(c, o);
+	print_itimerspec(c, o, c->args[2]);
+}
+
+static void dec_timerfd_gettime(struct sc_call *c, struct buf *o, int exiting)
+{
+	if (!exiting) {
+		sc_args(c, o, 0, 1);
+		return;
+	}
+	sc_arg(c, o);
+	if (c->ret < 0)
+		sc_ptr(o, c->args[1]);
+	else
+		print_itimerspec(c, o, c->args[1]);
+}
+
+/* signalfd(fd, mask, size) and signalfd4(..., flags) */
+static void dec_signalfd(struct sc_call *c, struct buf *o, int exiting)
+{
+	sc_args(c, o, 0, 1);
+	sc_arg(c, o);
+	sc_sigset(c, o, c->args[1], c->args[2]);
+	sc_args(c, o, 2, 3);
+	if (c->ent->nargs == 4) {
+		sc_arg(c, o);
+		print_cloexec_nonblock(o, c->args[3], "SFD", 1);
+	}
+	c->rval = SC_RVAL_FD;
+}
+
 const struct sc_decoder sc_desc_decoders[] = {
+	{ "memfd_create", dec_memfd_create },
+	{ "inotify_init1", dec_inotify_init1 },
+	{ "inotify_add_watch", dec_inotify_add_watch },
+	{ "timerfd_create", dec_timerfd_create },
+	{ "timerfd_settime", dec_timerfd_settime },
+	{ "timerfd_gettime", dec_timerfd_gettime },
+	{ "signalfd", dec_signalfd },
+	{ "signalfd4", dec_signalfd },
 	{ "read", dec_read },
 	{ "pread64", dec_read },
 	{ "write", dec_write },

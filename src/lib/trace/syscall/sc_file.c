@@ -616,7 +616,19 @@ static void dec_tee(struct sc_call *c, struct buf *o, int exiting)
 	sc_flags(o, c->args[3], splice_flags, "0");
 }
 
+static void dec_umount2(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 1, "MNT_FORCE" }, { 2, "MNT_DETACH" }, { 4, "MNT_EXPIRE" },
+		{ 8, "UMOUNT_NOFOLLOW" }, { 0, NULL },
+	};
+	sc_args(c, o, 0, 1);
+	sc_arg(c, o);
+	sc_flags(o, c->args[1], fl, "0");
+}
+
 const struct sc_decoder sc_file_decoders[] = {
+	{ "umount2", dec_umount2 },
 	{ "umask", dec_umask },
 	{ "flock", dec_flock },
 	{ "fallocate", dec_fallocate },

@@ -153,7 +153,17 @@ static void dec_mincore(struct sc_call *c, struct buf *o, int exiting)
 	buf_addc(o, ']');
 }
 
+static void dec_mlockall(struct sc_call *c, struct buf *o, int exiting)
+{
+	static const struct sc_named fl[] = {
+		{ 1, "MCL_CURRENT" }, { 2, "MCL_FUTURE" }, { 4, "MCL_ONFAULT" }, { 0, NULL },
+	};
+	sc_arg(c, o);
+	sc_flags(o, c->args[0], fl, "0");
+}
+
 const struct sc_decoder sc_mem_decoders[] = {
+	{ "mlockall", dec_mlockall },
 	{ "mincore", dec_mincore },
 	{ "mmap", dec_mmap },
 	{ "mprotect", dec_mprotect },

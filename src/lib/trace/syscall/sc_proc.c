@@ -27,7 +27,10 @@ static void print_strv(struct sc_call *c, struct buf *o, unsigned long long addr
 				sc_ptr(o, addr);
 				return;
 			}
-			buf_add(o, "...", 3);
+			/* the array runs into unreadable memory: where */
+			buf_add(o, ", ... /* ", 9);
+			sc_ptr(o, addr + i * 8);
+			buf_add(o, " */", 3);
 			break;
 		}
 		if (!p)

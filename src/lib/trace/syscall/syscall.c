@@ -184,6 +184,44 @@ unsigned sc_class_parse(const char *s)
 
 /* ---- the line ---- */
 
+/* flag names for SCK_FLAGS arguments of calls without a decoder */
+static const struct sc_named msync_fl[] = {
+	{ 1, "MS_ASYNC" }, { 2, "MS_INVALIDATE" }, { 4, "MS_SYNC" }, { 0, NULL },
+};
+static const struct sc_named mlock2_fl[] = { { 1, "MLOCK_ONFAULT" }, { 0, NULL } };
+static const struct sc_named close_range_fl[] = {
+	{ 2, "CLOSE_RANGE_UNSHARE" }, { 4, "CLOSE_RANGE_CLOEXEC" }, { 0, NULL },
+};
+static const struct sc_named pidfd_fl[] = { { 04000, "PIDFD_NONBLOCK" }, { 0, NULL } };
+static const struct sc_named xattr_fl[] = {
+	{ 1, "XATTR_CREATE" }, { 2, "XATTR_REPLACE" }, { 0, NULL },
+};
+static const struct sc_named at_fl[] = {
+	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x200, "AT_REMOVEDIR" },
+	{ 0x400, "AT_SYMLINK_FOLLOW" },	  { 0x800, "AT_NO_AUTOMOUNT" },
+	{ 0x1000, "AT_EMPTY_PATH" },	  { 0, NULL },
+};
+
+static const struct {
+	const char *call;
+	const struct sc_named *names;
+} flag_sets[] = {
+	{ "msync", msync_fl },	       { "mlock2", mlock2_fl },
+	{ "close_range", close_range_fl }, { "pidfd_open", pidfd_fl },
+	{ "setxattr", xattr_fl },      { "lsetxattr", xattr_fl },
+	{ "fsetxattr", xattr_fl },     { "fchmodat2", at_fl },
+};
+
+static void print_flags_of(const struct sc_call *c, struct buf *o, unsigned long long v)
+{
+	static const struct sc_named none[] = { { 0, NULL } };
+	const struct sc_named *t = none;
+	for (size_t i = 0; c->ent && i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++)
+		if (!strcmp(c->ent->name, flag_sets[i].call))
+			t = flag_sets[i].names;
+	sc_flags(o, v, t, "0");
+}
+
 /*
  * The decoder of a call without a hand-written one: each argument as its
  * shape says, those the kernel reads at entry, from the first one it
@@ -202,7 +240,9 @@ static void print_arg(struct sc_call *c, struct buf *o, int i)
 	case SCK_ULONG: case SCK_UINT: sc_udec(o, v); break;
 	case SCK_OLONG: sc_oct(o, v); break;
 	case SCK_MODE: buf_addf(o, "%#03llo", v); break;
-	case SCK_INT: case SCK_CLOCK: sc_int(o, v); break;
+	case SCK_FLAGS: print_flags_of(c, o, v); break;
+	case SCK_INT: sc_int(o, v); break;
+	case SCK_CLOCK: sc_clockid(o, v); break;
 	case SCK_FD: sc_fd(c, o, v); break;
 	case SCK_DIRFD: sc_dirfd(c, o, v); break;
 	case SCK_UID: sc_uid(o, v); break;

@@ -136,14 +136,14 @@ SC_ROW("fgetxattr",                193,   10, 4, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
 SC_ROW("finit_module",             313,  273, 3, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("flistxattr",               196,   13, 3, "d", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("flistxattr",               196,   13, 3, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
 SC_ROW("flock",                     73,   32, 2, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("fork",                      57,   -1, 0, "p", 0,
        { SCK_X, 7, 0 })
-SC_ROW("fremovexattr",             199,   16, 2, "d", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("fremovexattr",             199,   16, 2, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_STR, 7, 0 })
 SC_ROW("fsconfig",                 431,  431, 5, "df", 0,
        { SCK_X, 7, 0 })
 SC_ROW("fsetxattr",                190,    7, 5, "d", SC_SHAPE_KNOWN,
@@ -250,8 +250,8 @@ SC_ROW("inotify_rm_watch",         255,   28, 2, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
 SC_ROW("io_cancel",                210,    3, 3, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("io_destroy",               207,    1, 1, "m", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("io_destroy",               207,    1, 1, "m", SC_SHAPE_KNOWN,
+       { SCK_XLONG, 7, 0 })
 SC_ROW("io_getevents",             208,    4, 5, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("io_pgetevents",            333,  292, 6, "", 0,
@@ -304,14 +304,14 @@ SC_ROW("listen",                    50,  201, 2, "n", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
 SC_ROW("listmount",                458,  458, 4, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("listxattr",                194,   11, 3, "f", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("llistxattr",               195,   12, 3, "f", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("listxattr",                194,   11, 3, "f", SC_SHAPE_KNOWN,
+       { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("llistxattr",               195,   12, 3, "f", SC_SHAPE_KNOWN,
+       { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
 SC_ROW("lookup_dcookie",           212,   18, 3, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("lremovexattr",             198,   15, 2, "f", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("lremovexattr",             198,   15, 2, "f", SC_SHAPE_KNOWN,
+       { SCK_PATH, 7, 0 }, { SCK_STR, 7, 0 })
 SC_ROW("lseek",                      8,   62, 3, "d", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_UINT, 7, 0 })
 SC_ROW("lsetxattr",                189,    6, 5, "f", SC_SHAPE_KNOWN,
@@ -378,8 +378,8 @@ SC_ROW("mq_timedreceive",          243,  183, 5, "d", 0,
        { SCK_X, 7, 0 })
 SC_ROW("mq_timedsend",             242,  182, 5, "d", 0,
        { SCK_X, 7, 0 })
-SC_ROW("mq_unlink",                241,  181, 1, "", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("mq_unlink",                241,  181, 1, "", SC_SHAPE_KNOWN,
+       { SCK_STR, 7, 0 })
 SC_ROW("mremap",                    25,  216, 5, "m", SC_SHAPE_KNOWN,
        { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 })
 SC_ROW("mseal",                    462,  462, 3, "m", 0,
@@ -424,8 +424,8 @@ SC_ROW("perf_event_open",          298,  241, 5, "d", 0,
        { SCK_X, 7, 0 })
 SC_ROW("personality",              135,   92, 1, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("pidfd_getfd",              438,  438, 3, "d", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("pidfd_getfd",              438,  438, 3, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("pidfd_open",               434,  434, 2, "d", SC_SHAPE_KNOWN,
        { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("pidfd_send_signal",        424,  424, 4, "ds", 0,
@@ -434,12 +434,12 @@ SC_ROW("pipe",                      22,   -1, 1, "d", SC_SHAPE_KNOWN,
        { SCK_OUT, 7, 8 })
 SC_ROW("pipe2",                    293,   59, 2, "d", SC_SHAPE_KNOWN,
        { SCK_OUT, 7, 8 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("pivot_root",               155,   41, 2, "f", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("pivot_root",               155,   41, 2, "f", SC_SHAPE_KNOWN,
+       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
 SC_ROW("pkey_alloc",               330,  289, 2, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("pkey_free",                331,  290, 1, "", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("pkey_free",                331,  290, 1, "", SC_SHAPE_KNOWN,
+       { SCK_INT, 7, 0 })
 SC_ROW("pkey_mprotect",            329,  288, 4, "m", 0,
        { SCK_X, 7, 0 })
 SC_ROW("poll",                       7,   -1, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
@@ -458,8 +458,8 @@ SC_ROW("prlimit64",                302,  261, 4, "", SC_SHAPE_KNOWN,
        { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_OUT, 7, 16 })
 SC_ROW("process_madvise",          440,  440, 5, "d", 0,
        { SCK_X, 7, 0 })
-SC_ROW("process_mrelease",         448,  448, 2, "d", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("process_mrelease",         448,  448, 2, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("process_vm_readv",         310,  270, 6, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("process_vm_writev",        311,  271, 6, "", 0,
@@ -502,8 +502,8 @@ SC_ROW("recvmsg",                   47,  212, 3, "n", SC_SHAPE_KNOWN | SC_SHAPE_
        { SCK_FD, 7, 0 }, { SCK_MSGOUT, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("remap_file_pages",         216,  234, 5, "m", 0,
        { SCK_X, 7, 0 })
-SC_ROW("removexattr",              197,   14, 2, "f", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("removexattr",              197,   14, 2, "f", SC_SHAPE_KNOWN,
+       { SCK_PATH, 7, 0 }, { SCK_STR, 7, 0 })
 SC_ROW("rename",                    82,   -1, 2, "f", SC_SHAPE_KNOWN,
        { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
 SC_ROW("renameat",                 264,   38, 4, "df", SC_SHAPE_KNOWN,
@@ -590,8 +590,8 @@ SC_ROW("set_thread_area",          205,   -1, 1, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("set_tid_address",          218,   96, 1, "", SC_SHAPE_KNOWN,
        { SCK_PTR, 7, 0 })
-SC_ROW("setdomainname",            171,  162, 2, "", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("setdomainname",            171,  162, 2, "", SC_SHAPE_KNOWN,
+       { SCK_IN, 1, 64 }, { SCK_INT, 7, 0 })
 SC_ROW("setfsgid",                 123,  152, 1, "c", SC_SHAPE_KNOWN,
        { SCK_UID, 7, 0 })
 SC_ROW("setfsuid",                 122,  151, 1, "c", SC_SHAPE_KNOWN,
@@ -634,18 +634,18 @@ SC_ROW("shmat",                     30,  196, 3, "im", 0,
        { SCK_X, 7, 0 })
 SC_ROW("shmctl",                    31,  195, 3, "i", 0,
        { SCK_X, 7, 0 })
-SC_ROW("shmdt",                     67,  197, 1, "im", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("shmdt",                     67,  197, 1, "im", SC_SHAPE_KNOWN,
+       { SCK_PTR, 7, 0 })
 SC_ROW("shmget",                    29,  194, 3, "i", 0,
        { SCK_X, 7, 0 })
 SC_ROW("shutdown",                  48,  210, 2, "n", SC_SHAPE_KNOWN,
        { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
 SC_ROW("sigaltstack",              131,  132, 2, "s", SC_SHAPE_KNOWN,
        { SCK_IN, 7, 24 }, { SCK_OUT, 7, 24 })
-SC_ROW("signalfd",                 282,   -1, 3, "ds", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("signalfd4",                289,   74, 4, "ds", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("signalfd",                 282,   -1, 3, "ds", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("signalfd4",                289,   74, 4, "ds", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("socket",                    41,  198, 3, "n", SC_SHAPE_KNOWN,
        { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_INT, 7, 0 })
 SC_ROW("socketpair",                53,  199, 4, "n", SC_SHAPE_KNOWN,
@@ -688,20 +688,20 @@ SC_ROW("time",                     201,   -1, 1, "k", SC_SHAPE_KNOWN,
        { SCK_OUT, 7, 8 })
 SC_ROW("timer_create",             222,  107, 3, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("timer_delete",             226,  111, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("timer_getoverrun",         225,  109, 1, "", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("timer_delete",             226,  111, 1, "", SC_SHAPE_KNOWN,
+       { SCK_INT, 7, 0 })
+SC_ROW("timer_getoverrun",         225,  109, 1, "", SC_SHAPE_KNOWN,
+       { SCK_INT, 7, 0 })
 SC_ROW("timer_gettime",            224,  108, 2, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("timer_settime",            223,  110, 4, "", 0,
        { SCK_X, 7, 0 })
 SC_ROW("timerfd_create",           283,   85, 2, "d", SC_SHAPE_KNOWN,
        { SCK_CLOCK, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("timerfd_gettime",          287,   87, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("timerfd_settime",          286,   86, 4, "d", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("timerfd_gettime",          287,   87, 2, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_OUT, 7, 32 })
+SC_ROW("timerfd_settime",          286,   86, 4, "d", SC_SHAPE_KNOWN,
+       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 })
 SC_ROW("times",                    100,  153, 1, "", SC_SHAPE_KNOWN,
        { SCK_OUT, 7, 32 })
 SC_ROW("tkill",                    200,  130, 2, "sp", SC_SHAPE_KNOWN,
@@ -722,8 +722,8 @@ SC_ROW("unlinkat",                 263,   35, 3, "df", SC_SHAPE_KNOWN,
        { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
 SC_ROW("unshare",                  272,   97, 1, "", 0,
        { SCK_X, 7, 0 })
-SC_ROW("uselib",                   134,   -1, 1, "f", 0,
-       { SCK_X, 7, 0 })
+SC_ROW("uselib",                   134,   -1, 1, "f", SC_SHAPE_KNOWN,
+       { SCK_PATH, 7, 0 })
 SC_ROW("userfaultfd",              323,  282, 1, "d", 0,
        { SCK_X, 7, 0 })
 SC_ROW("ustat",                    136,   -1, 2, "", 0,
