@@ -205,7 +205,7 @@ static void cut_pending(struct out *o, struct tstate *except)
 {
 	if (o->pending && o->pending != except) {
 		if (o->pending->call.at_exit && o->pending->call.nout)
-			buf_add(&o->b, ",", 1);
+			buf_addstr(&o->b, ", ");
 		buf_addstr(&o->b, " <unfinished ...>\n");
 		o->pending->cut = 1;
 		o->pending = NULL;
