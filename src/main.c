@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
 	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
+	{ "fleet", cmd_fleet, "one table of findings from a hunt across many hosts" },
 	{ NULL, NULL, NULL },
 };
 

@@ -30,5 +30,6 @@ int cmd_trace(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 #endif
