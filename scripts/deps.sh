@@ -6,6 +6,7 @@ set -e
 need="gcc make clang libc6-dev libssl-dev libseccomp-dev libcmocka-dev
 libelf-dev libarchive-dev libzstd-dev liblz4-dev libacl1-dev libxml2-dev libicu-dev nettle-dev libbz2-dev
 liblzma-dev zlib1g-dev libbpf-dev bpftool binutils gdb lsof strace
+ansible openssh-server openssh-client dpkg-dev lintian
 sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc"
 missing=
 for p in $need; do
