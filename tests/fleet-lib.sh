@@ -108,16 +108,19 @@ fleet_stop_sshd() {
 	fleet_run "$1" sh -c 'kill "$(cat /run/sshd.pid)"'
 }
 
-# fleet_inventory FILE NAME... - an Ansible inventory of the named hosts
+# fleet_inventory FILE NAME[:VAR=VALUE,...]... - an Ansible inventory of
+# the named hosts (the Nth is host N), with host variables
 fleet_inventory() {
 	f=$1
 	shift
 	{
 		echo "[fleet]"
 		n=0
-		for name in "$@"; do
+		for spec in "$@"; do
 			n=$((n + 1))
-			echo "$name ansible_host=192.168.77.$((10 + n))"
+			vars=
+			case $spec in *:*) vars=$(echo "${spec#*:}" | tr , " ") ;; esac
+			echo "${spec%%:*} ansible_host=192.168.77.$((10 + n)) $vars"
 		done
 		echo "[fleet:vars]"
 		echo "ansible_user=root"
@@ -139,4 +142,10 @@ fleet_ansible() {
 	ANSIBLE_RETRY_FILES_ENABLED=False ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 \
 	ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_PIPELINING=1 \
 		nsenter -t "$CTL" -n -- ansible-playbook "$@"
+	rc=$?
+	# the ssh connections Ansible keeps open, closed by their sockets
+	for s in "$FLEET"/ansible/cp/*; do
+		[ -S "$s" ] && nsenter -t "$CTL" -n -- ssh -o ControlPath="$s" -O exit fleet >/dev/null 2>&1
+	done
+	return $rc
 }
