@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/fleet/fleet.h"
@@ -230,12 +231,31 @@ void fleet_read_jsonl(struct fleet_report *r, size_t host, enum fleet_source src
 	parse(r, host, src, data, len, include_listening, NULL, 0);
 }
 
-/* read_file - 0, or -errno (-EFBIG when larger than FLEET_FILE_MAX) */
+/*
+ * read_file - the whole regular file dfd/name, never through a symlink (a
+ * host's folder is the host's word); 0, or -errno (-EFBIG when larger than
+ * FLEET_FILE_MAX, -EINVAL when not a regular file)
+ */
 static int read_file(int dfd, const char *name, struct buf *b)
 {
-	int rc = buf_read_at(b, dfd, name, FLEET_FILE_MAX + 1);
+	struct stat st;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		rc = -errno;
+	else if (!S_ISREG(st.st_mode))
+		rc = -EINVAL;
+	else if (st.st_size > (off_t)FLEET_FILE_MAX)
+		rc = -EFBIG;
+	else
+		rc = buf_read_fd(b, fd);
+	/* a file that grew while read is still bounded */
 	if (!rc && b->len > FLEET_FILE_MAX)
-		return -EFBIG;
+		rc = -EFBIG;
+	close(fd);
 	return rc;
 }
 
@@ -293,9 +313,7 @@ static void read_step(struct fleet_report *r, size_t hi, int dfd, enum fleet_sou
 			why.len ? ": " : "", why.data);
 		h->checked = 0;
 	}
-	if (!rc || rc == -EFBIG) {
-		if (rc == -EFBIG)
-			buf_setlen(&data, FLEET_FILE_MAX);
+	if (!rc) {
 		bad = parse(r, hi, src, data.data, data.len, include_listening, lines,
 			    FLEET_BAD_LINES_SHOWN);
 		for (size_t i = 0; i < bad && i < FLEET_BAD_LINES_SHOWN; i++)
@@ -311,6 +329,15 @@ static void read_step(struct fleet_report *r, size_t hi, int dfd, enum fleet_sou
 	buf_release(&data);
 	buf_release(&err);
 	buf_release(&why);
+}
+
+/* has_steps - whether the status names any step's exit status (rc_STEP) */
+static int has_steps(const struct jsonl_obj *status)
+{
+	for (size_t i = 0; i < status->n; i++)
+		if (!strncmp(status->m[i].key, "rc_", 3))
+			return 1;
+	return 0;
 }
 
 static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_listening)
@@ -351,8 +378,8 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 			problem(h, "%s%s%s", h->status, h->detail.len ? ": " : "",
 				h->detail.data);
 	}
-	if (!strcmp(h->status, "unreachable")) {
-		/* nothing ran there */
+	if (have_status && !has_steps(&status)) {
+		/* nothing ran there: unreachable, or stopped before the hunt */
 	} else if (!strcmp(hunt, "collect")) {
 		/* a case folder: its findings are for `stranger report` */
 		if (have_status && (m = jsonl_get(&status, "manifest", JSONL_STRING)) &&
