@@ -108,8 +108,9 @@ fleet_stop_sshd() {
 	fleet_run "$1" sh -c 'kill "$(cat /run/sshd.pid)"'
 }
 
-# fleet_inventory FILE NAME[:VAR=VALUE,...]... - an Ansible inventory of
-# the named hosts (the Nth is host N), with host variables
+# fleet_inventory FILE NAME[:VAR=VALUE VAR=VALUE...]... - an Ansible
+# inventory of the named hosts (the Nth is host N), with host variables
+# (Python literals, as INI inventories read them)
 fleet_inventory() {
 	f=$1
 	shift
@@ -119,7 +120,7 @@ fleet_inventory() {
 		for spec in "$@"; do
 			n=$((n + 1))
 			vars=
-			case $spec in *:*) vars=$(echo "${spec#*:}" | tr , " ") ;; esac
+			case $spec in *:*) vars=${spec#*:} ;; esac
 			echo "${spec%%:*} ansible_host=192.168.77.$((10 + n)) $vars"
 		done
 		echo "[fleet:vars]"

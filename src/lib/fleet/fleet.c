@@ -429,7 +429,8 @@ int fleet_read(const char *dir, int include_listening, struct fleet_report *r)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	r->hosts = xcalloc(n ? n : 1, sizeof(*r->hosts));
 	r->nhosts = n;
 	for (size_t i = 0; i < n; i++) {
