@@ -15,9 +15,13 @@
 # (by hand / Ansible: above 1, Ansible is faster).  Needs root, ansible
 # and openssh-server, like the test.
 set -u
+HERE=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build}
+case "$BUILD" in /*) ;; *) BUILD="$HERE/$BUILD" ;; esac
 export BUILD
-. "$(dirname "$0")/../tests/lib.sh"
+# the test harness's $TMP, fixture tracking and clean-up, then the fleet
+. "$HERE/tests/lib.sh"
+ROOT=$HERE
 . "$ROOT/tests/fleet-lib.sh"
 trap - EXIT
 trap 'test_cleanup >/dev/null 2>&1' EXIT

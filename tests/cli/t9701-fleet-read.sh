@@ -46,6 +46,24 @@ test_expect_success 'corrupt lines, missing files, a failed step: said per host,
 	no_control_bytes "$TMP/out" && no_control_bytes "$TMP/err"
 '
 
+test_expect_success 'feature_missing and a failed checksum: not checked, said once' '
+	rm -rf "$C" &&
+	status nobpf feature_missing 1 2 0 && empty nobpf &&
+	echo "stranger: hidden: process views: BPF PID sweep: Operation not permitted" >"$C/nobpf/hidden.err" &&
+	mkdir -p "$C/swapped" &&
+	echo "{\"host\": \"swapped\", \"status\": \"failed\", \"detail\": \"binary SHA-256 differs\", \"hunt\": \"default\"}" >"$C/swapped/status.json" &&
+	test_expect_code 1 "$STRANGER" fleet --json "$C" >"$TMP/json" 2>"$TMP/err" &&
+	python3 - "$TMP/json" <<-\EOP &&
+	import json, sys
+	rows = {r["host"]: r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "host"}
+	assert rows["nobpf"]["status"] == "feature_missing" and not rows["nobpf"]["checked"], rows
+	assert any("BPF PID sweep" in p for p in rows["nobpf"]["problems"]), rows
+	assert rows["swapped"]["status"] == "failed" and not rows["swapped"]["checked"], rows
+	assert rows["swapped"]["problems"] == ["failed: binary SHA-256 differs"], rows
+	EOP
+	grep -q "warning: 2 of 2 hosts not fully checked" "$TMP/err"
+'
+
 test_expect_success 'a status.json that is a symlink is not followed' '
 	status link ok && empty link &&
 	rm "$C/link/status.json" && ln -s /etc/passwd "$C/link/status.json" &&
