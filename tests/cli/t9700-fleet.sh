@@ -62,8 +62,13 @@ test_expect_success 'the binary ran as shipped: SHA-256 recorded both sides' '
 	grep -q "\"binary_sha256\": \"$want\", \"host_binary_sha256\": \"$want\"" "$CASES/h1/status.json"
 '
 
-test_expect_success 'nothing is left on the hosts' '
-	test -z "$(ls -A "$FLEET/remote-tmp")"
+test_expect_success 'nothing is left on the hosts; the hunt on h5 was stopped' '
+	test -z "$(ls -A "$FLEET/remote-tmp")" &&
+	ns=$(readlink /proc/$HOST_5_INIT/ns/pid) &&
+	for p in /proc/[0-9]*; do
+		[ "$(readlink $p/ns/pid 2>/dev/null)" = "$ns" ] || continue
+		! grep -qx stranger $p/comm 2>/dev/null || { echo "still running: $p"; exit 1; }
+	done
 '
 
 test_expect_success 'fleet names exactly the two planted hosts, backdoor first' '
