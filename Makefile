@@ -9,6 +9,7 @@
 #   make lint       formatting (clang-format) and the house rules that a
 #                   grep can check (scripts/lint.sh)
 #   make install    PREFIX=/usr/local
+#   make deb        build/deb/stranger_VERSION_ARCH.deb (dpkg -i it)
 #
 # Variants build in their own folder: BUILD=build/asan SAN=1.
 
@@ -54,7 +55,7 @@ FIXT_BIN := $(FIXT_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
             $(FIXT_SO_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures lint install clean syscall-table
+.PHONY: all deps check test asan static demo bench fuzz fuzz-build fixtures lint install clean syscall-table deb
 
 all: $(BUILD)/stranger
 
@@ -147,6 +148,10 @@ install: $(BUILD)/stranger
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/stranger $(DESTDIR)$(PREFIX)/bin/stranger
 	install -m 644 doc/stranger.1 $(DESTDIR)$(PREFIX)/share/man/man1/stranger.1
+
+# A Debian package: binary, manual page, bash completion, the Ansible role.
+deb: $(BUILD)/stranger
+	@scripts/mkdeb.sh $(BUILD)
 
 clean:
 	rm -rf build

@@ -11,6 +11,8 @@ bubblewrap"
 sleuthkit unhide debsums aide iproute2 openssh-server openssh-client procps python3 hyperfine time patch bc"
 chromium"
 sleuthkit unhide debsums aide iproute2 openssh-server openssh-client systemd-journal-remote procps python3 hyperfine time patch bc"
+ansible openssh-server openssh-client dpkg-dev lintian
+sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -52,6 +52,7 @@ static const struct command commands[] = {
 	/* case */
 	{ "collect", cmd_collect, "collect a whole case in order of volatility, sealed" },
 	{ "report", cmd_report, "a case folder as one page, findings first" },
+	{ "fleet", cmd_fleet, "one table of findings from a hunt across many hosts" },
 	{ NULL, NULL, NULL },
 };
 

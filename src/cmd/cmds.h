@@ -56,5 +56,6 @@ int cmd_chains(int argc, char **argv);
 /* case */
 int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 #endif
