@@ -12,11 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fleet_report r = { 0 };
 	struct jsonl_obj o;
 
-	if (!jsonl_parse((const char *)data, size, &o)) {
+	if (!fleet_jsonl_parse((const char *)data, size, &o)) {
 		for (size_t i = 0; i < o.n; i++)
 			if (o.m[i].type == JSONL_STRING && strlen(o.m[i].str) > o.m[i].len)
 				__builtin_trap();
-		jsonl_release(&o);
+		fleet_jsonl_release(&o);
 	}
 	r.hosts = &host;
 	r.nhosts = 1;

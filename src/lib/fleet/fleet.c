@@ -120,7 +120,7 @@ static int weigh(const struct weight *w, const char *word)
 static void add_ps(struct fleet_report *r, size_t host, const struct jsonl_obj *o,
 		   int include_listening)
 {
-	const struct jsonl_member *flags = jsonl_get(o, "flags", JSONL_ARRAY);
+	const struct jsonl_member *flags = fleet_jsonl_get(o, "flags", JSONL_ARRAY);
 	const struct jsonl_member *m;
 	struct fleet_finding *f;
 	int score = 0, only_listening = 1;
@@ -138,22 +138,22 @@ static void add_ps(struct fleet_report *r, size_t host, const struct jsonl_obj *
 	f->score = score;
 	for (size_t i = 0; i < flags->nv; i++)
 		list_add(&f->flags, flags->v[i], flags->vlen[i]);
-	if ((m = jsonl_get(o, "pid", JSONL_INT)))
+	if ((m = fleet_jsonl_get(o, "pid", JSONL_INT)))
 		f->pid = m->num;
-	if ((m = jsonl_get(o, "cmdline", JSONL_STRING)) && m->len)
+	if ((m = fleet_jsonl_get(o, "cmdline", JSONL_STRING)) && m->len)
 		raw(&f->command, m->str, m->len);
-	else if ((m = jsonl_get(o, "comm", JSONL_STRING)))
+	else if ((m = fleet_jsonl_get(o, "comm", JSONL_STRING)))
 		raw(&f->command, m->str, m->len);
-	if ((m = jsonl_get(o, "listening", JSONL_ARRAY)))
+	if ((m = fleet_jsonl_get(o, "listening", JSONL_ARRAY)))
 		for (size_t i = 0; i < m->nv; i++)
 			list_add(&f->listening, m->v[i], m->vlen[i]);
-	if ((m = jsonl_get(o, "exe", JSONL_STRING)))
+	if ((m = fleet_jsonl_get(o, "exe", JSONL_STRING)))
 		raw(&f->detail, m->str, m->len);
 }
 
 static void add_hidden(struct fleet_report *r, size_t host, const struct jsonl_obj *o)
 {
-	const struct jsonl_member *kind = jsonl_get(o, "kind", JSONL_STRING);
+	const struct jsonl_member *kind = fleet_jsonl_get(o, "kind", JSONL_STRING);
 	const struct jsonl_member *m;
 	struct fleet_finding *f;
 
@@ -163,19 +163,19 @@ static void add_hidden(struct fleet_report *r, size_t host, const struct jsonl_o
 	f->score = weigh(hidden_weights, kind->str);
 	buf_addstr(&f->flags, "hidden:");
 	raw(&f->flags, kind->str, kind->len);
-	if ((m = jsonl_get(o, "pid", JSONL_INT)))
+	if ((m = fleet_jsonl_get(o, "pid", JSONL_INT)))
 		f->pid = m->num;
-	if ((m = jsonl_get(o, "object", JSONL_STRING)))
+	if ((m = fleet_jsonl_get(o, "object", JSONL_STRING)))
 		raw(&f->command, m->str, m->len);
 	if (!strcmp(kind->str, "port") && f->command.len)
 		buf_add(&f->listening, f->command.data, f->command.len);
-	if ((m = jsonl_get(o, "detail", JSONL_STRING)))
+	if ((m = fleet_jsonl_get(o, "detail", JSONL_STRING)))
 		raw(&f->detail, m->str, m->len);
 }
 
 static void add_verify(struct fleet_report *r, size_t host, const struct jsonl_obj *o)
 {
-	const struct jsonl_member *st = jsonl_get(o, "status", JSONL_STRING);
+	const struct jsonl_member *st = fleet_jsonl_get(o, "status", JSONL_STRING);
 	const struct jsonl_member *m;
 	struct fleet_finding *f;
 
@@ -184,13 +184,13 @@ static void add_verify(struct fleet_report *r, size_t host, const struct jsonl_o
 	f = finding_new(r, host, FLEET_VERIFY);
 	f->score = weigh(verify_weights, st->str);
 	/* a changed configuration file is most often the administrator's */
-	if ((m = jsonl_get(o, "conffile", JSONL_BOOL)) && m->num)
+	if ((m = fleet_jsonl_get(o, "conffile", JSONL_BOOL)) && m->num)
 		f->score = 5;
 	buf_addstr(&f->flags, "verify:");
 	raw(&f->flags, st->str, st->len);
-	if ((m = jsonl_get(o, "path", JSONL_STRING)))
+	if ((m = fleet_jsonl_get(o, "path", JSONL_STRING)))
 		raw(&f->command, m->str, m->len);
-	if ((m = jsonl_get(o, "package", JSONL_STRING)))
+	if ((m = fleet_jsonl_get(o, "package", JSONL_STRING)))
 		raw(&f->detail, m->str, m->len);
 }
 
@@ -207,7 +207,7 @@ static size_t parse(struct fleet_report *r, size_t host, enum fleet_source src,
 		struct jsonl_obj o;
 
 		line++;
-		if (n && jsonl_parse(data + off, n, &o)) {
+		if (n && fleet_jsonl_parse(data + off, n, &o)) {
 			if (first_bad && bad < nfirst)
 				first_bad[bad] = line;
 			bad++;
@@ -218,7 +218,7 @@ static size_t parse(struct fleet_report *r, size_t host, enum fleet_source src,
 				add_hidden(r, host, &o);
 			else
 				add_verify(r, host, &o);
-			jsonl_release(&o);
+			fleet_jsonl_release(&o);
 		}
 		off += n + 1;
 	}
@@ -278,7 +278,7 @@ static void read_step(struct fleet_report *r, size_t hi, int dfd, enum fleet_sou
 
 	/* the exit status: status.json's rc_STEP, else STEP.rc */
 	buf_addf(&name, "rc_%s", step);
-	if (status && (m = jsonl_get(status, name.data, JSONL_INT))) {
+	if (status && (m = fleet_jsonl_get(status, name.data, JSONL_INT))) {
 		exit_status = m->num;
 	} else {
 		buf_reset(&name);
@@ -361,16 +361,16 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 	if (rc) {
 		problem(h, "status.json: %s (the hunt did not finish for this host)",
 			strerror(-rc));
-	} else if (jsonl_parse(data.data, data.len, &status)) {
+	} else if (fleet_jsonl_parse(data.data, data.len, &status)) {
 		problem(h, "status.json: not a JSON object");
 	} else {
 		have_status = 1;
 	}
-	m = have_status ? jsonl_get(&status, "status", JSONL_STRING) : NULL;
+	m = have_status ? fleet_jsonl_get(&status, "status", JSONL_STRING) : NULL;
 	h->status = xstrdup(m ? m->str : "unknown");
-	if (have_status && (m = jsonl_get(&status, "detail", JSONL_STRING)))
+	if (have_status && (m = fleet_jsonl_get(&status, "detail", JSONL_STRING)))
 		raw(&h->detail, m->str, m->len);
-	if (have_status && (m = jsonl_get(&status, "hunt", JSONL_STRING)))
+	if (have_status && (m = fleet_jsonl_get(&status, "hunt", JSONL_STRING)))
 		hunt = m->str;
 	if (strcmp(h->status, "ok")) {
 		h->checked = 0;
@@ -382,7 +382,7 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 		/* nothing ran there: unreachable, or stopped before the hunt */
 	} else if (!strcmp(hunt, "collect")) {
 		/* a case folder: its findings are for `stranger report` */
-		if (have_status && (m = jsonl_get(&status, "manifest", JSONL_STRING)) &&
+		if (have_status && (m = fleet_jsonl_get(&status, "manifest", JSONL_STRING)) &&
 		    strcmp(m->str, "ok")) {
 			problem(h, "case/manifest.sha256: %s", m->str);
 			h->checked = 0;
@@ -392,7 +392,7 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 			read_step(r, hi, dfd, (enum fleet_source)s,
 				  have_status ? &status : NULL, include_listening);
 	}
-	jsonl_release(&status);
+	fleet_jsonl_release(&status);
 	buf_release(&data);
 	close(dfd);
 }

@@ -325,7 +325,7 @@ static int value(struct rd *r, int depth, struct jsonl_member *m)
 	}
 }
 
-int jsonl_parse(const char *p, size_t n, struct jsonl_obj *o)
+int fleet_jsonl_parse(const char *p, size_t n, struct jsonl_obj *o)
 {
 	struct rd r = { p, p + n };
 
@@ -338,11 +338,11 @@ int jsonl_parse(const char *p, size_t n, struct jsonl_obj *o)
 		goto bad;
 	return 0;
 bad:
-	jsonl_release(o);
+	fleet_jsonl_release(o);
 	return -1;
 }
 
-void jsonl_release(struct jsonl_obj *o)
+void fleet_jsonl_release(struct jsonl_obj *o)
 {
 	for (size_t i = 0; i < o->n; i++)
 		member_release(&o->m[i]);
@@ -350,7 +350,7 @@ void jsonl_release(struct jsonl_obj *o)
 	memset(o, 0, sizeof(*o));
 }
 
-const struct jsonl_member *jsonl_get(const struct jsonl_obj *o, const char *key,
+const struct jsonl_member *fleet_jsonl_get(const struct jsonl_obj *o, const char *key,
 				     enum jsonl_type type)
 {
 	for (size_t i = 0; i < o->n; i++)

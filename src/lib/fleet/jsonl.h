@@ -10,9 +10,9 @@
  * Nesting deeper than JSONL_MAX_DEPTH, a duplicate-free guarantee, or
  * surrogate pairing are not offered: a lone surrogate becomes U+FFFD.
  *
- * jsonl_parse() returns 0, or -1 for anything that is not exactly one
+ * fleet_jsonl_parse() returns 0, or -1 for anything that is not exactly one
  * object (with optional surrounding whitespace); on -1 the object is
- * empty.  Memory comes from util/xalloc; jsonl_release() frees it.
+ * empty.  Memory comes from util/xalloc; fleet_jsonl_release() frees it.
  */
 #ifndef STRANGER_LIB_FLEET_JSONL_H
 #define STRANGER_LIB_FLEET_JSONL_H
@@ -40,10 +40,10 @@ struct jsonl_obj {
 	size_t n, alloc;
 };
 
-int jsonl_parse(const char *p, size_t n, struct jsonl_obj *o);
-void jsonl_release(struct jsonl_obj *o);
-/* jsonl_get - the first member named key of that type, or NULL */
-const struct jsonl_member *jsonl_get(const struct jsonl_obj *o, const char *key,
+int fleet_jsonl_parse(const char *p, size_t n, struct jsonl_obj *o);
+void fleet_jsonl_release(struct jsonl_obj *o);
+/* fleet_jsonl_get - the first member named key of that type, or NULL */
+const struct jsonl_member *fleet_jsonl_get(const struct jsonl_obj *o, const char *key,
 				     enum jsonl_type type);
 
 #endif

@@ -18,25 +18,25 @@ static void test_parse_members(void **state)
 	struct jsonl_obj o;
 	const struct jsonl_member *m;
 
-	assert_int_equal(jsonl_parse(line, sizeof(line) - 1, &o), 0);
+	assert_int_equal(fleet_jsonl_parse(line, sizeof(line) - 1, &o), 0);
 	assert_int_equal(o.n, 9);
-	assert_non_null(m = jsonl_get(&o, "pid", JSONL_INT));
+	assert_non_null(m = fleet_jsonl_get(&o, "pid", JSONL_INT));
 	assert_int_equal(m->num, -25);
-	assert_non_null(jsonl_get(&o, "big", JSONL_NUMBER));
-	assert_non_null(jsonl_get(&o, "f", JSONL_NUMBER));
-	assert_int_equal(jsonl_get(&o, "ok", JSONL_BOOL)->num, 1);
-	assert_int_equal(jsonl_get(&o, "no", JSONL_BOOL)->num, 0);
-	assert_non_null(jsonl_get(&o, "nil", JSONL_NULL));
-	assert_non_null(m = jsonl_get(&o, "s", JSONL_STRING));
+	assert_non_null(fleet_jsonl_get(&o, "big", JSONL_NUMBER));
+	assert_non_null(fleet_jsonl_get(&o, "f", JSONL_NUMBER));
+	assert_int_equal(fleet_jsonl_get(&o, "ok", JSONL_BOOL)->num, 1);
+	assert_int_equal(fleet_jsonl_get(&o, "no", JSONL_BOOL)->num, 0);
+	assert_non_null(fleet_jsonl_get(&o, "nil", JSONL_NULL));
+	assert_non_null(m = fleet_jsonl_get(&o, "s", JSONL_STRING));
 	assert_int_equal(m->len, 8);
 	assert_memory_equal(m->str, "a\0b\xf0\x9f\x98\x80\n", 8);
-	assert_non_null(m = jsonl_get(&o, "v", JSONL_ARRAY));
+	assert_non_null(m = fleet_jsonl_get(&o, "v", JSONL_ARRAY));
 	assert_int_equal(m->nv, 2);
 	assert_string_equal(m->v[0], "x");
 	assert_string_equal(m->v[1], "y");
-	assert_non_null(jsonl_get(&o, "o", JSONL_OBJECT));
-	assert_null(jsonl_get(&o, "pid", JSONL_STRING));
-	jsonl_release(&o);
+	assert_non_null(fleet_jsonl_get(&o, "o", JSONL_OBJECT));
+	assert_null(fleet_jsonl_get(&o, "pid", JSONL_STRING));
+	fleet_jsonl_release(&o);
 }
 
 static void test_parse_rejects(void **state)
@@ -50,7 +50,7 @@ static void test_parse_rejects(void **state)
 	struct jsonl_obj o;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (!jsonl_parse(bad[i], strlen(bad[i]), &o))
+		if (!fleet_jsonl_parse(bad[i], strlen(bad[i]), &o))
 			fail_msg("accepted: %s", bad[i]);
 		assert_int_equal(o.n, 0);
 	}
