@@ -124,7 +124,11 @@ test_expect_success 'the process dies during the dump: partial core, warning, ex
 	wait_for_file "$TMP/rdie"
 	{ "$STRANGER" dump "$P" -o "$TMP/die" >/dev/null 2>"$TMP/err"; echo $? >"$TMP/rc"; } &
 	dumper=$! &&
-	sleep 0.3 && kill -KILL "$P" && wait "$dumper" &&
+	# kill it once the core has begun (a fixed sleep loses the race on a
+	# loaded machine: the dump may not have opened the process yet)
+	n=0 && while [ "$(stat -c %s "$TMP/die/core" 2>/dev/null || echo 0)" -lt 1048576 ] &&
+		[ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done &&
+	kill -KILL "$P" && wait "$dumper" &&
 	cat "$TMP/err" &&
 	test "$(cat "$TMP/rc")" = 1 &&
 	grep -q "warning: the process exited during the dump" "$TMP/die/case.log" &&
