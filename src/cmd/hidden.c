@@ -259,7 +259,11 @@ int cmd_hidden(int argc, char **argv)
 	 * the bind probes), which then cannot linger unheld in the list */
 	if (views & 16) {
 		rc = bpfprogs_scan(&progs);
-		if (rc)
+		if (rc && only) { /* the view asked for cannot be read */
+			error("kernel views: BPF programs: %s: %s", progs.why,
+			      strerror(-rc));
+			failed = 1;
+		} else if (rc)
 			warning("kernel views: BPF programs: %s: %s", progs.why,
 				strerror(-rc));
 		else if (progs.partial)
@@ -267,6 +271,13 @@ int cmd_hidden(int argc, char **argv)
 				"read: partial list", progs.partial);
 		if (rc || progs.partial)
 			r.notes++;
+		size_t unknown = 0;
+		for (size_t i = 0; i < progs.n; i++)
+			unknown += progs.v[i].helpers_unknown;
+		if (unknown)
+			warning("kernel views: the helpers of %zu BPF program(s) could "
+				"not be read (the kernel hides call addresses?): they "
+				"are not judged", unknown);
 		bpfprogs_findings(&progs, &r);
 	}
 	if (views & 1) {
