@@ -1,7 +1,7 @@
 #include "lib/hidden/bpfprogs.h"
 
-#include <bpf/libbpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -20,11 +20,11 @@ static const struct {
 	int id;
 	const char *name;
 } helpers[BPFPROGS_NHELPERS] = {
-	{ BPF_FUNC_probe_write_user, "bpf_probe_write_user" },
-	{ BPF_FUNC_override_return, "bpf_override_return" },
-	{ BPF_FUNC_send_signal, "bpf_send_signal" },
-	{ BPF_FUNC_send_signal_thread, "bpf_send_signal_thread" },
-	{ BPF_FUNC_sys_bpf, "bpf_sys_bpf" },
+    {BPF_FUNC_probe_write_user, "bpf_probe_write_user"},
+    {BPF_FUNC_override_return, "bpf_override_return"},
+    {BPF_FUNC_send_signal, "bpf_send_signal"},
+    {BPF_FUNC_send_signal_thread, "bpf_send_signal_thread"},
+    {BPF_FUNC_sys_bpf, "bpf_sys_bpf"},
 };
 
 const char *bpfprogs_type_name(uint32_t type)
@@ -52,8 +52,11 @@ static int ksym_line(const char *s, size_t n, unsigned long long *addr,
 	for (; i < n && isxdigit((unsigned char)s[i]); i++) {
 		if (i >= 16)
 			return 0;
-		a = a * 16 + (unsigned long long)(isdigit((unsigned char)s[i])
-				? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
+		a = a * 16 +
+		    (unsigned long long)(isdigit((unsigned char)s[i])
+					     ? s[i] - '0'
+					     : (tolower((unsigned char)s[i]) -
+						'a' + 10));
 	}
 	if (!i || i + 3 > n || s[i] != ' ' || s[i + 2] != ' ')
 		return 0;
@@ -70,7 +73,7 @@ static int ksym_line(const char *s, size_t n, unsigned long long *addr,
 
 int bpfprogs_kallsyms(const char *s, size_t n, struct bpfprogs_targets *t)
 {
-	unsigned long long base = 0, addr[BPFPROGS_NHELPERS] = { 0 };
+	unsigned long long base = 0, addr[BPFPROGS_NHELPERS] = {0};
 	const char *end = s + n;
 
 	memset(t, 0, sizeof(*t));
@@ -104,7 +107,8 @@ int bpfprogs_kallsyms(const char *s, size_t n, struct bpfprogs_targets *t)
 }
 
 unsigned bpfprogs_scan_insns(const void *insns, size_t len,
-			     const struct bpfprogs_targets *t, size_t *hidden_calls)
+			     const struct bpfprogs_targets *t,
+			     size_t *hidden_calls)
 {
 	const unsigned char *p = insns;
 	unsigned bits = 0;
@@ -131,10 +135,17 @@ unsigned bpfprogs_scan_insns(const void *insns, size_t len,
  * older system may lack the perf_event part): type, id, prog_id, then a
  * union at offset 16. */
 enum {
-	LINK_RAW_TP = 1, LINK_TRACING = 2, LINK_PERF_EVENT = 7,
-	LINK_KPROBE_MULTI = 8, LINK_UPROBE_MULTI = 12,
-	PE_UPROBE = 1, PE_URETPROBE = 2, PE_KPROBE = 3, PE_KRETPROBE = 4,
-	PE_TRACEPOINT = 5, PE_EVENT = 6,
+	LINK_RAW_TP = 1,
+	LINK_TRACING = 2,
+	LINK_PERF_EVENT = 7,
+	LINK_KPROBE_MULTI = 8,
+	LINK_UPROBE_MULTI = 12,
+	PE_UPROBE = 1,
+	PE_URETPROBE = 2,
+	PE_KPROBE = 3,
+	PE_KRETPROBE = 4,
+	PE_TRACEPOINT = 5,
+	PE_EVENT = 6,
 	LINK_INFO_SIZE = 96,
 };
 
@@ -217,7 +228,8 @@ uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name,
 		snprintf(out, outsz, "uprobe_multi");
 		break;
 	default: {
-		const char *s = libbpf_bpf_link_type_str((enum bpf_link_type)type);
+		const char *s =
+		    libbpf_bpf_link_type_str((enum bpf_link_type)type);
 		snprintf(out, outsz, "%s", s ? s : "link");
 	}
 	}
@@ -231,13 +243,17 @@ int bpfprogs_syscall_hook(const char *hook)
 	if (!name)
 		return 0;
 	name++;
-	if (!strncmp(hook, "tracepoint ", 11) || !strncmp(hook, "raw_tracepoint ", 15))
-		return !strncmp(name, "sys_enter", 9) || !strncmp(name, "sys_exit", 8);
+	if (!strncmp(hook, "tracepoint ", 11) ||
+	    !strncmp(hook, "raw_tracepoint ", 15))
+		return !strncmp(name, "sys_enter", 9) ||
+		       !strncmp(name, "sys_exit", 8);
 	if (!strncmp(hook, "kprobe ", 7) || !strncmp(hook, "kretprobe ", 10) ||
 	    !strncmp(hook, "fentry ", 7) || !strncmp(hook, "fexit ", 6) ||
 	    !strncmp(hook, "fmod_ret ", 9) || !strncmp(hook, "tracing ", 8)) {
-		/* sys_kill, __x64_sys_kill, __do_sys_kill, ksys_read, do_sys_open */
-		for (const char *s = strstr(name, "sys_"); s; s = strstr(s + 1, "sys_"))
+		/* sys_kill, __x64_sys_kill, __do_sys_kill, ksys_read,
+		 * do_sys_open */
+		for (const char *s = strstr(name, "sys_"); s;
+		     s = strstr(s + 1, "sys_"))
 			if (s == name || s[-1] == '_' || s[-1] == 'k')
 				return 1;
 	}
@@ -298,12 +314,14 @@ static void tracing_name(struct btf **vmp, uint32_t obj_id, uint32_t btf_id,
 			 uint32_t attach, char *out, size_t outsz)
 {
 	static const char *const kinds[] = {
-		[BPF_TRACE_FENTRY] = "fentry", [BPF_TRACE_FEXIT] = "fexit",
-		[BPF_MODIFY_RETURN] = "fmod_ret", [BPF_LSM_MAC] = "lsm",
-		[BPF_TRACE_RAW_TP] = "raw_tracepoint",
+	    [BPF_TRACE_FENTRY] = "fentry",	   [BPF_TRACE_FEXIT] = "fexit",
+	    [BPF_MODIFY_RETURN] = "fmod_ret",	   [BPF_LSM_MAC] = "lsm",
+	    [BPF_TRACE_RAW_TP] = "raw_tracepoint",
 	};
-	const char *kind = attach < sizeof(kinds) / sizeof(kinds[0]) && kinds[attach]
-				   ? kinds[attach] : "tracing";
+	const char *kind =
+	    attach < sizeof(kinds) / sizeof(kinds[0]) && kinds[attach]
+		? kinds[attach]
+		: "tracing";
 	struct btf *vm, *b = NULL;
 	const char *fn = NULL;
 
@@ -337,8 +355,8 @@ static void tracing_name(struct btf **vmp, uint32_t obj_id, uint32_t btf_id,
 	btf__free(b);
 }
 
-static void collect_links(struct bpfprogs *p, struct btf **vm, struct hookrec **hv,
-			  size_t *hn)
+static void collect_links(struct bpfprogs *p, struct btf **vm,
+			  struct hookrec **hv, size_t *hn)
 {
 	uint32_t id = 0;
 	size_t alloc = 0;
@@ -377,13 +395,14 @@ static void collect_links(struct bpfprogs *p, struct btf **vm, struct hookrec **
 			ptr = 0;
 		}
 		if (ptr && info_by_fd(fd, info, sizeof(info)))
-			memset(name, 0, sizeof(name)); /* hook named without it */
+			memset(name, 0,
+			       sizeof(name)); /* hook named without it */
 		close(fd);
-		prog = bpfprogs_link_hook(info, sizeof(info), name, sizeof(name), hook,
-					  sizeof(hook));
+		prog = bpfprogs_link_hook(info, sizeof(info), name,
+					  sizeof(name), hook, sizeof(hook));
 		if (u32_at(info, 0) == LINK_TRACING)
-			tracing_name(vm, u32_at(info, 20), u32_at(info, 24), u32_at(info, 16),
-				     hook, sizeof(hook));
+			tracing_name(vm, u32_at(info, 20), u32_at(info, 24),
+				     u32_at(info, 16), hook, sizeof(hook));
 		if (!prog)
 			continue;
 		if (*hn == alloc) {
@@ -423,7 +442,8 @@ static void collect_holders(struct holdrec **hv, size_t *hn)
 			if (!isdigit((unsigned char)fe->d_name[0]))
 				continue;
 			long fdn = strtol(fe->d_name, NULL, 10);
-			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%ld", (int)pid, fdn);
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%ld",
+				 (int)pid, fdn);
 			n = readlink(fdpath, link, sizeof(link) - 1);
 			if (n <= 0)
 				continue;
@@ -432,15 +452,19 @@ static void collect_holders(struct holdrec **hv, size_t *hn)
 			    strcmp(link, "anon_inode:bpf_link") &&
 			    strcmp(link, "anon_inode:bpf-link"))
 				continue;
-			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fdinfo/%ld", (int)pid, fdn);
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fdinfo/%ld",
+				 (int)pid, fdn);
 			struct buf b = BUF_INIT;
 			if (!buf_read_file(&b, fdpath, 1 << 16)) {
-				const char *l = b.len ? strstr(b.data, "prog_id:") : NULL;
-				unsigned long v = l ? strtoul(l + 8, NULL, 10) : 0;
+				const char *l =
+				    b.len ? strstr(b.data, "prog_id:") : NULL;
+				unsigned long v =
+				    l ? strtoul(l + 8, NULL, 10) : 0;
 				if (v && v <= UINT32_MAX) {
 					if (*hn == alloc) {
 						alloc = alloc ? alloc * 2 : 32;
-						*hv = xreallocarray(*hv, alloc, sizeof(**hv));
+						*hv = xreallocarray(
+						    *hv, alloc, sizeof(**hv));
 					}
 					(*hv)[*hn].prog_id = (uint32_t)v;
 					(*hv)[(*hn)++].pid = pid;
@@ -453,8 +477,9 @@ static void collect_holders(struct holdrec **hv, size_t *hn)
 	closedir(proc);
 }
 
-static void read_prog(struct bpfprog *g, int fd, const struct bpfprogs_targets *t,
-		      int targets_ok, struct btf **vm, unsigned *partial)
+static void read_prog(struct bpfprog *g, int fd,
+		      const struct bpfprogs_targets *t, int targets_ok,
+		      struct btf **vm, unsigned *partial)
 {
 	struct bpf_prog_info info;
 	void *insns;
@@ -469,7 +494,8 @@ static void read_prog(struct bpfprog *g, int fd, const struct bpfprogs_targets *
 	}
 	g->type = info.type;
 	g->uid = info.created_by_uid;
-	memcpy(g->name, info.name, sizeof(info.name) < 16 ? sizeof(info.name) : 16);
+	memcpy(g->name, info.name,
+	       sizeof(info.name) < 16 ? sizeof(info.name) : 16);
 	g->name[16] = 0;
 	for (int i = 0; i < 8; i++)
 		snprintf(g->tag + 2 * i, 3, "%02x", info.tag[i]);
@@ -481,27 +507,31 @@ static void read_prog(struct bpfprog *g, int fd, const struct bpfprogs_targets *
 		memset(&info, 0, sizeof(info));
 		info.xlated_prog_len = len;
 		info.xlated_prog_insns = (uint64_t)(uintptr_t)insns;
-		if (info_by_fd(fd, &info, sizeof(info)) || info.xlated_prog_len > len) {
+		if (info_by_fd(fd, &info, sizeof(info)) ||
+		    info.xlated_prog_len > len) {
 			(*partial)++;
 			g->helpers_unknown = 1;
 		} else {
-			g->helpers = bpfprogs_scan_insns(insns, info.xlated_prog_len, t,
-							 &hidden_calls);
+			g->helpers = bpfprogs_scan_insns(
+			    insns, info.xlated_prog_len, t, &hidden_calls);
 			if (hidden_calls)
 				g->helpers_unknown = 1;
 		}
 		free(insns);
 	}
-	if ((g->type == BPF_PROG_TYPE_TRACING || g->type == BPF_PROG_TYPE_LSM) &&
+	if ((g->type == BPF_PROG_TYPE_TRACING ||
+	     g->type == BPF_PROG_TYPE_LSM) &&
 	    !g->hooks[0]) {
 		/* fentry/fexit/LSM without a link: the target the program was
 		 * loaded for */
 		memset(&info, 0, sizeof(info));
-		if (!info_by_fd(fd, &info, sizeof(info)) && info.attach_btf_id) {
+		if (!info_by_fd(fd, &info, sizeof(info)) &&
+		    info.attach_btf_id) {
 			char hook[320];
-			tracing_name(vm, info.attach_btf_obj_id, info.attach_btf_id,
-				     g->type == BPF_PROG_TYPE_LSM ? BPF_LSM_MAC : 99,
-				     hook, sizeof(hook));
+			tracing_name(
+			    vm, info.attach_btf_obj_id, info.attach_btf_id,
+			    g->type == BPF_PROG_TYPE_LSM ? BPF_LSM_MAC : 99,
+			    hook, sizeof(hook));
 			free(g->hooks);
 			g->hooks = xstrdup(hook);
 		}
@@ -551,8 +581,8 @@ int bpfprogs_scan(struct bpfprogs *p)
 					dup |= g.holders[k] == holds[i].pid;
 				if (dup)
 					continue;
-				g.holders = xreallocarray(g.holders, g.nholders + 1,
-							  sizeof(pid_t));
+				g.holders = xreallocarray(
+				    g.holders, g.nholders + 1, sizeof(pid_t));
 				g.holders[g.nholders++] = holds[i].pid;
 			}
 		if (mine) {
@@ -607,10 +637,12 @@ void bpfprogs_release(struct bpfprogs *p)
 
 static int tracing_type(uint32_t type)
 {
-	return type == BPF_PROG_TYPE_KPROBE || type == BPF_PROG_TYPE_TRACEPOINT ||
+	return type == BPF_PROG_TYPE_KPROBE ||
+	       type == BPF_PROG_TYPE_TRACEPOINT ||
 	       type == BPF_PROG_TYPE_RAW_TRACEPOINT ||
 	       type == BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE ||
-	       type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_PERF_EVENT;
+	       type == BPF_PROG_TYPE_TRACING ||
+	       type == BPF_PROG_TYPE_PERF_EVENT;
 }
 
 int bpfprogs_is_finding(const struct bpfprog *g)
@@ -641,8 +673,8 @@ void bpfprogs_helpers_text(unsigned bits, char *out, size_t outsz)
 		out[0] = 0;
 	for (unsigned i = 0; i < BPFPROGS_NHELPERS && k < outsz; i++)
 		if (bits & (1u << i)) {
-			int w = snprintf(out + k, outsz - k, "%s%s", k ? ", " : "",
-					 helpers[i].name);
+			int w = snprintf(out + k, outsz - k, "%s%s",
+					 k ? ", " : "", helpers[i].name);
 			if (w < 0)
 				break;
 			k += (size_t)w;
@@ -661,18 +693,24 @@ void bpfprogs_findings(const struct bpfprogs *p, struct hidden_report *r)
 			continue;
 		tn = bpfprogs_type_name(g->type);
 		snprintf(obj, sizeof(obj), "bpf-prog:%u", g->id);
-		bpfprogs_helpers_text(g->helpers & BPFPROGS_LIES, hel, sizeof(hel));
-		buf_addf(&d, "%s program '%s' calls %s from %s", tn ? tn : "?", g->name,
-			 hel, g->hooks && g->hooks[0] ? g->hooks : "a hook the kernel does not name");
+		bpfprogs_helpers_text(g->helpers & BPFPROGS_LIES, hel,
+				      sizeof(hel));
+		buf_addf(&d, "%s program '%s' calls %s from %s", tn ? tn : "?",
+			 g->name, hel,
+			 g->hooks && g->hooks[0]
+			     ? g->hooks
+			     : "a hook the kernel does not name");
 		if (g->nholders) {
 			buf_addstr(&d, "; held by pid");
 			for (size_t k = 0; k < g->nholders; k++)
-				buf_addf(&d, "%s %d", k ? "," : "", (int)g->holders[k]);
+				buf_addf(&d, "%s %d", k ? "," : "",
+					 (int)g->holders[k]);
 		} else {
-			buf_addstr(&d, "; no process holds it (pinned or attached)");
+			buf_addstr(
+			    &d, "; no process holds it (pinned or attached)");
 		}
-		hidden_add(r, HIDDEN_BPF, g->nholders ? g->holders[0] : 0, obj, "bpf",
-			   "", d.data);
+		hidden_add(r, HIDDEN_BPF, g->nholders ? g->holders[0] : 0, obj,
+			   "bpf", "", d.data);
 		buf_release(&d);
 	}
 }

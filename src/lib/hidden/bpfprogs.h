@@ -29,21 +29,22 @@
 
 /* helpers that change what others see or do (bits of bpfprog.helpers) */
 enum {
-	BPFPROGS_WRITE_USER = 1u << 0,    /* bpf_probe_write_user (36) */
-	BPFPROGS_OVERRIDE = 1u << 1,      /* bpf_override_return (58) */
-	BPFPROGS_SIGNAL = 1u << 2,        /* bpf_send_signal (109) */
+	BPFPROGS_WRITE_USER = 1u << 0,	  /* bpf_probe_write_user (36) */
+	BPFPROGS_OVERRIDE = 1u << 1,	  /* bpf_override_return (58) */
+	BPFPROGS_SIGNAL = 1u << 2,	  /* bpf_send_signal (109) */
 	BPFPROGS_SIGNAL_THREAD = 1u << 3, /* bpf_send_signal_thread (117) */
-	BPFPROGS_SYS_BPF = 1u << 4,       /* bpf_sys_bpf (166) */
+	BPFPROGS_SYS_BPF = 1u << 4,	  /* bpf_sys_bpf (166) */
 	BPFPROGS_NHELPERS = 5,
 };
 /* the helpers that make a finding from a system-call hook */
-#define BPFPROGS_LIES (BPFPROGS_WRITE_USER | BPFPROGS_OVERRIDE | \
-		       BPFPROGS_SIGNAL | BPFPROGS_SIGNAL_THREAD)
+#define BPFPROGS_LIES                                                          \
+	(BPFPROGS_WRITE_USER | BPFPROGS_OVERRIDE | BPFPROGS_SIGNAL |           \
+	 BPFPROGS_SIGNAL_THREAD)
 
 /* helper call targets as translated instructions hold them */
 struct bpfprogs_targets {
 	int32_t imm[BPFPROGS_NHELPERS]; /* target less __bpf_call_base */
-	unsigned found;                 /* bits: targets known */
+	unsigned found;			/* bits: targets known */
 };
 
 /* the name of a program type ("tracepoint"), NULL if unknown */
@@ -65,7 +66,8 @@ int bpfprogs_kallsyms(const char *s, size_t n, struct bpfprogs_targets *t);
  * helper calls whose target reads 0 (the kernel hid it).
  */
 unsigned bpfprogs_scan_insns(const void *insns, size_t len,
-			     const struct bpfprogs_targets *t, size_t *hidden_calls);
+			     const struct bpfprogs_targets *t,
+			     size_t *hidden_calls);
 
 /*
  * bpfprogs_link_hook - the attach point that a struct bpf_link_info
@@ -84,9 +86,9 @@ int bpfprogs_syscall_hook(const char *hook);
 struct bpfprog {
 	uint32_t id, type, uid;
 	char name[17];
-	char tag[17];       /* hex */
-	char *hooks;        /* "; " list, "" if the kernel names none */
-	unsigned helpers;   /* BPFPROGS_* bits */
+	char tag[17];	     /* hex */
+	char *hooks;	     /* "; " list, "" if the kernel names none */
+	unsigned helpers;    /* BPFPROGS_* bits */
 	int helpers_unknown; /* instructions unreadable, or targets hidden */
 	pid_t *holders;
 	size_t nholders;
@@ -95,9 +97,9 @@ struct bpfprog {
 struct bpfprogs {
 	struct bpfprog *v;
 	size_t n, alloc;
-	size_t self;         /* this process's programs, left out */
-	unsigned partial;    /* programs or links that could not be read */
-	const char *why;     /* when the scan fails (static text) */
+	size_t self;	  /* this process's programs, left out */
+	unsigned partial; /* programs or links that could not be read */
+	const char *why;  /* when the scan fails (static text) */
 };
 
 /*
