@@ -258,7 +258,7 @@ int cmd_hidden(int argc, char **argv)
 	/* first, before this run loads its own BPF programs (the PID sweep,
 	 * the bind probes), which then cannot linger unheld in the list */
 	if (views & 16) {
-		rc = bpfprogs_scan(&progs);
+		rc = bpfprogs_scan(&progs, only != NULL);
 		if (rc && only) { /* the view asked for cannot be read */
 			error("kernel views: BPF programs: %s: %s", progs.why,
 			      strerror(-rc));

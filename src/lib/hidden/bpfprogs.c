@@ -477,9 +477,52 @@ static void collect_holders(struct holdrec **hv, size_t *hn)
 	closedir(proc);
 }
 
-static void read_prog(struct bpfprog *g, int fd,
-		      const struct bpfprogs_targets *t, int targets_ok,
-		      struct btf **vm, unsigned *partial)
+/* program types whose verifier offers none of the helpers judged here
+ * (networking and cgroup hooks): their instructions need no reading */
+static int cannot_lie(uint32_t type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_SOCK_OPS:
+	case BPF_PROG_TYPE_SK_SKB:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+	case BPF_PROG_TYPE_SK_MSG:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_LIRC_MODE2:
+	case BPF_PROG_TYPE_SK_REUSEPORT:
+	case BPF_PROG_TYPE_FLOW_DISSECTOR:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_SK_LOOKUP:
+		return 1;
+	}
+	return 0;
+}
+
+/* the helper targets, read from /proc/kallsyms once, when first needed
+ * (reading it costs tens of milliseconds); *ok: 1 read, 0 not */
+static void need_targets(struct bpfprogs_targets *t, int *ok)
+{
+	struct buf ks = BUF_INIT;
+
+	if (*ok >= 0)
+		return;
+	*ok = !buf_read_file(&ks, "/proc/kallsyms", 64u << 20) &&
+	      !bpfprogs_kallsyms(ks.data, ks.len, t);
+	buf_release(&ks);
+}
+
+static void read_prog(struct bpfprog *g, int fd, struct bpfprogs_targets *t,
+		      int *targets_ok, struct btf **vm, unsigned *partial)
 {
 	struct bpf_prog_info info;
 	void *insns;
@@ -500,7 +543,11 @@ static void read_prog(struct bpfprog *g, int fd,
 	for (int i = 0; i < 8; i++)
 		snprintf(g->tag + 2 * i, 3, "%02x", info.tag[i]);
 	len = info.xlated_prog_len;
-	if (!len || !targets_ok) {
+	if (!cannot_lie(g->type))
+		need_targets(t, targets_ok);
+	if (cannot_lie(g->type)) {
+		/* nothing to judge: the verifier offers these none of them */
+	} else if (!len || !*targets_ok) {
 		g->helpers_unknown = 1;
 	} else {
 		insns = xmalloc(len);
@@ -538,16 +585,49 @@ static void read_prog(struct bpfprog *g, int fd,
 	}
 }
 
-int bpfprogs_scan(struct bpfprogs *p)
+/* the holders of each program; this process's own programs dropped */
+static void add_holders(struct bpfprogs *p)
+{
+	struct holdrec *holds = NULL;
+	size_t nholds = 0, keep = 0;
+	pid_t self = getpid();
+
+	collect_holders(&holds, &nholds);
+	for (size_t j = 0; j < p->n; j++) {
+		struct bpfprog *g = &p->v[j];
+		int mine = 0;
+		for (size_t i = 0; i < nholds; i++) {
+			int dup = 0;
+			if (holds[i].prog_id != g->id)
+				continue;
+			mine |= holds[i].pid == self;
+			for (size_t k = 0; k < g->nholders; k++)
+				dup |= g->holders[k] == holds[i].pid;
+			if (dup)
+				continue;
+			g->holders = xreallocarray(g->holders, g->nholders + 1,
+						   sizeof(pid_t));
+			g->holders[g->nholders++] = holds[i].pid;
+		}
+		if (mine) {
+			free(g->holders);
+			free(g->hooks);
+			p->self++;
+			continue;
+		}
+		p->v[keep++] = *g;
+	}
+	p->n = keep;
+	free(holds);
+}
+
+int bpfprogs_scan(struct bpfprogs *p, int list_all)
 {
 	struct bpfprogs_targets t;
-	struct buf ks = BUF_INIT;
 	struct hookrec *hooks = NULL;
-	struct holdrec *holds = NULL;
-	size_t nhooks = 0, nholds = 0;
+	size_t nhooks = 0;
 	uint32_t id = 0;
-	int targets_ok, rc;
-	pid_t self = getpid();
+	int targets_ok, rc, need = list_all;
 	struct btf *vm = NULL;
 
 	memset(p, 0, sizeof(*p));
@@ -558,38 +638,17 @@ int bpfprogs_scan(struct bpfprogs *p)
 	}
 	if (rc == -ENOENT)
 		return 0; /* no programs at all */
-	targets_ok = !buf_read_file(&ks, "/proc/kallsyms", 64u << 20) &&
-		     !bpfprogs_kallsyms(ks.data, ks.len, &t);
-	buf_release(&ks);
+	targets_ok = -1;  /* read when a program needs them */
 	collect_links(p, &vm, &hooks, &nhooks);
-	collect_holders(&holds, &nholds);
 
 	id = 0;
 	while (!next_id(BPF_PROG_GET_NEXT_ID, id, &id)) {
 		struct bpfprog g;
 		struct buf hk = BUF_INIT;
-		int fd, mine = 0;
+		int fd;
 
 		memset(&g, 0, sizeof(g));
 		g.id = id;
-		for (size_t i = 0; i < nholds; i++)
-			if (holds[i].prog_id == id) {
-				if (holds[i].pid == self)
-					mine = 1;
-				int dup = 0;
-				for (size_t k = 0; k < g.nholders; k++)
-					dup |= g.holders[k] == holds[i].pid;
-				if (dup)
-					continue;
-				g.holders = xreallocarray(
-				    g.holders, g.nholders + 1, sizeof(pid_t));
-				g.holders[g.nholders++] = holds[i].pid;
-			}
-		if (mine) {
-			free(g.holders);
-			p->self++;
-			continue;
-		}
 		for (size_t i = 0; i < nhooks; i++)
 			if (hooks[i].prog_id == id) {
 				if (hk.len)
@@ -601,14 +660,13 @@ int bpfprogs_scan(struct bpfprogs *p)
 		fd = fd_by_id(BPF_PROG_GET_FD_BY_ID, id);
 		if (fd < 0) {
 			if (errno == ENOENT) { /* unloaded mid-scan */
-				free(g.holders);
 				free(g.hooks);
 				continue;
 			}
 			p->partial++;
 			g.helpers_unknown = 1;
 		} else {
-			read_prog(&g, fd, &t, targets_ok, &vm, &p->partial);
+			read_prog(&g, fd, &t, &targets_ok, &vm, &p->partial);
 			close(fd);
 		}
 		if (p->n == p->alloc) {
@@ -620,8 +678,13 @@ int bpfprogs_scan(struct bpfprogs *p)
 	for (size_t i = 0; i < nhooks; i++)
 		free(hooks[i].hook);
 	free(hooks);
-	free(holds);
 	btf__free(vm);
+	/* every process's fds are read only when a holder is to be named
+	 * (or a program left out as this process's own) */
+	for (size_t i = 0; i < p->n && !need; i++)
+		need = bpfprogs_is_finding(&p->v[i]);
+	if (need)
+		add_holders(p);
 	return 0;
 }
 

@@ -103,12 +103,14 @@ struct bpfprogs {
 };
 
 /*
- * bpfprogs_scan - every loaded program but this process's own.  0, or
+ * bpfprogs_scan - every loaded program but this process's own.  The
+ * holders (every process's fds) are read when list_all is set or some
+ * program is a finding; otherwise nholders is 0.  0, or
  * -errno when the bpf system call cannot list programs (p->why says
  * which step).  A program that exits mid-scan is skipped; one whose
  * details cannot be read is counted in p->partial and kept.
  */
-int bpfprogs_scan(struct bpfprogs *p);
+int bpfprogs_scan(struct bpfprogs *p, int list_all);
 void bpfprogs_release(struct bpfprogs *p);
 
 /* bpfprogs_is_finding - 1 if a program is a finding (see above) */
