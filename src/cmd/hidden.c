@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmds.h"
+#include "lib/hidden/bpfprogs.h"
 #include "lib/hidden/hidden.h"
 #include "lib/hidden/hidden_mod.h"
 #include "lib/hidden/hidden_port.h"
@@ -30,10 +31,12 @@ static const char *const hidden_usage[] = {
 	"PID table and probing every PID and thread, and mounts over /proc/PID),",
 	"listening ports (binding every TCP/UDP port against the socket tables",
 	"and the sockets processes hold), kernel modules (/proc/modules,",
-	"/sys/module, /proc/kallsyms), preload libraries.  With --tools, also",
-	"what the host's own ps, ls and ss/netstat leave out.  VIEWS: a comma",
-	"list of processes, ports, modules, preload (default: all).  Exit 1 if",
-	"anything is found.",
+	"/sys/module, /proc/kallsyms), preload libraries, the kernel (every",
+	"loaded BPF program, its hooks, holders and the helpers it calls that",
+	"change what others see or do).  With --tools, also what the host's own",
+	"ps, ls and ss/netstat leave out.  VIEWS: a comma list of processes,",
+	"ports, modules, preload, kernel (default: all).  Exit 1 if anything is",
+	"found.  With --only naming kernel, every BPF program is listed too.",
 	"",
 	"The PID space is swept in the kernel by a BPF program where the kernel",
 	"and privileges allow (the pidtable view), and the system calls kill,",
@@ -116,6 +119,72 @@ static void print_table(const struct hidden_report *r)
 	buf_release(&det);
 }
 
+/* the kernel view's inventory: every BPF program, finding or not */
+static void print_progs(const struct bpfprogs *p, int json, size_t findings)
+{
+	static const struct table_col cols[] = {
+		{ "ID", TABLE_RIGHT },	 { "TYPE", TABLE_LEFT },
+		{ "NAME", TABLE_LEFT },	 { "HOOK", TABLE_LEFT },
+		{ "HOLDERS", TABLE_LEFT }, { "HELPERS", TABLE_LEFT },
+	};
+	struct table t;
+	struct buf out = BUF_INIT, name = BUF_INIT, hook = BUF_INIT, hold = BUF_INIT;
+
+	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
+	for (size_t i = 0; i < p->n; i++) {
+		const struct bpfprog *g = &p->v[i];
+		const char *tn = bpfprogs_type_name(g->type);
+		char id[16], hel[160];
+
+		snprintf(id, sizeof(id), "%u", g->id);
+		if (g->helpers_unknown && !g->helpers)
+			snprintf(hel, sizeof(hel), "unknown");
+		else
+			bpfprogs_helpers_text(g->helpers, hel, sizeof(hel));
+		buf_reset(&name);
+		buf_reset(&hook);
+		buf_reset(&hold);
+		for (size_t k = 0; k < g->nholders; k++)
+			buf_addf(&hold, "%s%d", k ? "," : "", (int)g->holders[k]);
+		if (json) {
+			struct json j;
+			json_begin(&j, &out);
+			json_cstr(&j, "kind", "bpf-program");
+			json_int(&j, "id", g->id);
+			json_cstr(&j, "type", tn ? tn : "?");
+			json_str(&j, "name", g->name, strlen(g->name));
+			json_str(&j, "hook", g->hooks, strlen(g->hooks));
+			json_cstr(&j, "holders", hold.data);
+			json_cstr(&j, "helpers", hel);
+			json_bool(&j, "finding", bpfprogs_is_finding(g));
+			json_end(&j);
+			continue;
+		}
+		escape_bytes_nospace(&name, g->name, strlen(g->name));
+		escape_bytes(&hook, g->hooks, strlen(g->hooks));
+		const char *cells[] = { id, tn ? tn : "?", name.len ? name.data : "-",
+					hook.len ? hook.data : "-",
+					hold.len ? hold.data : "none(pinned/attached)",
+					hel[0] ? hel : "-" };
+		table_add(&t, cells);
+	}
+	if (json) {
+		fwrite(out.data, 1, out.len, stdout);
+	} else {
+		if (findings)
+			fputc('\n', stdout);
+		printf("BPF programs: %zu (this process's own left out: %zu)\n", p->n,
+		       p->self);
+		if (p->n)
+			table_print(&t, stdout);
+	}
+	table_release(&t);
+	buf_release(&out);
+	buf_release(&name);
+	buf_release(&hook);
+	buf_release(&hold);
+}
+
 static void scan_step(const char *what, int rc)
 {
 	if (rc)
@@ -130,10 +199,11 @@ int cmd_hidden(int argc, char **argv)
 	unsigned views = 0;
 	struct hidden_opts o = { 0 };
 	struct hidden_report r;
+	struct bpfprogs progs = { 0 };
 	const struct opt opts[] = {
 		OPT_BOOL(0, "tools", &tools, "also run the host's ps, ls and ss/netstat and report omissions"),
 		OPT_BOOL(0, "json", &json, "JSON Lines output"),
-		OPT_STRING(0, "only", &only, "VIEWS", "only these views: processes,ports,modules,preload"),
+		OPT_STRING(0, "only", &only, "VIEWS", "only these views: processes,ports,modules,preload,kernel"),
 		OPT_LONG(0, "max-pid", &max_pid, "N", "probe pids below N (default: kernel.pid_max)", 2, 1L << 30),
 		OPT_STRING(0, "sweep", &sweep, "HOW", "sweep the PID space by bpf or syscalls (default: bpf where possible)"),
 		OPT_LONG(0, "settle", &settle, "MS", "pause before re-probing a disagreement (default 200)", 1, 60000),
@@ -151,22 +221,22 @@ int cmd_hidden(int argc, char **argv)
 	}
 	if (only) {
 		static const char *const names[] = { "processes", "ports", "modules",
-						     "preload" };
+						     "preload", "kernel" };
 		char *copy = xstrdup(only), *save = NULL;
 		if (!copy)
 			die("out of memory");
 		for (char *t = strtok_r(copy, ",", &save); t;
 		     t = strtok_r(NULL, ",", &save)) {
 			size_t i;
-			for (i = 0; i < 4 && strcmp(t, names[i]); i++)
+			for (i = 0; i < 5 && strcmp(t, names[i]); i++)
 				;
-			if (i == 4)
+			if (i == 5)
 				opt_usage_error(hidden_usage, "unknown view '%.32s'", t);
 			views |= 1u << i;
 		}
 		free(copy);
 	} else {
-		views = 15;
+		views = 31;
 	}
 	if (!sweep)
 		o.sweep = HIDDEN_SWEEP_AUTO;
@@ -185,6 +255,31 @@ int cmd_hidden(int argc, char **argv)
 	o.settle_ms = (unsigned)settle;
 	hidden_report_init(&r);
 
+	/* first, before this run loads its own BPF programs (the PID sweep,
+	 * the bind probes), which then cannot linger unheld in the list */
+	if (views & 16) {
+		rc = bpfprogs_scan(&progs, only != NULL);
+		if (rc && only) { /* the view asked for cannot be read */
+			error("kernel views: BPF programs: %s: %s", progs.why,
+			      strerror(-rc));
+			failed = 1;
+		} else if (rc)
+			warning("kernel views: BPF programs: %s: %s", progs.why,
+				strerror(-rc));
+		else if (progs.partial)
+			warning("kernel views: %u BPF program(s) or link(s) could not be "
+				"read: partial list", progs.partial);
+		if (rc || progs.partial)
+			r.notes++;
+		size_t unknown = 0;
+		for (size_t i = 0; i < progs.n; i++)
+			unknown += progs.v[i].helpers_unknown;
+		if (unknown)
+			warning("kernel views: the helpers of %zu BPF program(s) could "
+				"not be read (the kernel hides call addresses?): they "
+				"are not judged", unknown);
+		bpfprogs_findings(&progs, &r);
+	}
 	if (views & 1) {
 		rc = hidden_scan_processes(&o, &r);
 		if (rc) {
@@ -214,7 +309,10 @@ int cmd_hidden(int argc, char **argv)
 		print_json(&r);
 	else
 		print_table(&r);
+	if (only && (views & 16))
+		print_progs(&progs, json, r.n);
 	rc = failed ? 2 : r.n ? 1 : 0;
+	bpfprogs_release(&progs);
 	hidden_report_release(&r);
 	return rc;
 }

@@ -29,6 +29,7 @@ static const char *const kind_names[] = {
 	[HIDDEN_MOUNT] = "mount",     [HIDDEN_PORT] = "port",
 	[HIDDEN_MODULE] = "module",   [HIDDEN_TAINT] = "taint",
 	[HIDDEN_PRELOAD] = "preload", [HIDDEN_TOOL] = "tool",
+	[HIDDEN_BPF] = "bpf",
 };
 
 const char *hidden_kind_name(enum hidden_kind k)

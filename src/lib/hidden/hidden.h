@@ -55,6 +55,7 @@ enum hidden_kind {
 	HIDDEN_TAINT,   /* kernel taint no visible module explains */
 	HIDDEN_PRELOAD, /* libraries forced into processes */
 	HIDDEN_TOOL,    /* what a host tool leaves out */
+	HIDDEN_BPF,     /* a BPF program that can make others' views lie */
 };
 
 struct hidden_finding {
