@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,36 @@ static const char *const usage[] = {
 	"stranger baseline -o DB [-x] [--exclude PATTERN]... PATH...",
 	NULL,
 };
+
+/*
+ * An interrupted baseline leaves nothing behind: the temporary DB is
+ * removed by the handler itself (unlink and write are async-signal-safe),
+ * and the one line is said before exiting with 128 + the signal.
+ */
+static char interrupted_tmp[PATH_MAX];
+
+static void on_interrupt(int sig)
+{
+	static const char msg[] = "stranger: baseline: interrupted; no DB written\n";
+	if (interrupted_tmp[0])
+		unlink(interrupted_tmp);
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(128 + sig);
+	_exit(128 + sig);
+}
+
+static void catch_interrupts(const char *tmp)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	snprintf(interrupted_tmp, sizeof(interrupted_tmp), "%s", tmp);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 void baseline_progress(const struct basedb_progress *p, void *ctx)
 {
@@ -112,6 +144,12 @@ int cmd_baseline(int argc, char **argv)
 		basedb_add_exclude(&db, excludes.v[i]);
 	for (int i = 0; i < argc; i++) {
 		char *abs = baseline_abspath(argv[i]);
+		struct stat sb;
+		if (lstat(abs, &sb)) {
+			struct buf e = BUF_INIT;
+			escape_str(&e, argv[i]);
+			die_errno("%s: cannot record", e.data);
+		}
 		basedb_add_root(&db, abs);
 		free(abs);
 	}
@@ -123,7 +161,16 @@ int cmd_baseline(int argc, char **argv)
 
 	/* the DB must be writable before hours of hashing, not after */
 	buf_addf(&tmp, "%s.XXXXXX", out);
-	fd = mkstemp(tmp.data);
+	{
+		/* the handler must know the name before the file exists */
+		sigset_t all, old;
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, &old);
+		fd = mkstemp(tmp.data);
+		if (fd >= 0)
+			catch_interrupts(tmp.data);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
 	if (fd < 0)
 		die_errno("cannot create %s", tmp.data);
 
@@ -149,6 +196,7 @@ int cmd_baseline(int argc, char **argv)
 	if (rc)
 		errno = -rc;
 	if (rc || fsync(fd) || close(fd) || rename(tmp.data, out)) {
+		interrupted_tmp[0] = '\0';
 		int err = errno;
 		unlink(tmp.data);
 		errno = err;
@@ -159,6 +207,7 @@ int cmd_baseline(int argc, char **argv)
 			files++;
 			bytes += db.e[i].size;
 		}
+	interrupted_tmp[0] = '\0'; /* it is the DB now */
 	escape_str(&shown, out);
 	printf("%s: %zu paths, %zu files (%llu MB) hashed\n", shown.data, db.n,
 	       files, bytes >> 20);

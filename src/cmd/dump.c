@@ -15,6 +15,7 @@
 #include "lib/proc/proc.h"
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/interrupt.h"
 #include "util/opt.h"
 #include "util/table.h"
 #include "util/xalloc.h"
@@ -27,7 +28,9 @@ static const char *const dump_usage[] = {
 	"shows its threads, stacks and memory; also DIR/maps, DIR/case.log and",
 	"DIR/manifest.sha256.  A frozen process stays frozen; a running one is",
 	"stopped for the dump and resumed.  Exit 0: complete; 1: written, but",
-	"partial (see the warnings in DIR/case.log); 2: failure.",
+	"partial (see the warnings in DIR/case.log); 2: failure.  Interrupted",
+	"(SIGINT, SIGTERM, SIGHUP), it stops, resumes the process, marks the core",
+	"partial in DIR/partial.txt, seals the folder and exits 128+signal.",
 	NULL,
 };
 
@@ -91,6 +94,14 @@ int cmd_dump(int argc, char **argv)
 	procfd = proc_open(pid);
 	if (procfd < 0)
 		die("%d: no such process", (int)pid);
+	{
+		struct buf sb = BUF_INIT;
+		struct proc_stat ps;
+		if (!proc_read_at(procfd, "stat", &sb) &&
+		    !proc_parse_stat(sb.data, sb.len, &ps) && ps.state == 'Z')
+			die("%d: is a zombie: no memory left", (int)pid);
+		buf_release(&sb);
+	}
 	if ((rc = proc_read_at(procfd, "maps", &maps)))
 		die("%d: cannot read its maps: %s", (int)pid,
 		    rc == -ENOENT || rc == -ESRCH ? "no such process" : strerror(-rc));
@@ -100,6 +111,7 @@ int cmd_dump(int argc, char **argv)
 		die("%s: exists and is not empty; evidence is never mixed", dir);
 	if (rc)
 		die("%s: %s", dir, strerror(-rc));
+	interrupt_catch();
 	freeze_query(pid, &fm);
 	evidence_log(ev, "target: PID %d, frozen: %s", (int)pid,
 		     freeze_method_name(fm));
@@ -120,11 +132,11 @@ int cmd_dump(int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	if (rc == -ESRCH)
 		error("%d: no such process", (int)pid);
-	else if (rc)
+	else if (rc && !interrupt_signal())
 		error("%s/core: %s", dir, why.len ? why.data : strerror(-rc));
 	{
 		int frc = evidence_file_close(f, NULL, &size);
-		if (frc && !rc) {
+		if (frc && !rc && !interrupt_signal()) {
 			error("%s/core: %s", dir, strerror(-frc));
 			rc = frc;
 		}
@@ -139,11 +151,20 @@ int cmd_dump(int argc, char **argv)
 		status = 2;
 	else if (diag_warnings())
 		status = 1;
+	if (interrupt_signal())
+		status = 128 + interrupt_signal();
 	if (evidence_close(ev, status)) {
 		error("%s/manifest.sha256: could not be written", dir);
 		status = 2;
 	}
-	if (!rc) {
+	if (interrupt_signal()) {
+		struct buf d = BUF_INIT;
+		escape_str(&d, dir);
+		error("interrupted by %s: %s/core is partial (%llu bytes); the "
+		      "folder is sealed, the process resumed",
+		      interrupt_name(interrupt_signal()), d.data, size);
+		buf_release(&d);
+	} else if (!rc) {
 		static const struct table_col cols[] = {
 			{ "REGIONS", TABLE_RIGHT }, { "BYTES", TABLE_RIGHT },
 			{ "THREADS", TABLE_RIGHT }, { "SECONDS", TABLE_RIGHT },

@@ -20,6 +20,7 @@
 #include "lib/proc/proc.h"
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/interrupt.h"
 #include "util/opt.h"
 #include "util/table.h"
 #include "util/xalloc.h"
@@ -91,8 +92,11 @@ static void copy_one(struct evidence *ev, struct recovered *rec, int procfd,
 	unsigned long long size = 0;
 	struct stat st;
 	struct buf e = BUF_INIT;
-	int fd = open_regular(procfd, file, &st), rc;
+	int fd, rc;
 
+	if (interrupt_signal())
+		return; /* nothing new is begun */
+	fd = open_regular(procfd, file, &st);
 	escape_bytes(&e, from, from_len);
 	if (fd < 0) {
 		warning("%s (%s): cannot open: %s", name, e.data,
@@ -109,7 +113,7 @@ static void copy_one(struct evidence *ev, struct recovered *rec, int procfd,
 		warning("%s: cannot create: %s", name, strerror(-rc));
 		rec->failed = 1;
 	} else {
-		if (rc) {
+		if (rc && rc != -EINTR) {
 			warning("%s (%s): partial copy: %s", name, e.data,
 				strerror(-rc));
 			rec->failed = 1;
@@ -123,9 +127,12 @@ static void copy_proc_file(struct evidence *ev, struct recovered *rec,
 			   int procfd, const char *file)
 {
 	struct buf b = BUF_INIT;
-	int rc = proc_read_at(procfd, file, &b);
+	int rc;
 	unsigned char d[HASH_LEN];
 
+	if (interrupt_signal())
+		return;
+	rc = proc_read_at(procfd, file, &b);
 	if (rc) {
 		warning("%s: cannot read: %s", file, strerror(-rc));
 		rec->failed = 1;
@@ -256,6 +263,15 @@ int cmd_recover(int argc, char **argv)
 	procfd = proc_open(pid);
 	if (procfd < 0)
 		die("%d: no such process", (int)pid);
+	{
+		struct buf sb = BUF_INIT;
+		struct proc_stat ps;
+		if (!proc_read_at(procfd, "stat", &sb) &&
+		    !proc_parse_stat(sb.data, sb.len, &ps) && ps.state == 'Z')
+			die("%d: is a zombie: no memory left", (int)pid);
+		buf_release(&sb);
+	}
+	interrupt_catch();
 	rc = evidence_open(dir, all_argc, all_argv, &ev);
 	if (rc == -ENOTEMPTY)
 		die("%s: exists and is not empty; evidence is never mixed", dir);
@@ -282,11 +298,17 @@ int cmd_recover(int argc, char **argv)
 		      (int)pid);
 		status = 2;
 	}
+	if (interrupt_signal())
+		status = 128 + interrupt_signal();
 	if (evidence_close(ev, status)) {
 		error("%s/manifest.sha256: could not be written", dir);
 		status = 2;
 	}
-	table_print(&rec.t, stdout);
+	if (interrupt_signal())
+		error("interrupted by %s: what was copied is sealed, the partial "
+		      "file named in partial.txt", interrupt_name(interrupt_signal()));
+	else
+		table_print(&rec.t, stdout);
 	table_release(&rec.t);
 	buf_release(&maps);
 	buf_release(&exe);

@@ -108,6 +108,8 @@ test_expect_success 'disk full: a clear error, the partial core named, no lying 
 		\"$STRANGER\" dump $P -o \"$TMP/small/d\" >/dev/null 2>\"$TMP/err\"
 		echo \$? >\"$TMP/rc\"
 		cp \"$TMP/small/d/case.log\" \"$TMP/full.log\"
+		cp \"$TMP/small/d/partial.txt\" \"$TMP/full.partial\"
+		cp \"$TMP/small/d/manifest.sha256\" \"$TMP/full.manifest\"
 		cd \"$TMP/small/d\" && { ! test -e manifest.sha256 || sha256sum -c --strict manifest.sha256; } >\"$TMP/check\" 2>&1
 		echo \$? >\"$TMP/checkrc\"" &&
 	! mountpoint -q "$TMP/small" &&
@@ -115,6 +117,8 @@ test_expect_success 'disk full: a clear error, the partial core named, no lying 
 	test "$(cat "$TMP/checkrc")" = 0 &&
 	grep -q "stranger: dump: .*core: No space left on device" "$TMP/err" &&
 	grep -q "partial: core: only [0-9]* bytes written: No space left on device" "$TMP/full.log" &&
+	grep -q "^core: only [0-9]* bytes written: No space left on device" "$TMP/full.partial" &&
+	grep -q "  partial.txt$" "$TMP/full.manifest" &&
 	fixture_kill "$P"
 '
 
@@ -129,6 +133,50 @@ test_expect_success 'the process dies during the dump: partial core, warning, ex
 	grep -q "warning: the process exited during the dump" "$TMP/die/case.log" &&
 	sealed_big "$TMP/die" &&
 	fixture_kill "$P"
+'
+
+test_expect_success 'interrupted (SIGINT after 8 MiB): one line, exit 130, core marked partial, sealed, target resumed' '
+	fixture_start P "$FIXTURES/dumpee" -r "$TMP/rint" -m 64 &&
+	wait_for_file "$TMP/rint" &&
+	test_expect_code 130 env STRANGER_TEST_INTERRUPT_BYTES=8388608 \
+		"$STRANGER" dump "$P" -o "$TMP/int" >"$TMP/out" 2>"$TMP/err" &&
+	cat "$TMP/err" &&
+	test $(wc -l <"$TMP/err") = 1 &&
+	grep -q "^stranger: dump: interrupted by SIGINT: .*/core is partial" "$TMP/err" &&
+	grep -q "interrupted: by SIGINT" "$TMP/int/case.log" &&
+	grep -q "partial: core: only [0-9]* bytes written: interrupted by SIGINT" "$TMP/int/case.log" &&
+	grep -q "end: exit status 130; 1 partial file" "$TMP/int/case.log" &&
+	grep -q "^core: only [0-9]* bytes written: interrupted by SIGINT" "$TMP/int/partial.txt" &&
+	grep -q "  partial.txt$" "$TMP/int/manifest.sha256" &&
+	(cd "$TMP/int" && sha256sum -c --strict manifest.sha256) &&
+	! test -e "$TMP/int/manifest.sha256.tmp" &&
+	! test -w "$TMP/int/core" -a "$(id -u)" != 0 &&
+	test "$(stat -c %a "$TMP/int/core")" = 400 &&
+	grep -q "^State:.[SR]" /proc/$P/status &&
+	grep -q "^TracerPid:.0$" /proc/$P/status &&
+	fixture_kill "$P"
+'
+
+test_expect_success 'interrupted while frozen: the process stays frozen' '
+	fixture_start P "$FIXTURES/dumpee" -r "$TMP/rintf" -m 32 &&
+	wait_for_file "$TMP/rintf" &&
+	"$STRANGER" freeze --method=signal "$P" >/dev/null &&
+	test_expect_code 130 env STRANGER_TEST_INTERRUPT_BYTES=1 \
+		"$STRANGER" dump "$P" -o "$TMP/intf" >/dev/null 2>&1 &&
+	grep -q "^State:.T" /proc/$P/status &&
+	"$STRANGER" thaw "$P" >/dev/null &&
+	fixture_kill "$P"
+'
+
+test_expect_success 'a zombie: "is a zombie: no memory left", exit 2, nothing written' '
+	fixture_start ZP bash -c "sleep 0.1 & exec sleep 600" &&
+	sleep 0.5 &&
+	z=$(pgrep -P "$ZP") && grep -q "^State:.Z" /proc/$z/status &&
+	test_expect_code 2 "$STRANGER" dump "$z" -o "$TMP/zd" 2>"$TMP/ez" &&
+	test "$(cat "$TMP/ez")" = "stranger: dump: $z: is a zombie: no memory left" &&
+	! test -e "$TMP/zd" &&
+	test_expect_code 2 "$STRANGER" recover "$z" -o "$TMP/zr" 2>"$TMP/ez" &&
+	test "$(cat "$TMP/ez")" = "stranger: recover: $z: is a zombie: no memory left"
 '
 
 test_done

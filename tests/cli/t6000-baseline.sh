@@ -316,6 +316,25 @@ test_expect_success 'usage errors exit 2' '
 	test_expect_code 2 "$STRANGER" baseline -o "$TMP/no/such/dir/db" "$T"
 '
 
+test_expect_success 'a PATH that does not exist is named' '
+	test_expect_code 2 "$STRANGER" baseline -o "$TMP/nx.db" "$TMP/nonexistent" 2>"$TMP/err" &&
+	test "$(cat "$TMP/err")" = "stranger: baseline: $TMP/nonexistent: cannot record: No such file or directory" &&
+	! ls "$TMP"/nx.db* 2>/dev/null
+'
+
+for sig in INT TERM HUP; do
+test_expect_success "interrupted by SIG$sig: one line, exit 128+N, no DB and no temporary file" '
+	mkdir -p "$TMP/i$sig"
+	env --default-signal=$sig "$STRANGER" baseline -o "$TMP/i$sig/u.db" /usr >/dev/null 2>"$TMP/err" &
+	b=$! &&
+	sleep 0.4 && kill -$sig $b &&
+	{ wait $b; rc=$?; } ;
+	test "$rc" = $((128 + $(kill -l $sig))) &&
+	test "$(cat "$TMP/err")" = "stranger: baseline: interrupted; no DB written" &&
+	test -z "$(ls -A "$TMP/i$sig")"
+'
+done
+
 test_expect_success 'an unreadable file: a warning, recorded as ?, baseline goes on' '
 	mktree &&
 	printf secret >"$T/etc/shadow" && chmod 000 "$T/etc/shadow" &&
