@@ -199,6 +199,8 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 			k++;
 		}
 	}
+	if (!o->found && !o->json)
+		printf("%zu paths checked: no change\n", old.n);
 	free(abs);
 	buf_release(&shown);
 	basedb_release(&old);
@@ -301,7 +303,7 @@ static int verify_packages(char **names, int n, const char *from,
 	struct pkgverify pv;
 	const struct dpkg_pkg **want;
 	struct buf shown = BUF_INIT;
-	size_t nwant = 0, nosums = 0, nodeb = 0;
+	size_t nwant = 0, nosums = 0, nodeb = 0, nunread = 0;
 	int rc, failed = 0;
 
 	escape_str(&shown, root);
@@ -309,6 +311,10 @@ static int verify_packages(char **names, int n, const char *from,
 	if (rc)
 		die("%s/var/lib/dpkg/status: %s", strcmp(root, "/") ? shown.data : "",
 		    strerror(-rc));
+	if (!pv.st.n)
+		die("%s/var/lib/dpkg/status: no package in it%s; not a dpkg status "
+		    "file?", strcmp(root, "/") ? shown.data : "",
+		    pv.st.bad ? " (damaged)" : "");
 	if (pv.st.bad)
 		warning("status file: %zu damaged line(s), first at line %zu",
 			pv.st.bad, pv.st.bad_line);
@@ -373,6 +379,7 @@ static int verify_packages(char **names, int n, const char *from,
 			report_item(o, it);
 		} else if (it->result == PKGV_UNREAD) {
 			struct buf p = BUF_INIT;
+			nunread++;
 			escape_str(&p, it->path);
 			warning("%s: %s", p.data, strerror(-it->err));
 			buf_release(&p);
@@ -383,6 +390,18 @@ static int verify_packages(char **names, int n, const char *from,
 	pkgverify_release(&pv);
 	if (failed)
 		return 2;
+	if (pv.st.bad && !o->found) {
+		warning("damaged lines in the status file: the packages they held "
+			"are not checked");
+		return 3;
+	}
+	if (nosums + nodeb + nunread && !o->found) {
+		warning("incomplete: %zu of %zu package(s) and %zu file(s) not "
+			"checked", nosums + nodeb, nwant, nunread);
+		return 3;
+	}
+	if (!o->found && !o->json)
+		printf("%zu package(s) checked: no change\n", nwant);
 	return o->found ? 1 : 0;
 }
 
