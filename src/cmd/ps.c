@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "lib/proc/files.h"
 #include "lib/hidden/hidden.h"
 #include "lib/hidden/preload.h"
+#include "lib/hold/freeze.h"
 #include "lib/proc/proc.h"
 #include "lib/proc/sock.h"
 #include "lib/proc/users.h"
@@ -30,8 +32,11 @@ static const char *const ps_usage[] = {
 	"",
 	"List every process (read with raw getdents64 on /proc, so a rootkit that",
 	"hooks readdir hides nothing) with FLAGS: exe_deleted, name_mismatch,",
-	"listening, preload, hidden.  --suspicious lists flagged processes only and exits",
-	"1 if there are any.",
+	"listening, preload, hidden (hidden also: something is mounted over its",
+	"/proc/PID); frozen marks a process held by `stranger freeze` or stopped,",
+	"unreadable one whose details could not be read (not root): its flags are",
+	"unknown, null in --json.  --suspicious lists flagged processes only and",
+	"exits 1 if there are any, 3 if none but some could not be checked.",
 	NULL,
 };
 
@@ -47,10 +52,15 @@ enum {
 	F_LISTENING = 4,
 	F_PRELOAD = 8,
 	F_HIDDEN = 16,
-	NFLAGS = 5,
+	F_FROZEN = 32,     /* not suspicious: said, not counted */
+	F_UNREADABLE = 64, /* the checks could not be made */
+	NFLAGS = 7,
+	F_SUSPECT = F_EXE_DELETED | F_NAME_MISMATCH | F_LISTENING | F_PRELOAD |
+		    F_HIDDEN,
 };
 static const char *const flag_names[] = { "exe_deleted", "name_mismatch",
-					  "listening", "preload", "hidden" };
+					  "listening", "preload", "hidden",
+					  "frozen", "unreadable" };
 
 struct ps_ctx {
 	int json, suspicious;
@@ -60,8 +70,39 @@ struct ps_ctx {
 	long ticks;
 	struct table table;
 	struct buf out;
-	size_t flagged;
+	size_t flagged, unreadable;
+	pid_t *covered; /* something mounted over /proc/PID */
+	size_t ncovered;
 };
+
+/* ps_covered - the row of a process whose /proc/PID is covered by a mount */
+static void ps_covered(struct ps_ctx *c, pid_t pid, unsigned f)
+{
+	char pidstr[16];
+	c->flagged++;
+	if (c->json) {
+		struct json j;
+		const char *fl[NFLAGS];
+		size_t nf = 0;
+		for (int i = 0; i < NFLAGS; i++)
+			if (f & (1u << i))
+				fl[nf++] = flag_names[i];
+		json_begin(&j, &c->out);
+		json_int(&j, "pid", pid);
+		json_null(&j, "ppid");
+		json_null(&j, "exe");
+		json_null(&j, "exe_deleted");
+		json_null(&j, "cmdline");
+		json_strv(&j, "flags", fl, nf);
+		json_end(&j);
+	} else {
+		const char *cells[9] = { pidstr, "?", "?", "?", "?", "?", "?",
+					 "hidden,unreadable",
+					 "? (something is mounted over /proc/PID)" };
+		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+		table_add(&c->table, cells);
+	}
+}
 
 static const char *base_name(const char *s, size_t n, size_t *len)
 {
@@ -165,17 +206,27 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 
 	if (procfd < 0)
 		return;
+	for (size_t i = 0; i < c->ncovered; i++)
+		if (c->covered[i] == pid)
+			f |= F_HIDDEN;
 	if (proc_read_at(procfd, "stat", &statb) ||
 	    proc_parse_stat(statb.data, statb.len, &st) ||
 	    proc_read_at(procfd, "status", &statusb) ||
-	    proc_parse_status(statusb.data, statusb.len, &sts))
-		goto out; /* gone while we looked, or unreadable */
+	    proc_parse_status(statusb.data, statusb.len, &sts)) {
+		/* gone while we looked; or hidden under a mount: said */
+		if ((f & F_HIDDEN) && (!kill(pid, 0) || errno == EPERM))
+			ps_covered(c, pid, f | F_UNREADABLE);
+		goto out;
+	}
 	kthread = proc_is_kthread(&st);
 	uid = sts.uid[0];
 	proc_read_at(procfd, "cmdline", &cmdline);
 	if (!kthread) {
 		struct stat est;
-		if (!proc_readlink_at(procfd, "exe", &exe) &&
+		int xrc = proc_readlink_at(procfd, "exe", &exe);
+		if (xrc == -EACCES || xrc == -EPERM)
+			f |= F_UNREADABLE; /* another user's: unknown, not clean */
+		if (!xrc &&
 		    !fstatat(procfd, "exe", &est, 0) && est.st_nlink == 0) {
 			static const char sfx[] = " (deleted)";
 			exe_deleted = 1;
@@ -206,9 +257,16 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 				f |= F_PRELOAD;
 		}
 	}
-	if (c->suspicious && !f)
+	{
+		enum freeze_method fm;
+		if (!freeze_query(pid, &fm) && fm != FREEZE_NONE)
+			f |= F_FROZEN;
+	}
+	if (f & F_UNREADABLE)
+		c->unreadable++;
+	if (c->suspicious && !(f & F_SUSPECT))
 		goto out;
-	if (f)
+	if (f & F_SUSPECT)
 		c->flagged++;
 
 	/* COMMAND: argv joined by spaces, or [comm] when there is none */
@@ -257,14 +315,46 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		json_int(&j, "pid", pid);
 		json_int(&j, "ppid", st.ppid);
 		json_uint(&j, "uid", uid);
-		json_str(&j, "user", user.data, user.len);
+		{
+			/* json_str escapes: the raw bytes, not the table's */
+			const char *nm = users_name(&c->users, uid);
+			if (nm)
+				json_cstr(&j, "user", nm);
+			else
+				json_null(&j, "user");
+		}
 		json_str(&j, "comm", st.comm, st.comm_len);
 		if (exe.len)
 			json_str(&j, "exe", exe.data, exe.len);
 		else
 			json_null(&j, "exe");
-		json_bool(&j, "exe_deleted", exe_deleted);
-		json_str(&j, "cmdline", cmd.data, cmd.len);
+		if (f & F_UNREADABLE)
+			json_null(&j, "exe_deleted");
+		else
+			json_bool(&j, "exe_deleted", exe_deleted);
+		{
+			/* argv one string each; cmdline joined by spaces */
+			struct buf raw = BUF_INIT;
+			const char **av = NULL;
+			size_t na = 0, len = cmdline.len;
+			while (len && cmdline.data[len - 1] == '\0')
+				len--;
+			for (size_t i = 0; i < len; i++)
+				buf_addc(&raw, cmdline.data[i] ? cmdline.data[i] : ' ');
+			if (kthread || !len)
+				json_null(&j, "cmdline");
+			else
+				json_str(&j, "cmdline", raw.data, raw.len);
+			for (size_t i = 0; i < len; i += strlen(cmdline.data + i) + 1) {
+				av = xreallocarray(av, na + 1, sizeof(*av));
+				av[na++] = cmdline.data + i;
+			}
+			if (len)
+				cmdline.data[len] = '\0';
+			json_strv(&j, "argv", av, na);
+			free(av);
+			buf_release(&raw);
+		}
 		json_raw(&j, "state", (char[]){ '"', st.state >= 'A' && st.state <= 'z' ? st.state : '?', '"', 0 });
 		json_cstr(&j, "start", start.data);
 		json_uint(&j, "cpu_seconds", (st.utime + st.stime) / (unsigned long long)c->ticks);
@@ -329,6 +419,22 @@ int cmd_ps(int argc, char **argv)
 	if ((rc = proc_list(&pids, &n)))
 		die("/proc: %s", strerror(-rc));
 	users_load(&c.users, "/etc/passwd");
+	{
+		/* a mount over /proc/PID hides a process from what reads it */
+		struct hidden_report r;
+		struct buf mi = BUF_INIT;
+		hidden_report_init(&r);
+		if (!buf_read_at(&mi, AT_FDCWD, "/proc/self/mountinfo", 0))
+			hidden_mounts_parse(mi.data, mi.len, &r);
+		for (size_t i = 0; i < r.n; i++)
+			if (r.v[i].pid) {
+				c.covered = xreallocarray(c.covered, c.ncovered + 1,
+							  sizeof(pid_t));
+				c.covered[c.ncovered++] = r.v[i].pid;
+			}
+		hidden_report_release(&r);
+		buf_release(&mi);
+	}
 	if (sock_table_load(&c.socks))
 		warning("socket tables unreadable; the listening flag may be missing");
 	c.boot = proc_boot_time();
@@ -355,5 +461,13 @@ int cmd_ps(int argc, char **argv)
 	sock_table_release(&c.socks);
 	users_release(&c.users);
 	free(pids);
-	return c.suspicious && c.flagged ? 1 : 0;
+	free(c.covered);
+	if (!c.suspicious)
+		return 0; /* a listing: the rows say `unreadable` */
+	if (c.unreadable)
+		warning("%zu process(es) could not be checked (permission denied)",
+			c.unreadable);
+	if (c.flagged)
+		return 1;
+	return c.unreadable ? 3 : 0;
 }
