@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "util/buf.h"
 #include "util/diag.h"
+#include "util/escape.h"
 #include "version.h"
 
 mode_t stranger_user_umask = 022;
@@ -103,7 +105,10 @@ int main(int argc, char **argv)
 		if (!strcmp(commands[i].name, argv[1]))
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "stranger: unknown command; try 'stranger help'\n");
+		struct buf b = BUF_INIT;
+		escape_bytes(&b, argv[1], strnlen(argv[1], 64));
+		error("unknown command '%s'; try 'stranger help'", b.data);
+		buf_release(&b);
 		return 2;
 	}
 	diag_set_command(cmd->name);

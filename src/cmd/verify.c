@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,9 +139,31 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 		die("--ignore: unknown field in '%s' (fields: type mode uid gid "
 		    "size sha256 target inode nlink mtime ctime)", ignore);
 	escape_str(&shown, path);
-	rc = buf_read_at(&text, AT_FDCWD, path, 0);
-	if (rc)
-		die("%s: %s", shown.data, strerror(-rc));
+	{
+		/*
+		 * The magic first, and never more than the file holds: a
+		 * device or a pipe given as DB (/dev/zero) must not be read
+		 * without end.
+		 */
+		static const char magic[] = "#stranger-baseline ";
+		char head[sizeof(magic) - 1];
+		struct stat sb;
+		ssize_t got = 0, r;
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0 || fstat(fd, &sb))
+			die_errno("%s", shown.data);
+		while (got < (ssize_t)sizeof(head) &&
+		       (r = read(fd, head + got, sizeof(head) - (size_t)got)) > 0)
+			got += r;
+		close(fd);
+		if (got < (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(head)))
+			die("%s:1: not a stranger baseline", shown.data);
+		if (!S_ISREG(sb.st_mode))
+			die("%s: not a regular file", shown.data);
+		rc = buf_read_at(&text, AT_FDCWD, path, (size_t)sb.st_size + 1);
+		if (rc)
+			die("%s: %s", shown.data, strerror(-rc));
+	}
 	basedb_init(&old);
 	if (basedb_parse(text.data, text.len, &old, &err))
 		die("%s:%zu: %s", shown.data, err.line, err.msg);

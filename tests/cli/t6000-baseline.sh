@@ -292,7 +292,13 @@ test_expect_success 'not a DB, an empty file, a missing file' '
 	grep -q "No such file" "$TMP/err" &&
 	head -c 100000 /dev/urandom >"$TMP/rand.db" &&
 	test_expect_code 2 "$STRANGER" verify "$TMP/rand.db" 2>"$TMP/err" &&
-	no_control_bytes "$TMP/err"
+	no_control_bytes "$TMP/err" &&
+	grep -q "rand.db:1: not a stranger baseline" "$TMP/err" &&
+	(ulimit -v 300000; test_expect_code 2 timeout 20 "$STRANGER" verify /dev/zero 2>"$TMP/err") &&
+	grep -q "/dev/zero:1: not a stranger baseline" "$TMP/err" &&
+	{ printf "#stranger-baseline 1\n"; head -c 100000 /dev/zero | tr "\\0" x; printf "\n#sha256 00\n"; } >"$TMP/long.db" &&
+	test_expect_code 2 "$STRANGER" verify "$TMP/long.db" 2>"$TMP/err" &&
+	cat "$TMP/err"
 '
 
 test_expect_success 'progress on a terminal only' '
