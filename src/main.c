@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace, "system calls as strace shows them, with a wiretap" },
 	/* check */
 	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
+	{ "keygen", cmd_keygen, "make the key pair that signs baselines" },
 	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
 	{ NULL, NULL, NULL },

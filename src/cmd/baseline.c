@@ -17,6 +17,7 @@
 #include "cmd/baseline.h"
 #include "cmd/cmds.h"
 #include "lib/baseline/basedb.h"
+#include "lib/baseline/sign.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"
@@ -24,7 +25,10 @@
 #include "util/xalloc.h"
 
 static const char *const usage[] = {
-	"stranger baseline -o DB [-x] [--exclude PATTERN]... PATH...",
+	"stranger baseline -o DB [-x] [--exclude PATTERN]... [--sign KEY] PATH...",
+	"",
+	"With --sign KEY (a private key from `stranger keygen`), DB.sig holds an",
+	"Ed25519 signature of the DB that `stranger verify --key PUB` checks.",
 	NULL,
 };
 
@@ -112,13 +116,14 @@ char *baseline_abspath(const char *path)
 
 int cmd_baseline(int argc, char **argv)
 {
-	const char *out = NULL;
+	const char *out = NULL, *signkey = NULL;
 	int one_fs = 0, tty = isatty(2), fd;
 	struct strlist excludes = { NULL, 0 };
 	const struct opt opts[] = {
 		{ OPT_STRING, 'o', "output", &out, "DB", "write the baseline to DB", NULL, 0, 0 },
 		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system", NULL, 0, 0 },
 		{ OPT_LIST, 0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)", NULL, 0, 0 },
+		{ OPT_STRING, 0, "sign", &signkey, "KEY", "sign the DB with this private key (DB.sig)", NULL, 0, 0 },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	};
 	struct basedb db;
@@ -138,6 +143,17 @@ int cmd_baseline(int argc, char **argv)
 	if (argc < 1)
 		opt_usage_error(usage, "no PATH to record");
 
+	if (signkey) {
+		/* a key that cannot sign is found now, not after the hashing */
+		struct buf probe = BUF_INIT, k = BUF_INIT;
+		int src = sign_data(signkey, "", 0, &probe);
+		if (src) {
+			escape_str(&k, signkey);
+			die("%s: %s", k.data, src == -EINVAL ? "not an Ed25519 private key"
+							   : strerror(-src));
+		}
+		buf_release(&probe);
+	}
 	basedb_init(&db);
 	db.one_fs = one_fs;
 	for (size_t i = 0; i < excludes.n; i++)
@@ -195,6 +211,24 @@ int cmd_baseline(int argc, char **argv)
 	rc = basedb_write_fd(&db, fd);
 	if (rc)
 		errno = -rc;
+	if (!rc && signkey) {
+		struct buf text = BUF_INIT, line = BUF_INIT, sp = BUF_INIT;
+		int sfd;
+		rc = buf_read_at(&text, AT_FDCWD, tmp.data, 0);
+		if (!rc)
+			rc = sign_data(signkey, text.data, text.len, &line);
+		buf_addf(&sp, "%s" SIGN_SUFFIX, out);
+		if (!rc) {
+			sfd = open(sp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (sfd < 0 || buf_write_fd(&line, sfd) || fsync(sfd))
+				rc = -errno;
+			if (sfd >= 0)
+				close(sfd);
+		}
+		buf_release(&text);
+		buf_release(&line);
+		buf_release(&sp);
+	}
 	if (rc || fsync(fd) || close(fd) || rename(tmp.data, out)) {
 		interrupted_tmp[0] = '\0';
 		int err = errno;

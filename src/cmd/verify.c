@@ -14,6 +14,7 @@
 #include "cmd/baseline.h"
 #include "cmd/cmds.h"
 #include "lib/baseline/basedb.h"
+#include "lib/baseline/sign.h"
 #include "lib/pkg/pkgverify.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -23,7 +24,7 @@
 #include "util/xalloc.h"
 
 static const char *const usage[] = {
-	"stranger verify DB [--ignore FIELDS] [--json]",
+	"stranger verify DB [--ignore FIELDS] [--json] [--key PUB]",
 	"   or: stranger verify --packages [PACKAGE...] [--from DIR] [--root DIR] [--json]",
 	NULL,
 };
@@ -124,7 +125,8 @@ static void report_file(struct out *o, const char *status,
 	out_flush(o);
 }
 
-static int verify_db(const char *path, const char *ignore, struct out *o)
+static int verify_db(const char *path, const char *ignore, const char *key,
+		     struct out *o)
 {
 	struct basedb old, cur;
 	struct basedb_error err;
@@ -164,9 +166,34 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 		if (rc)
 			die("%s: %s", shown.data, strerror(-rc));
 	}
+	if (key) {
+		/* the signature, over every byte of the DB, before any use */
+		struct buf sp = BUF_INIT, sig = BUF_INIT, kn = BUF_INIT;
+		buf_addf(&sp, "%s" SIGN_SUFFIX, path);
+		rc = buf_read_at(&sig, AT_FDCWD, sp.data, 4096);
+		if (rc == -ENOENT)
+			die("%s: unsigned (no %s" SIGN_SUFFIX "); refused with --key",
+			    shown.data, shown.data);
+		if (rc)
+			die("%s" SIGN_SUFFIX ": %s", shown.data, strerror(-rc));
+		rc = sign_check(key, text.data, text.len, sig.data, sig.len);
+		escape_str(&kn, key);
+		if (rc == -EBADMSG)
+			die("%s: the signature does not match: the DB was changed, or "
+			    "signed with another key", shown.data);
+		if (rc == -EINVAL)
+			die("%s" SIGN_SUFFIX " or %s: not a signature and an Ed25519 "
+			    "public key", shown.data, kn.data);
+		if (rc)
+			die("%s: %s", kn.data, strerror(-rc));
+		buf_release(&sp);
+		buf_release(&sig);
+		buf_release(&kn);
+	}
 	basedb_init(&old);
 	if (basedb_parse(text.data, text.len, &old, &err))
 		die("%s:%zu: %s", shown.data, err.line, err.msg);
+
 	buf_release(&text);
 
 	basedb_init(&cur);
@@ -430,7 +457,7 @@ static int verify_packages(char **names, int n, const char *from,
 
 int cmd_verify(int argc, char **argv)
 {
-	const char *ignore = NULL, *from = NULL, *root = "/";
+	const char *ignore = NULL, *from = NULL, *root = "/", *key = NULL;
 	int json = 0, packages = 0, rc;
 	const struct opt opts[] = {
 		{ OPT_STRING, 0, "ignore", &ignore, "FIELDS", "do not report changes in these fields (comma list)", NULL, 0, 0 },
@@ -438,6 +465,7 @@ int cmd_verify(int argc, char **argv)
 		{ OPT_BOOL, 0, "packages", &packages, NULL, "check installed packages' files", NULL, 0, 0 },
 		{ OPT_STRING, 0, "from", &from, "DIR", "against the .deb archives in DIR", NULL, 0, 0 },
 		{ OPT_STRING, 0, "root", &root, "DIR", "the system to check is the tree under DIR", NULL, 0, 0 },
+		{ OPT_STRING, 0, "key", &key, "PUB", "refuse a DB whose signature (DB.sig) this public key does not verify", NULL, 0, 0 },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	};
 	struct out o;
@@ -446,15 +474,15 @@ int cmd_verify(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.json = json;
 	if (packages) {
-		if (ignore)
-			opt_usage_error(usage, "--ignore is for a baseline DB");
+		if (ignore || key)
+			opt_usage_error(usage, "--ignore and --key are for a baseline DB");
 		rc = verify_packages(argv, argc, from, root, &o);
 	} else {
 		if (from || strcmp(root, "/"))
 			opt_usage_error(usage, "--from and --root need --packages");
 		if (argc != 1)
 			opt_usage_error(usage, "one DB expected");
-		rc = verify_db(argv[0], ignore, &o);
+		rc = verify_db(argv[0], ignore, key, &o);
 	}
 	buf_release(&o.line);
 	return rc;

@@ -342,6 +342,35 @@ test_expect_success "interrupted by SIG$sig: one line, exit 128+N, no DB and no 
 '
 done
 
+test_expect_success 'signed: keygen, baseline --sign, verify --key; a forged DB with a recomputed checksum is refused' '
+	mktree &&
+	"$STRANGER" keygen -o "$TMP/site" >"$TMP/kg" &&
+	test "$(stat -c %a "$TMP/site.key")" = 600 &&
+	grep -q "BEGIN PUBLIC KEY" "$TMP/site.pub" &&
+	test_expect_code 2 "$STRANGER" keygen -o "$TMP/site" 2>/dev/null &&
+	"$STRANGER" baseline -o "$TMP/s.db" --sign "$TMP/site.key" "$T" >/dev/null &&
+	grep -qE "^stranger-signature ed25519 [0-9a-f]{128}$" "$TMP/s.db.sig" &&
+	test_expect_code 0 "$STRANGER" verify --key "$TMP/site.pub" "$TMP/s.db" >/dev/null &&
+	python3 - "$TMP/s.db" <<-PY &&
+	import hashlib, sys
+	l = open(sys.argv[1]).read().split("\n")
+	body = "\n".join(l[:-2]).replace(" 0644 ", " 4755 ", 1) + "\n"
+	open(sys.argv[1], "w").write(body + "#sha256 " + hashlib.sha256(body.encode()).hexdigest() + "\n")
+	PY
+	test_expect_code 1 "$STRANGER" verify "$TMP/s.db" >/dev/null &&
+	test_expect_code 2 "$STRANGER" verify --key "$TMP/site.pub" "$TMP/s.db" 2>"$TMP/err" &&
+	grep -q "s.db: the signature does not match" "$TMP/err" &&
+	"$STRANGER" keygen -o "$TMP/other" >/dev/null &&
+	"$STRANGER" baseline -o "$TMP/s2.db" --sign "$TMP/site.key" "$T" >/dev/null &&
+	test_expect_code 2 "$STRANGER" verify --key "$TMP/other.pub" "$TMP/s2.db" 2>/dev/null &&
+	rm "$TMP/s2.db.sig" &&
+	test_expect_code 2 "$STRANGER" verify --key "$TMP/site.pub" "$TMP/s2.db" 2>"$TMP/err" &&
+	grep -q "unsigned" "$TMP/err" &&
+	test_expect_code 2 "$STRANGER" baseline -o "$TMP/s3.db" --sign "$TMP/site.pub" "$T" 2>"$TMP/err" &&
+	grep -q "not an Ed25519 private key" "$TMP/err" &&
+	! ls "$TMP"/s3.db* 2>/dev/null
+'
+
 test_expect_success 'an unreadable file: a warning, recorded as ?, baseline goes on' '
 	mktree &&
 	printf secret >"$T/etc/shadow" && chmod 000 "$T/etc/shadow" &&
