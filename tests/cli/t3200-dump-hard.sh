@@ -127,7 +127,8 @@ test_expect_success 'the process dies during the dump: partial core, warning, ex
 	wait_for_file "$TMP/rdie"
 	{ "$STRANGER" dump "$P" -o "$TMP/die" >/dev/null 2>"$TMP/err"; echo $? >"$TMP/rc"; } &
 	dumper=$! &&
-	sleep 0.3 && kill -KILL "$P" && wait "$dumper" &&
+	i=0; while [ ! -s "$TMP/die/core" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.1 && kill -KILL "$P" && wait "$dumper" &&
 	cat "$TMP/err" &&
 	test "$(cat "$TMP/rc")" = 1 &&
 	grep -q "warning: the process exited during the dump" "$TMP/die/case.log" &&
