@@ -114,7 +114,8 @@ for p in $(cat "$test_pidfile"); do fixture_kill "$p"; done
 # A tree of 120 sleepers; freeze is stopped after N moved processes by the
 # test hook STRANGER_TEST_FREEZE_KILL=N:SIG (it signals itself there).
 fixture_start BIG bash -c 'for i in $(seq 120); do sleep 1000 & done; wait'
-sleep 1
+# all 120 born before they are counted (and adopted, so cleanup ends them)
+for i in $(seq 200); do [ "$(pgrep -c -P "$BIG")" -ge 120 ] && break; sleep 0.05; done
 tree_pids() { echo "$BIG"; pgrep -P "$BIG"; }
 for p in $(pgrep -P "$BIG"); do fixture_adopt "$p"; done
 
