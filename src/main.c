@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "util/buf.h"
 #include "util/diag.h"
+#include "util/escape.h"
 #include "version.h"
 
 mode_t stranger_user_umask = 022;
@@ -42,6 +44,7 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace, "system calls as strace shows them, with a wiretap" },
 	/* check */
 	{ "baseline", cmd_baseline, "record files' metadata and SHA-256 in a baseline DB" },
+	{ "keygen", cmd_keygen, "make the key pair that signs baselines" },
 	{ "verify", cmd_verify, "compare files with a baseline DB or with their packages" },
 	{ "hidden", cmd_hidden, "ask the system several ways; report what it hides" },
 	/* run */
@@ -113,6 +116,10 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (!cmd) {
 		error("unknown command; try 'stranger help'");
+		struct buf b = BUF_INIT;
+		escape_bytes(&b, argv[1], strnlen(argv[1], 64));
+		error("unknown command '%s'; try 'stranger help'", b.data);
+		buf_release(&b);
 		return 2;
 	}
 	diag_set_command(cmd->name);

@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "cmd/baseline.h"
 #include "cmd/cmds.h"
 #include "lib/baseline/basedb.h"
+#include "lib/baseline/sign.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"
@@ -22,9 +25,42 @@
 #include "util/xalloc.h"
 
 static const char *const usage[] = {
-	"stranger baseline -o DB [-x] [--exclude PATTERN]... PATH...",
+	"stranger baseline -o DB [-x] [--exclude PATTERN]... [--sign KEY] PATH...",
+	"",
+	"With --sign KEY (a private key from `stranger keygen`), DB.sig holds an",
+	"Ed25519 signature of the DB that `stranger verify --key PUB` checks.",
 	NULL,
 };
+
+/*
+ * An interrupted baseline leaves nothing behind: the temporary DB is
+ * removed by the handler itself (unlink and write are async-signal-safe),
+ * and the one line is said before exiting with 128 + the signal.
+ */
+static char interrupted_tmp[PATH_MAX];
+
+static void on_interrupt(int sig)
+{
+	static const char msg[] = "stranger: baseline: interrupted; no DB written\n";
+	if (interrupted_tmp[0])
+		unlink(interrupted_tmp);
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(128 + sig);
+	_exit(128 + sig);
+}
+
+static void catch_interrupts(const char *tmp)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	snprintf(interrupted_tmp, sizeof(interrupted_tmp), "%s", tmp);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 void baseline_progress(const struct basedb_progress *p, void *ctx)
 {
@@ -78,14 +114,15 @@ char *baseline_abspath(const char *path)
 
 int cmd_baseline(int argc, char **argv)
 {
-	const char *out = NULL;
+	const char *out = NULL, *signkey = NULL;
 	int one_fs = 0, tty = isatty(2), fd;
 	struct strlist excludes = { NULL, 0 };
 	const struct opt opts[] = {
-		OPT_STRING('o', "output", &out, "DB", "write the baseline to DB"),
-		OPT_BOOL('x', "one-file-system", &one_fs, "stay on each PATH's file system"),
-		OPT_LIST(0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)"),
-		OPT_END(),
+		{ OPT_STRING, 'o', "output", &out, "DB", "write the baseline to DB", NULL, 0, 0 },
+		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system", NULL, 0, 0 },
+		{ OPT_LIST, 0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)", NULL, 0, 0 },
+		{ OPT_STRING, 0, "sign", &signkey, "KEY", "sign the DB with this private key (DB.sig)", NULL, 0, 0 },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	};
 	struct basedb db;
 	struct basedb_scan_opts so;
@@ -104,12 +141,29 @@ int cmd_baseline(int argc, char **argv)
 	if (argc < 1)
 		opt_usage_error(usage, "no PATH to record");
 
+	if (signkey) {
+		/* a key that cannot sign is found now, not after the hashing */
+		struct buf probe = BUF_INIT, k = BUF_INIT;
+		int src = sign_data(signkey, "", 0, &probe);
+		if (src) {
+			escape_str(&k, signkey);
+			die("%s: %s", k.data, src == -EINVAL ? "not an Ed25519 private key"
+							   : strerror(-src));
+		}
+		buf_release(&probe);
+	}
 	basedb_init(&db);
 	db.one_fs = one_fs;
 	for (size_t i = 0; i < excludes.n; i++)
 		basedb_add_exclude(&db, excludes.v[i]);
 	for (int i = 0; i < argc; i++) {
 		char *abs = baseline_abspath(argv[i]);
+		struct stat sb;
+		if (lstat(abs, &sb)) {
+			struct buf e = BUF_INIT;
+			escape_str(&e, argv[i]);
+			die_errno("%s: cannot record", e.data);
+		}
 		basedb_add_root(&db, abs);
 		free(abs);
 	}
@@ -121,7 +175,16 @@ int cmd_baseline(int argc, char **argv)
 
 	/* the DB must be writable before hours of hashing, not after */
 	buf_addf(&tmp, "%s.XXXXXX", out);
-	fd = mkstemp(tmp.data);
+	{
+		/* the handler must know the name before the file exists */
+		sigset_t all, old;
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, &old);
+		fd = mkstemp(tmp.data);
+		if (fd >= 0)
+			catch_interrupts(tmp.data);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
 	if (fd < 0)
 		die_errno("cannot create %s", tmp.data);
 
@@ -146,7 +209,26 @@ int cmd_baseline(int argc, char **argv)
 	rc = basedb_write_fd(&db, fd);
 	if (rc)
 		errno = -rc;
+	if (!rc && signkey) {
+		struct buf text = BUF_INIT, line = BUF_INIT, sp = BUF_INIT;
+		int sfd;
+		rc = buf_read_at(&text, AT_FDCWD, tmp.data, 0);
+		if (!rc)
+			rc = sign_data(signkey, text.data, text.len, &line);
+		buf_addf(&sp, "%s" SIGN_SUFFIX, out);
+		if (!rc) {
+			sfd = open(sp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (sfd < 0 || buf_write_fd(&line, sfd) || fsync(sfd))
+				rc = -errno;
+			if (sfd >= 0)
+				close(sfd);
+		}
+		buf_release(&text);
+		buf_release(&line);
+		buf_release(&sp);
+	}
 	if (rc || fsync(fd) || close(fd) || rename(tmp.data, out)) {
+		interrupted_tmp[0] = '\0';
 		int err = errno;
 		unlink(tmp.data);
 		errno = err;
@@ -157,6 +239,7 @@ int cmd_baseline(int argc, char **argv)
 			files++;
 			bytes += db.e[i].size;
 		}
+	interrupted_tmp[0] = '\0'; /* it is the DB now */
 	escape_str(&shown, out);
 	printf("%s: %zu paths, %zu files (%llu MB) hashed\n", shown.data, db.n,
 	       files, bytes >> 20);

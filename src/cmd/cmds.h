@@ -46,6 +46,7 @@ int cmd_sdiff(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 /* check */
 int cmd_baseline(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
 /* run */

@@ -30,8 +30,16 @@ int cmd_proc_open(pid_t pid)
 {
 	int procfd = proc_open(pid);
 
+	struct buf sb = BUF_INIT;
+	struct proc_stat st;
+
 	if (procfd < 0)
 		die("%d: no such process", (int)pid);
+	/* a zombie has no memory, files or threads left to take or hold */
+	if (!proc_read_at(procfd, "stat", &sb) &&
+	    !proc_parse_stat(sb.data, sb.len, &st) && st.state == 'Z')
+		die("%d: is a zombie: no memory left", (int)pid);
+	buf_release(&sb);
 	return procfd;
 }
 

@@ -15,6 +15,7 @@
 #include "lib/proc/proc.h"
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/interrupt.h"
 #include "util/opt.h"
 #include "util/table.h"
 #include "util/xalloc.h"
@@ -27,7 +28,9 @@ static const char *const dump_usage[] = {
 	"shows its threads, stacks and memory; also DIR/maps, DIR/case.log and",
 	"DIR/manifest.sha256.  A frozen process stays frozen; a running one is",
 	"stopped for the dump and resumed.  Exit 0: complete; 1: written, but",
-	"partial (see the warnings in DIR/case.log); 2: failure.",
+	"partial (see the warnings in DIR/case.log); 2: failure.  Interrupted",
+	"(SIGINT, SIGTERM, SIGHUP), it stops, resumes the process, marks the core",
+	"partial in DIR/partial.txt, seals the folder and exits 128+signal.",
 	NULL,
 };
 
@@ -84,6 +87,7 @@ int cmd_dump(int argc, char **argv)
 		die("%d: cannot read its maps: %s", (int)pid,
 		    rc == -ENOENT || rc == -ESRCH ? "no such process" : strerror(-rc));
 
+	interrupt_catch();
 	ev = cmd_evidence_open(dir, all_argc, all_argv);
 	freeze_query(pid, &fm);
 	evidence_log(ev, "target: PID %d, frozen: %s", (int)pid,
@@ -105,11 +109,11 @@ int cmd_dump(int argc, char **argv)
 		diag_progress_clear();
 	if (rc == -ESRCH)
 		error("%d: no such process", (int)pid);
-	else if (rc)
+	else if (rc && !interrupt_signal())
 		error("%s/core: %s", dir, why.len ? why.data : strerror(-rc));
 	{
 		int frc = evidence_file_close(f, NULL, &size);
-		if (frc && !rc) {
+		if (frc && !rc && !interrupt_signal()) {
 			error("%s/core: %s", dir, strerror(-frc));
 			rc = frc;
 		}
@@ -124,11 +128,20 @@ int cmd_dump(int argc, char **argv)
 		status = 2;
 	else if (diag_warnings())
 		status = 1;
+	if (interrupt_signal())
+		status = 128 + interrupt_signal();
 	if (evidence_close(ev, status)) {
 		error("%s/manifest.sha256: could not be written", dir);
 		status = 2;
 	}
-	if (!rc) {
+	if (interrupt_signal()) {
+		struct buf d = BUF_INIT;
+		escape_str(&d, dir);
+		error("interrupted by %s: %s/core is partial (%llu bytes); the "
+		      "folder is sealed, the process resumed",
+		      interrupt_name(interrupt_signal()), d.data, size);
+		buf_release(&d);
+	} else if (!rc) {
 		static const struct table_col cols[] = {
 			{ "REGIONS", TABLE_RIGHT }, { "BYTES", TABLE_RIGHT },
 			{ "THREADS", TABLE_RIGHT }, { "SECONDS", TABLE_RIGHT },

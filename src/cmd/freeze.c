@@ -19,6 +19,10 @@ static const char *const freeze_usage[] = {
 	"runs no instruction until `stranger thaw PID`.  The cgroup method (the",
 	"default where a cgroup freezer is mounted) sends no signal, so neither the",
 	"process nor its parent is told; the signal method is SIGSTOP.",
+	"",
+	"Each step is recorded before it is taken, so a freeze that is interrupted",
+	"(Ctrl-C, SIGKILL) is undone by `stranger thaw PID` or finished by running",
+	"the same freeze again.",
 	NULL,
 };
 
@@ -66,17 +70,21 @@ int cmd_freeze(int argc, char **argv)
 	rc = freeze_pid(pid, m, tree, &res, &why);
 	if (rc == -ESRCH || rc == -ENOENT)
 		die("%d: no such process", (int)pid);
+	/* a reason of our own says it all; errno's words only add noise */
+	if (rc && why.len && (rc == -EALREADY || rc == -EPERM || rc == -EINVAL))
+		die("%d: %s", (int)pid, why.data);
 	if (rc)
 		die("%d: %s%s%s", (int)pid, why.len ? why.data : "",
 		    why.len ? ": " : "", strerror(-rc));
 	printf("froze %d by %s", (int)pid, freeze_method_name(res.method));
 	if (res.cgroup[0])
 		printf(" (%s)", res.cgroup);
-	printf(": %zu process%s, %zu thread%s\n", res.npids,
-	       res.npids == 1 ? "" : "es", res.nthreads,
-	       res.nthreads == 1 ? "" : "s");
-	for (size_t i = 1; i < res.npids; i++)
-		printf("  also froze descendant %d\n", (int)res.pids[i]);
+	printf(": %zu process%s", res.npids, res.npids == 1 ? "" : "es");
+	if (res.npids > 1)
+		printf(" (%d and %zu descendant%s)", (int)pid, res.npids - 1,
+		       res.npids == 2 ? "" : "s");
+	printf(", %zu thread%s%s\n", res.nthreads, res.nthreads == 1 ? "" : "s",
+	       res.resumed ? "; resumed an interrupted freeze" : "");
 	printf("undo: stranger thaw %d\n", (int)pid);
 	freeze_result_release(&res);
 	buf_release(&why);
@@ -107,6 +115,8 @@ int cmd_thaw(int argc, char **argv)
 	       res.nthreads == 1 ? "" : "s");
 	if (gone)
 		printf("; %zu exited while frozen", gone);
+	if (res.resumed)
+		printf("; undid an interrupted freeze");
 	printf("\n");
 	freeze_result_release(&res);
 	buf_release(&why);

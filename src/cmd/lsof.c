@@ -164,7 +164,7 @@ int cmd_lsof(int argc, char **argv)
 		OPT_END(),
 	};
 	pid_t *pids = NULL;
-	size_t npids = 0;
+	size_t npids = 0, ndenied = 0;
 	int rc = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -215,6 +215,8 @@ int cmd_lsof(int argc, char **argv)
 		rc = 0;
 		for (size_t i = 0; i < npids; i++) {
 			struct lsof_proc *p = &w.procs[i];
+			if (p->files.denied)
+				ndenied++;
 			if (p->rc == -ESRCH || p->rc == -ENOENT) {
 				if (argc) {
 					error("%d: no such process", (int)p->pid);
@@ -242,6 +244,14 @@ int cmd_lsof(int argc, char **argv)
 				lsof_proc_release(&w.procs[i]);
 		buf_release(&out);
 		free(w.procs);
+	}
+	if (ndenied && argc) {
+		/* processes asked for by PID: unknown is not clean (a listing
+		 * of every process says it in its rows only) */
+		warning("%zu process(es) could not be read fully (permission denied)",
+			ndenied);
+		if (!rc)
+			rc = 3;
 	}
 	sock_table_release(&c.socks);
 	users_release(&c.users);

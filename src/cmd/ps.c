@@ -2,6 +2,8 @@
  * ps - every process, with flags for what a responder should look at.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "cmd/cmds.h"
 #include "lib/hidden/hidden.h"
+#include "lib/hold/freeze.h"
 #include "lib/proc/proc.h"
 #include "lib/proc/suspect.h"
 #include "lib/proc/sock.h"
@@ -25,8 +28,11 @@ static const char *const ps_usage[] = {
 	"",
 	"List every process (read with raw getdents64 on /proc, so a rootkit that",
 	"hooks readdir hides nothing) with FLAGS: exe_deleted, name_mismatch,",
-	"listening, preload, hidden.  --suspicious lists flagged processes only and exits",
-	"1 if there are any.",
+	"listening, preload, hidden (hidden also: something is mounted over its",
+	"/proc/PID); frozen marks a process held by `stranger freeze` or stopped,",
+	"unreadable one whose details could not be read (not root): its flags are",
+	"unknown, null in --json.  --suspicious lists flagged processes only and",
+	"exits 1 if there are any, 3 if none but some could not be checked.",
 	NULL,
 };
 
@@ -44,7 +50,9 @@ struct ps_ctx {
 	long ticks;
 	struct table table;
 	struct buf out;
-	size_t flagged;
+	size_t flagged, unreadable;
+	pid_t *covered; /* something mounted over /proc/PID */
+	size_t ncovered;
 };
 
 static void fmt_start(struct buf *b, long long when, int iso)
@@ -63,6 +71,36 @@ static void fmt_start(struct buf *b, long long when, int iso)
 	buf_addstr(b, tmp);
 }
 
+/* ps_covered - the row of a process whose /proc/PID is covered by a mount */
+static void ps_covered(struct ps_ctx *c, pid_t pid, unsigned f)
+{
+	char pidstr[16];
+
+	c->flagged++;
+	if (c->json) {
+		struct json j;
+		const char *fl[SUSPECT_NFLAGS];
+		size_t nf = 0;
+		for (int i = 0; i < SUSPECT_NFLAGS; i++)
+			if (f & (1u << i))
+				fl[nf++] = suspect_flag_names[i];
+		json_begin(&j, &c->out);
+		json_int(&j, "pid", pid);
+		json_null(&j, "ppid");
+		json_null(&j, "exe");
+		json_null(&j, "exe_deleted");
+		json_null(&j, "cmdline");
+		json_strv(&j, "flags", fl, nf);
+		json_end(&j);
+	} else {
+		const char *cells[9] = { pidstr, "?", "?", "?", "?", "?", "?",
+					 "hidden,unreadable",
+					 "? (something is mounted over /proc/PID)" };
+		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+		table_add(&c->table, cells);
+	}
+}
+
 static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 {
 	struct buf statb = BUF_INIT, statusb = BUF_INIT, cmdline = BUF_INIT;
@@ -76,20 +114,34 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 
 	if (procfd < 0)
 		return;
+	for (size_t i = 0; i < c->ncovered; i++)
+		if (c->covered[i] == pid)
+			f |= SUSPECT_HIDDEN;
 	if (proc_read_at(procfd, "stat", &statb) ||
 	    proc_parse_stat(statb.data, statb.len, &st) ||
 	    proc_read_at(procfd, "status", &statusb) ||
-	    proc_parse_status(statusb.data, statusb.len, &sts))
-		goto out; /* gone while we looked, or unreadable */
+	    proc_parse_status(statusb.data, statusb.len, &sts)) {
+		/* gone while we looked; or hidden under a mount: said */
+		if ((f & SUSPECT_HIDDEN) && (!kill(pid, 0) || errno == EPERM))
+			ps_covered(c, pid, f | SUSPECT_UNREADABLE);
+		goto out;
+	}
 	kthread = proc_is_kthread(&st);
 	uid = sts.uid[0];
 	proc_read_at(procfd, "cmdline", &cmdline);
 	suspect_check(&sus, pid, procfd, &st, &cmdline, &c->socks);
 	checked = 1;
 	f |= sus.flags;
-	if (c->suspicious && !f)
+	{
+		enum freeze_method fm;
+		if (!freeze_query(pid, &fm) && fm != FREEZE_NONE)
+			f |= SUSPECT_FROZEN;
+	}
+	if (f & SUSPECT_UNREADABLE)
+		c->unreadable++;
+	if (c->suspicious && !(f & SUSPECT_SUSPICIOUS))
 		goto out;
-	if (f)
+	if (f & SUSPECT_SUSPICIOUS)
 		c->flagged++;
 
 	/* COMMAND: argv joined by spaces, or [comm] when there is none */
@@ -138,14 +190,47 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		json_int(&j, "pid", pid);
 		json_int(&j, "ppid", st.ppid);
 		json_uint(&j, "uid", uid);
-		json_str(&j, "user", user.data, user.len);
+		{
+			/* json_str escapes: the raw bytes, not the table's */
+			const char *nm = users_name(&c->users, uid);
+			if (nm)
+				json_cstr(&j, "user", nm);
+			else
+				json_null(&j, "user");
+		}
 		json_str(&j, "comm", st.comm, st.comm_len);
 		if (sus.exe.len)
 			json_str(&j, "exe", sus.exe.data, sus.exe.len);
 		else
 			json_null(&j, "exe");
-		json_bool(&j, "exe_deleted", sus.exe_deleted);
-		json_str(&j, "cmdline", cmd.data, cmd.len);
+		if (f & SUSPECT_UNREADABLE)
+			json_null(&j, "exe_deleted"); /* unknown, not false */
+		else
+			json_bool(&j, "exe_deleted", sus.exe_deleted);
+		{
+			/* the raw bytes (json_str escapes them once): cmdline
+			 * joined by spaces, argv one string each */
+			struct buf raw = BUF_INIT;
+			const char **av = NULL;
+			size_t na = 0, len = cmdline.len;
+			while (len && cmdline.data[len - 1] == '\0')
+				len--;
+			for (size_t i = 0; i < len; i++)
+				buf_addc(&raw, cmdline.data[i] ? cmdline.data[i] : ' ');
+			if (kthread || !len)
+				json_null(&j, "cmdline");
+			else
+				json_str(&j, "cmdline", raw.data, raw.len);
+			if (len)
+				cmdline.data[len] = '\0';
+			for (size_t i = 0; i < len; i += strlen(cmdline.data + i) + 1) {
+				av = xreallocarray(av, na + 1, sizeof(*av));
+				av[na++] = cmdline.data + i;
+			}
+			json_strv(&j, "argv", av, na);
+			free(av);
+			buf_release(&raw);
+		}
 		json_raw(&j, "state", (char[]){ '"', st.state >= 'A' && st.state <= 'z' ? st.state : '?', '"', 0 });
 		json_cstr(&j, "start", start.data);
 		json_uint(&j, "cpu_seconds", (st.utime + st.stime) / (unsigned long long)c->ticks);
@@ -205,6 +290,22 @@ int cmd_ps(int argc, char **argv)
 	if ((rc = proc_list(&pids, &n)))
 		die("/proc: %s", strerror(-rc));
 	users_load(&c.users, "/etc/passwd");
+	{
+		/* a mount over /proc/PID hides a process from what reads it */
+		struct hidden_report r;
+		struct buf mi = BUF_INIT;
+		hidden_report_init(&r);
+		if (!buf_read_at(&mi, AT_FDCWD, "/proc/self/mountinfo", 0))
+			hidden_mounts_parse(mi.data, mi.len, &r);
+		for (size_t i = 0; i < r.n; i++)
+			if (r.v[i].pid) {
+				c.covered = xreallocarray(c.covered, c.ncovered + 1,
+							  sizeof(pid_t));
+				c.covered[c.ncovered++] = r.v[i].pid;
+			}
+		hidden_report_release(&r);
+		buf_release(&mi);
+	}
 	if (sock_table_load(&c.socks))
 		warning("socket tables unreadable; the listening flag may be missing");
 	c.boot = proc_boot_time();
@@ -231,5 +332,13 @@ int cmd_ps(int argc, char **argv)
 	sock_table_release(&c.socks);
 	users_release(&c.users);
 	free(pids);
-	return c.suspicious && c.flagged ? 1 : 0;
+	free(c.covered);
+	if (!c.suspicious)
+		return 0; /* a listing: the rows say `unreadable` */
+	if (c.unreadable)
+		warning("%zu process(es) could not be checked (permission denied)",
+			c.unreadable);
+	if (c.flagged)
+		return 1;
+	return c.unreadable ? 3 : 0;
 }

@@ -14,6 +14,7 @@
 #include "lib/baseline/hash.h"
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/interrupt.h"
 #include "util/opt.h"
 #include "util/table.h"
 #include "util/xalloc.h"
@@ -86,6 +87,7 @@ int cmd_recover(int argc, char **argv)
 	argc = opt_parse(argc, argv, opts, recover_usage, 0);
 	pid = cmd_pid_arg(recover_usage, argc, argv, &dir);
 	procfd = cmd_proc_open(pid);
+	interrupt_catch();
 	ev = cmd_evidence_open(dir, all_argc, all_argv);
 	evidence_log(ev, "target: PID %d", (int)pid);
 	table_init(&out.t, cols, 4);
@@ -97,11 +99,17 @@ int cmd_recover(int argc, char **argv)
 		      (int)pid);
 		status = 2;
 	}
+	if (interrupt_signal())
+		status = 128 + interrupt_signal();
 	if (evidence_close(ev, status)) {
 		error("%s/manifest.sha256: could not be written", dir);
 		status = 2;
 	}
-	table_print(&out.t, stdout);
+	if (interrupt_signal())
+		error("interrupted by %s: what was copied is sealed, the partial "
+		      "file named in partial.txt", interrupt_name(interrupt_signal()));
+	else
+		table_print(&out.t, stdout);
 	table_release(&out.t);
 	close(procfd);
 	free(all_argv);

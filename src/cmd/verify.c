@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "cmd/baseline.h"
 #include "cmd/cmds.h"
 #include "lib/baseline/basedb.h"
+#include "lib/baseline/sign.h"
 #include "lib/pkg/pkgverify.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -22,7 +24,7 @@
 #include "util/xalloc.h"
 
 static const char *const usage[] = {
-	"stranger verify DB [--ignore FIELDS] [--json]",
+	"stranger verify DB [--ignore FIELDS] [--json] [--key PUB]",
 	"   or: stranger verify --packages [PACKAGE...] [--from DIR] [--root DIR] [--json]",
 	NULL,
 };
@@ -123,7 +125,8 @@ static void report_file(struct out *o, const char *status,
 	out_flush(o);
 }
 
-static int verify_db(const char *path, const char *ignore, struct out *o)
+static int verify_db(const char *path, const char *ignore, const char *key,
+		     struct out *o)
 {
 	struct basedb old, cur;
 	struct basedb_error err;
@@ -138,12 +141,59 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 		die("--ignore: unknown field in '%s' (fields: type mode uid gid "
 		    "size sha256 target inode nlink mtime ctime)", ignore);
 	escape_str(&shown, path);
-	rc = buf_read_file(&text, path, 0);
-	if (rc)
-		die("%s: %s", shown.data, strerror(-rc));
+	{
+		/*
+		 * The magic first, and never more than the file holds: a
+		 * device or a pipe given as DB (/dev/zero) must not be read
+		 * without end.
+		 */
+		static const char magic[] = "#stranger-baseline ";
+		char head[sizeof(magic) - 1];
+		struct stat sb;
+		ssize_t got = 0, r;
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0 || fstat(fd, &sb))
+			die_errno("%s", shown.data);
+		while (got < (ssize_t)sizeof(head) &&
+		       (r = read(fd, head + got, sizeof(head) - (size_t)got)) > 0)
+			got += r;
+		close(fd);
+		if (got < (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(head)))
+			die("%s:1: not a stranger baseline", shown.data);
+		if (!S_ISREG(sb.st_mode))
+			die("%s: not a regular file", shown.data);
+		rc = buf_read_file(&text, path, (size_t)sb.st_size + 1);
+		if (rc)
+			die("%s: %s", shown.data, strerror(-rc));
+	}
+	if (key) {
+		/* the signature, over every byte of the DB, before any use */
+		struct buf sp = BUF_INIT, sig = BUF_INIT, kn = BUF_INIT;
+		buf_addf(&sp, "%s" SIGN_SUFFIX, path);
+		rc = buf_read_file(&sig, sp.data, 4096);
+		if (rc == -ENOENT)
+			die("%s: unsigned (no %s" SIGN_SUFFIX "); refused with --key",
+			    shown.data, shown.data);
+		if (rc)
+			die("%s" SIGN_SUFFIX ": %s", shown.data, strerror(-rc));
+		rc = sign_check(key, text.data, text.len, sig.data, sig.len);
+		escape_str(&kn, key);
+		if (rc == -EBADMSG)
+			die("%s: the signature does not match: the DB was changed, or "
+			    "signed with another key", shown.data);
+		if (rc == -EINVAL)
+			die("%s" SIGN_SUFFIX " or %s: not a signature and an Ed25519 "
+			    "public key", shown.data, kn.data);
+		if (rc)
+			die("%s: %s", kn.data, strerror(-rc));
+		buf_release(&sp);
+		buf_release(&sig);
+		buf_release(&kn);
+	}
 	basedb_init(&old);
 	if (basedb_parse(text.data, text.len, &old, &err))
 		die("%s:%zu: %s", shown.data, err.line, err.msg);
+
 	buf_release(&text);
 
 	basedb_init(&cur);
@@ -199,6 +249,8 @@ static int verify_db(const char *path, const char *ignore, struct out *o)
 			k++;
 		}
 	}
+	if (!o->found && !o->json)
+		printf("%zu paths checked: no change\n", old.n);
 	free(abs);
 	buf_release(&shown);
 	basedb_release(&old);
@@ -301,7 +353,7 @@ static int verify_packages(char **names, int n, const char *from,
 	struct pkgverify pv;
 	const struct dpkg_pkg **want;
 	struct buf shown = BUF_INIT;
-	size_t nwant = 0, nosums = 0, nodeb = 0;
+	size_t nwant = 0, nosums = 0, nodeb = 0, nunread = 0;
 	int rc, failed = 0;
 
 	escape_str(&shown, root);
@@ -309,6 +361,10 @@ static int verify_packages(char **names, int n, const char *from,
 	if (rc)
 		die("%s/var/lib/dpkg/status: %s", strcmp(root, "/") ? shown.data : "",
 		    strerror(-rc));
+	if (!pv.st.n)
+		die("%s/var/lib/dpkg/status: no package in it%s; not a dpkg status "
+		    "file?", strcmp(root, "/") ? shown.data : "",
+		    pv.st.bad ? " (damaged)" : "");
 	if (pv.st.bad)
 		warning("status file: %zu damaged line(s), first at line %zu",
 			pv.st.bad, pv.st.bad_line);
@@ -373,6 +429,7 @@ static int verify_packages(char **names, int n, const char *from,
 			report_item(o, it);
 		} else if (it->result == PKGV_UNREAD) {
 			struct buf p = BUF_INIT;
+			nunread++;
 			escape_str(&p, it->path);
 			warning("%s: %s", p.data, strerror(-it->err));
 			buf_release(&p);
@@ -383,20 +440,33 @@ static int verify_packages(char **names, int n, const char *from,
 	pkgverify_release(&pv);
 	if (failed)
 		return 2;
+	if (pv.st.bad && !o->found) {
+		warning("damaged lines in the status file: the packages they held "
+			"are not checked");
+		return 3;
+	}
+	if (nosums + nodeb + nunread && !o->found) {
+		warning("incomplete: %zu of %zu package(s) and %zu file(s) not "
+			"checked", nosums + nodeb, nwant, nunread);
+		return 3;
+	}
+	if (!o->found && !o->json)
+		printf("%zu package(s) checked: no change\n", nwant);
 	return o->found ? 1 : 0;
 }
 
 int cmd_verify(int argc, char **argv)
 {
-	const char *ignore = NULL, *from = NULL, *root = "/";
+	const char *ignore = NULL, *from = NULL, *root = "/", *key = NULL;
 	int json = 0, packages = 0, rc;
 	const struct opt opts[] = {
-		OPT_STRING(0, "ignore", &ignore, "FIELDS", "do not report changes in these fields (comma list)"),
-		OPT_BOOL(0, "json", &json, "JSON Lines output"),
-		OPT_BOOL(0, "packages", &packages, "check installed packages' files"),
-		OPT_STRING(0, "from", &from, "DIR", "against the .deb archives in DIR"),
-		OPT_STRING(0, "root", &root, "DIR", "the system to check is the tree under DIR"),
-		OPT_END(),
+		{ OPT_STRING, 0, "ignore", &ignore, "FIELDS", "do not report changes in these fields (comma list)", NULL, 0, 0 },
+		{ OPT_BOOL, 0, "json", &json, NULL, "JSON Lines output", NULL, 0, 0 },
+		{ OPT_BOOL, 0, "packages", &packages, NULL, "check installed packages' files", NULL, 0, 0 },
+		{ OPT_STRING, 0, "from", &from, "DIR", "against the .deb archives in DIR", NULL, 0, 0 },
+		{ OPT_STRING, 0, "root", &root, "DIR", "the system to check is the tree under DIR", NULL, 0, 0 },
+		{ OPT_STRING, 0, "key", &key, "PUB", "refuse a DB whose signature (DB.sig) this public key does not verify", NULL, 0, 0 },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	};
 	struct out o;
 
@@ -404,15 +474,15 @@ int cmd_verify(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.json = json;
 	if (packages) {
-		if (ignore)
-			opt_usage_error(usage, "--ignore is for a baseline DB");
+		if (ignore || key)
+			opt_usage_error(usage, "--ignore and --key are for a baseline DB");
 		rc = verify_packages(argv, argc, from, root, &o);
 	} else {
 		if (from || strcmp(root, "/"))
 			opt_usage_error(usage, "--from and --root need --packages");
 		if (argc != 1)
 			opt_usage_error(usage, "one DB expected");
-		rc = verify_db(argv[0], ignore, &o);
+		rc = verify_db(argv[0], ignore, key, &o);
 	}
 	buf_release(&o.line);
 	return rc;

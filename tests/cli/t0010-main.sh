@@ -22,6 +22,9 @@ test_expect_success 'no command, unknown command, unknown option: exit 2' '
 	test_expect_code 2 "$STRANGER" 2>/dev/null &&
 	test_expect_code 2 "$STRANGER" frobnicate 2>"$TMP/e" &&
 	test $(wc -l <"$TMP/e") = 1 &&
+	grep -q "^stranger: unknown command .frobnicate.; try .stranger help.$" "$TMP/e" &&
+	test_expect_code 2 "$STRANGER" "$(printf "evil\033[2J")" 2>"$TMP/e4" &&
+	no_control_bytes "$TMP/e4" &&
 	test_expect_code 2 "$STRANGER" ps --frobnicate 2>"$TMP/e2" &&
 	grep -q "unknown option" "$TMP/e2"
 '

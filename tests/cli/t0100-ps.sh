@@ -109,6 +109,59 @@ test_expect_success 'ps survives processes exiting while it reads' '
 	wait $storm
 '
 
+test_expect_success 'argv: one JSON string per argument, spaces kept apart' '
+	fixture_start A sleep 600 &&
+	fixture_start AV bash -c "exec -a \"a b\" sleep 601" &&
+	sleep 0.3 &&
+	"$STRANGER" ps --json >"$TMP/av.json" &&
+	python3 - "$TMP/av.json" "$AV" <<-PY
+	import json, sys
+	r = [json.loads(l) for l in open(sys.argv[1]) if json.loads(l)["pid"] == int(sys.argv[2])][0]
+	assert r["argv"] == ["a b", "601"], r["argv"]
+	assert r["cmdline"] == "a b 601", r["cmdline"]
+	PY
+'
+
+test_expect_success 'a process under a bind mount over /proc/PID is listed, flagged hidden' '
+	fixture_start BM sleep 600 &&
+	mkdir -p "$TMP/emptydir" &&
+	unshare -m sh -c "mount --bind \"$TMP/emptydir\" /proc/$BM &&
+		\"$STRANGER\" ps >\"$TMP/bm\"; \"$STRANGER\" ps --json >\"$TMP/bm.json\";
+		\"$STRANGER\" ps --suspicious >\"$TMP/bms\"; echo \$? >\"$TMP/bms.rc\"" &&
+	grep -E "^ *$BM .*hidden" "$TMP/bm" &&
+	grep -E "^ *$BM .*hidden" "$TMP/bms" &&
+	test "$(cat "$TMP/bms.rc")" = 1 &&
+	grep -q "\"pid\":$BM,.*\"hidden\"" "$TMP/bm.json"
+'
+
+test_expect_success 'a frozen process is marked frozen, and is not suspicious for it' '
+	fixture_start FZ sleep 600 &&
+	"$STRANGER" freeze --method=signal "$FZ" >/dev/null &&
+	"$STRANGER" ps >"$TMP/fz" &&
+	"$STRANGER" ps --suspicious >"$TMP/fzs"
+	"$STRANGER" thaw "$FZ" >/dev/null &&
+	grep -E "^ *$FZ .* frozen " "$TMP/fz" &&
+	! grep -E "^ *$FZ " "$TMP/fzs"
+'
+
+test_expect_success 'unprivileged: unknown is not false (null, unreadable, warning, exit 3)' '
+	chmod 755 "$TMP" && mkdir -p "$TMP/nb" && cp "$STRANGER" "$TMP/nb/stranger" &&
+	chmod 755 "$TMP/nb" "$TMP/nb/stranger" &&
+	fixture_start RS sleep 600 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$TMP/nb/stranger" ps --json >"$TMP/np.json" 2>"$TMP/np.err" &&
+	grep -q "\"pid\":$RS,.*\"exe_deleted\":null,.*\"unreadable\"" "$TMP/np.json" &&
+	set +e
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$TMP/nb/stranger" ps --suspicious >"$TMP/nps" 2>"$TMP/nps.err"
+	rc=$?
+	set -e
+	cat "$TMP/nps.err" &&
+	test "$rc" = 3 -o "$rc" = 1 &&
+	grep -q "warning: [0-9]* process(es) could not be checked (permission denied)" "$TMP/nps.err" &&
+	chmod 700 "$TMP"
+'
+
 test_expect_success 'ps rejects arguments' '
 	test_expect_code 2 "$STRANGER" ps 123 2>"$TMP/err" &&
 	test $(wc -l <"$TMP/err") -le 2

@@ -102,6 +102,24 @@ test_expect_success 'all processes, while processes come and go' '
 	grep -q "^<defunct> *$BD " "$TMP/all"
 '
 
+test_expect_success 'a process it may not read: lsof-style permission-denied rows, warning, exit 3' '
+	chmod 755 "$TMP" && mkdir -p "$TMP/nb" && cp "$STRANGER" "$TMP/nb/stranger" &&
+	chmod 755 "$TMP/nb" "$TMP/nb/stranger" &&
+	fixture_start RS sleep 600 &&
+	set +e
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$TMP/nb/stranger" lsof "$RS" >"$TMP/nl" 2>"$TMP/nl.err"
+	rc=$?
+	set -e
+	chmod 700 "$TMP" &&
+	cat "$TMP/nl" "$TMP/nl.err" &&
+	test "$rc" = 3 &&
+	grep -q "^sleep *$RS root *cwd *unknown */proc/PID/cwd (readlink: Permission denied)" "$TMP/nl" &&
+	grep -q "^sleep *$RS root *txt *unknown */proc/PID/exe (readlink: Permission denied)" "$TMP/nl" &&
+	grep -q "^sleep *$RS root *NOFD */proc/PID/fd (opendir: Permission denied)" "$TMP/nl" &&
+	grep -q "warning: 1 process(es) could not be read fully (permission denied)" "$TMP/nl.err"
+'
+
 test_expect_success 'kernel threads have no files and no error' '
 	"$STRANGER" lsof 2 >"$TMP/k" 2>"$TMP/kerr" &&
 	! test -s "$TMP/kerr"

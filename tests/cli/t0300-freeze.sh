@@ -69,7 +69,8 @@ test_expect_success '--tree freezes the descendants too' '
 	test -n "$child" &&
 	fixture_adopt "$child" &&
 	"$STRANGER" freeze --tree "$TREE" >"$TMP/out" &&
-	grep -q "also froze descendant $child" "$TMP/out" &&
+	grep -q "^froze $TREE by .*: 2 processes ($TREE and 1 descendant)" "$TMP/out" &&
+	test $(wc -l <"$TMP/out") = 2 &&
 	still "$TREE" && still "$child" &&
 	"$STRANGER" thaw "$TREE" &&
 	spinning "$TREE" && spinning "$child"
@@ -88,6 +89,7 @@ test_expect_success 'freezing twice is refused' '
 	"$STRANGER" freeze "$SPIN" >/dev/null &&
 	test_expect_code 2 "$STRANGER" freeze "$SPIN" 2>"$TMP/err" &&
 	grep -q "already frozen" "$TMP/err" &&
+	test "$(cat "$TMP/err")" = "stranger: freeze: $SPIN: already frozen by stranger" &&
 	"$STRANGER" thaw "$SPIN" >/dev/null
 '
 
@@ -104,6 +106,116 @@ test_expect_success 'bad PIDs: one line, exit 2' '
 	test_expect_code 2 "$STRANGER" thaw "$SPIN" 2>"$TMP/e4" &&
 	grep -q "not frozen by stranger" "$TMP/e4" &&
 	test_expect_code 2 "$STRANGER" freeze --method=bogus "$SPIN" 2>/dev/null
+'
+
+# --- interrupted freezes -------------------------------------------------
+# the spinning fixtures are done with: they would only slow what follows
+for p in $(cat "$test_pidfile"); do fixture_kill "$p"; done
+# A tree of 120 sleepers; freeze is stopped after N moved processes by the
+# test hook STRANGER_TEST_FREEZE_KILL=N:SIG (it signals itself there).
+fixture_start BIG bash -c 'for i in $(seq 120); do sleep 1000 & done; wait'
+# all 120 born before they are counted (and adopted, so cleanup ends them)
+for i in $(seq 200); do [ "$(pgrep -c -P "$BIG")" -ge 120 ] && break; sleep 0.05; done
+tree_pids() { echo "$BIG"; pgrep -P "$BIG"; }
+for p in $(pgrep -P "$BIG"); do fixture_adopt "$p"; done
+
+# proc_state PID, proc_cg PID: without a fork per process (bash builtins),
+# so that checking 121 processes stays quick
+proc_state() {
+	while read -r k v _; do [ "$k" = State: ] && { echo "$v"; return; }; done <"/proc/$1/status"
+}
+proc_cg() {
+	while read -r l; do
+		case "$l" in *stranger.freeze*) echo "$l"; return ;; 0::*) c=$l ;; esac
+	done <"/proc/$1/cgroup"
+	echo "$c"
+}
+# untouched: no process stopped or in a freezer cgroup, no state left
+untouched() {
+	! test -e "/run/stranger/freeze/$BIG" || { echo "state left" >&2; return 1; }
+	! ls -d /sys/fs/cgroup/stranger.freeze.$BIG /sys/fs/cgroup/*/stranger.freeze.$BIG 2>/dev/null ||
+		{ echo "cgroup left" >&2; return 1; }
+	for p in $PIDS; do
+		s=$(proc_state $p)
+		test "$s" != T || { echo "$p stopped" >&2; return 1; }
+		c=$(proc_cg $p)
+		case "$c" in *stranger.freeze*) echo "$p in freezer" >&2; return 1 ;; esac
+		if [ -n "$have_v2" ]; then
+			test "$c" = "$BIGCG" || { echo "$p not home: $c" >&2; return 1; }
+		fi
+	done
+	return 0
+}
+# all_frozen METHOD: every process of the tree is held
+all_frozen() {
+	for p in $PIDS; do
+		if [ "$1" = signal ]; then
+			test "$(proc_state $p)" = T || { echo "$p runs" >&2; return 1; }
+		else
+			case "$(proc_cg $p)" in *stranger.freeze.$BIG) ;; *) echo "$p not in freezer" >&2; return 1 ;; esac
+		fi
+	done
+	return 0
+}
+PIDS=$(tree_pids)
+BIGCG=$(cg2 "$BIG")
+
+methods=signal
+[ -n "$have_v2" ] && methods="cgroup signal"
+for method in $methods; do
+	for sig in 2 9; do
+		for n in 0 1 10 100; do
+test_expect_success "freeze --method=$method killed by signal $sig after $n moves: thaw undoes it" '
+	set +e
+	STRANGER_TEST_FREEZE_KILL=$n:$sig "$STRANGER" freeze --tree --method=$method "$BIG" >/dev/null 2>&1
+	rc=$?
+	set -e
+	test "$rc" = $((128 + sig)) &&
+	test -e "/run/stranger/freeze/$BIG" &&
+	"$STRANGER" thaw "$BIG" >"$TMP/thaw" &&
+	grep -q "undid an interrupted freeze" "$TMP/thaw" &&
+	untouched
+'
+		done
+test_expect_success "freeze --method=$method killed by signal $sig after 10 moves: freeze again resumes it" '
+	set +e
+	STRANGER_TEST_FREEZE_KILL=10:$sig "$STRANGER" freeze --tree --method=$method "$BIG" >/dev/null 2>&1
+	set -e
+	"$STRANGER" freeze --tree --method=$method "$BIG" >"$TMP/out" &&
+	grep -q "resumed an interrupted freeze" "$TMP/out" &&
+	grep -q ": 121 processes" "$TMP/out" &&
+	all_frozen $method &&
+	"$STRANGER" thaw "$BIG" >/dev/null &&
+	untouched
+'
+	done
+test_expect_success "freeze --method=$method of one process killed after 0 and 1 moves" '
+	for n in 0 1; do
+		set +e
+		STRANGER_TEST_FREEZE_KILL=$n:9 "$STRANGER" freeze --method=$method "$BIG" >/dev/null 2>&1
+		set -e
+		"$STRANGER" thaw "$BIG" >/dev/null && untouched || return 1
+	done
+'
+test_expect_success "freeze --method=$method interrupted by Ctrl-C at odd moments: thaw leaves nothing held" '
+	for d in 0 0.005 0.01 0.02 0.05 0.1; do
+		env --default-signal=INT "$STRANGER" freeze --tree --method=$method "$BIG" >/dev/null 2>&1 &
+		f=$!
+		sleep $d
+		kill -INT $f 2>/dev/null
+		wait $f
+		"$STRANGER" thaw "$BIG" >/dev/null 2>&1
+		untouched || return 1
+	done
+'
+done
+
+test_expect_success 'a zombie: "is a zombie: no memory left", exit 2' '
+	fixture_start ZP bash -c "sleep 0.1 & exec sleep 600" &&
+	sleep 0.5 &&
+	z=$(pgrep -P "$ZP") && grep -q "^State:.Z" /proc/$z/status &&
+	test_expect_code 2 "$STRANGER" freeze "$z" 2>"$TMP/ez" &&
+	test "$(cat "$TMP/ez")" = "stranger: freeze: $z: is a zombie: no memory left"
 '
 
 test_done

@@ -101,5 +101,23 @@ test_expect_success 'usage errors: exit 2' '
 	test_expect_code 2 "$STRANGER" recover "$BD" -o /proc/nope 2>/dev/null
 '
 
+test_expect_success 'interrupted: one line, exit 130, the partial copy named, sealed' '
+	test_expect_code 130 env STRANGER_TEST_INTERRUPT_BYTES=0 \
+		"$STRANGER" recover "$BD" -o "$TMP/int" >"$TMP/out" 2>"$TMP/err" &&
+	cat "$TMP/err" &&
+	test $(wc -l <"$TMP/err") = 1 &&
+	grep -q "^stranger: recover: interrupted by SIGINT" "$TMP/err" &&
+	grep -q "interrupted: by SIGINT" "$TMP/int/case.log" &&
+	grep -q "^exe: only [0-9]* bytes written: interrupted by SIGINT" "$TMP/int/partial.txt" &&
+	grep -q "  partial.txt$" "$TMP/int/manifest.sha256" &&
+	(cd "$TMP/int" && sha256sum -c --strict manifest.sha256) &&
+	grep -q "^State:.*S (sleeping)" /proc/$BD/status
+'
+
+test_expect_success '-o creates the folders on the way' '
+	"$STRANGER" recover "$BD" -o "$TMP/case/sub/recover" >/dev/null &&
+	test -s "$TMP/case/sub/recover/manifest.sha256"
+'
+
 fixture_kill "$BD"
 test_done

@@ -33,7 +33,8 @@ test_expect_success 'baseline of a tree, then verify finds nothing' '
 	"$STRANGER" baseline -o "$DB" "$T" >"$TMP/out" &&
 	grep -q "paths" "$TMP/out" &&
 	test_expect_code 0 "$STRANGER" verify "$DB" >"$TMP/v" &&
-	test_cmp /dev/null "$TMP/v"
+	echo "$(grep -vc "^#" "$DB") paths checked: no change" >"$TMP/want" &&
+	test_cmp "$TMP/want" "$TMP/v"
 '
 
 test_expect_success 'the DB: header, sorted lines, no control bytes, checksum' '
@@ -206,7 +207,7 @@ test_expect_success '--exclude leaves paths out, and verify uses it again' '
 	! grep -q "^$T/sub/deeper" "$DB" &&
 	echo x >"$T/etc/new.log" && echo y >"$T/sub/deeper/more" &&
 	test_expect_code 0 "$STRANGER" verify --ignore mtime,ctime,size "$DB" >"$TMP/v" &&
-	test_cmp /dev/null "$TMP/v"
+	grep -qx "[0-9]* paths checked: no change" "$TMP/v"
 '
 
 test_expect_success '-x stays on one file system; /proc and /sys are never walked' '
@@ -291,7 +292,13 @@ test_expect_success 'not a DB, an empty file, a missing file' '
 	grep -q "No such file" "$TMP/err" &&
 	head -c 100000 /dev/urandom >"$TMP/rand.db" &&
 	test_expect_code 2 "$STRANGER" verify "$TMP/rand.db" 2>"$TMP/err" &&
-	no_control_bytes "$TMP/err"
+	no_control_bytes "$TMP/err" &&
+	grep -q "rand.db:1: not a stranger baseline" "$TMP/err" &&
+	test_expect_code 2 timeout 20 "$STRANGER" verify /dev/zero 2>"$TMP/err" &&
+	grep -q "/dev/zero:1: not a stranger baseline" "$TMP/err" &&
+	{ printf "#stranger-baseline 1\n"; head -c 100000 /dev/zero | tr "\\0" x; printf "\n#sha256 00\n"; } >"$TMP/long.db" &&
+	test_expect_code 2 "$STRANGER" verify "$TMP/long.db" 2>"$TMP/err" &&
+	cat "$TMP/err"
 '
 
 test_expect_success 'progress on a terminal only' '
@@ -314,6 +321,54 @@ test_expect_success 'usage errors exit 2' '
 	test_expect_code 2 "$STRANGER" verify --ignore bogus "$DB" &&
 	test_expect_code 2 "$STRANGER" verify --from /tmp "$DB" &&
 	test_expect_code 2 "$STRANGER" baseline -o "$TMP/no/such/dir/db" "$T"
+'
+
+test_expect_success 'a PATH that does not exist is named' '
+	test_expect_code 2 "$STRANGER" baseline -o "$TMP/nx.db" "$TMP/nonexistent" 2>"$TMP/err" &&
+	test "$(cat "$TMP/err")" = "stranger: baseline: $TMP/nonexistent: cannot record: No such file or directory" &&
+	! ls "$TMP"/nx.db* 2>/dev/null
+'
+
+for sig in INT TERM HUP; do
+test_expect_success "interrupted by SIG$sig: one line, exit 128+N, no DB and no temporary file" '
+	mkdir -p "$TMP/i$sig"
+	env --default-signal=$sig "$STRANGER" baseline -o "$TMP/i$sig/u.db" /usr >/dev/null 2>"$TMP/err" &
+	b=$! &&
+	sleep 1.5 && kill -$sig $b &&
+	{ wait $b; rc=$?; } ;
+	test "$rc" = $((128 + $(kill -l $sig))) &&
+	test "$(cat "$TMP/err")" = "stranger: baseline: interrupted; no DB written" &&
+	test -z "$(ls -A "$TMP/i$sig")"
+'
+done
+
+test_expect_success 'signed: keygen, baseline --sign, verify --key; a forged DB with a recomputed checksum is refused' '
+	mktree &&
+	"$STRANGER" keygen -o "$TMP/site" >"$TMP/kg" &&
+	test "$(stat -c %a "$TMP/site.key")" = 600 &&
+	grep -q "BEGIN PUBLIC KEY" "$TMP/site.pub" &&
+	test_expect_code 2 "$STRANGER" keygen -o "$TMP/site" 2>/dev/null &&
+	"$STRANGER" baseline -o "$TMP/s.db" --sign "$TMP/site.key" "$T" >/dev/null &&
+	grep -qE "^stranger-signature ed25519 [0-9a-f]{128}$" "$TMP/s.db.sig" &&
+	test_expect_code 0 "$STRANGER" verify --key "$TMP/site.pub" "$TMP/s.db" >/dev/null &&
+	python3 - "$TMP/s.db" <<-PY &&
+	import hashlib, sys
+	l = open(sys.argv[1]).read().split("\n")
+	body = "\n".join(l[:-2]).replace(" 0644 ", " 4755 ", 1) + "\n"
+	open(sys.argv[1], "w").write(body + "#sha256 " + hashlib.sha256(body.encode()).hexdigest() + "\n")
+	PY
+	test_expect_code 1 "$STRANGER" verify "$TMP/s.db" >/dev/null &&
+	test_expect_code 2 "$STRANGER" verify --key "$TMP/site.pub" "$TMP/s.db" 2>"$TMP/err" &&
+	grep -q "s.db: the signature does not match" "$TMP/err" &&
+	"$STRANGER" keygen -o "$TMP/other" >/dev/null &&
+	"$STRANGER" baseline -o "$TMP/s2.db" --sign "$TMP/site.key" "$T" >/dev/null &&
+	test_expect_code 2 "$STRANGER" verify --key "$TMP/other.pub" "$TMP/s2.db" 2>/dev/null &&
+	rm "$TMP/s2.db.sig" &&
+	test_expect_code 2 "$STRANGER" verify --key "$TMP/site.pub" "$TMP/s2.db" 2>"$TMP/err" &&
+	grep -q "unsigned" "$TMP/err" &&
+	test_expect_code 2 "$STRANGER" baseline -o "$TMP/s3.db" --sign "$TMP/site.pub" "$T" 2>"$TMP/err" &&
+	grep -q "not an Ed25519 private key" "$TMP/err" &&
+	! ls "$TMP"/s3.db* 2>/dev/null
 '
 
 test_expect_success 'an unreadable file: a warning, recorded as ?, baseline goes on' '

@@ -74,7 +74,8 @@ test_expect_success 'set-up: real .debs of installed packages, unpacked into a r
 
 test_expect_success 'clean packages pass, as with debsums' '
 	test_expect_code 0 "$STRANGER" verify --packages --root "$R" >"$TMP/out" &&
-	test_cmp /dev/null "$TMP/out" &&
+	echo "2 package(s) checked: no change" >"$TMP/want" &&
+	test_cmp "$TMP/want" "$TMP/out" &&
 	test_expect_code 0 "$STRANGER" verify --packages --root "$R" hostname &&
 	same_as_debsums
 '
@@ -214,6 +215,36 @@ test_expect_success 'a damaged package database: the good entries are still chec
 	echo "changed: hostname md5 /bin/hostname" >"$TMP/want" &&
 	test_cmp "$TMP/want" "$TMP/out" &&
 	grep -q "damaged line" "$TMP/err"
+'
+
+test_expect_success 'too few .debs: a warning naming how many, exit 3 (incomplete)' '
+	mkroot &&
+	mkdir -p "$TMP/few" && cp "$DL"/hostname_*.deb "$TMP/few/" &&
+	test_expect_code 3 "$STRANGER" verify --packages --root "$R" --from "$TMP/few" >"$TMP/out" 2>"$TMP/err" &&
+	grep -q "warning: 1 package(s) have no matching .deb in the folder, not checked" "$TMP/err" &&
+	grep -q "warning: incomplete: 1 of 2 package(s) and 0 file(s) not checked" "$TMP/err" &&
+	test_cmp /dev/null "$TMP/out" &&
+	echo x >>"$R/bin/hostname" &&
+	test_expect_code 1 "$STRANGER" verify --packages --root "$R" --from "$TMP/few" >/dev/null 2>&1
+'
+
+test_expect_success 'a status file of garbage: exit 2, not "0 packages, clean"' '
+	mkroot &&
+	head -c 5000 /dev/urandom | tr -d "\n" >"$R/var/lib/dpkg/status" &&
+	test_expect_code 2 "$STRANGER" verify --packages --root "$R" 2>"$TMP/err" &&
+	grep -q "no package in it" "$TMP/err" &&
+	no_control_bytes "$TMP/err" &&
+	: >"$R/var/lib/dpkg/status" &&
+	test_expect_code 2 "$STRANGER" verify --packages --root "$R"
+'
+
+test_expect_success 'a .deb cut short is "damaged .deb"' '
+	mkroot &&
+	mkdir -p "$TMP/cut" &&
+	for d in "$DL"/hostname_*.deb; do head -c 1024 "$d" >"$TMP/cut/$(basename "$d")"; done &&
+	test_expect_code 2 "$STRANGER" verify --packages --root "$R" --from "$TMP/cut" hostname 2>"$TMP/err" &&
+	cat "$TMP/err" &&
+	grep -q "damaged .deb" "$TMP/err"
 '
 
 test_expect_success 'on this host: the same findings as debsums, and --from agrees' '

@@ -1133,6 +1133,9 @@ static int parse_header(struct basedb *db, const char *s, size_t n,
 	return 0;
 }
 
+/* a path of PATH_MAX bytes, escaped at 4 bytes each, twice, and the rest */
+#define BASEDB_MAX_LINE (40u << 10)
+
 int basedb_parse(const char *s, size_t n, struct basedb *db,
 		 struct basedb_error *err)
 {
@@ -1144,6 +1147,9 @@ int basedb_parse(const char *s, size_t n, struct basedb *db,
 	memset(err, 0, sizeof(*err));
 	if (!n)
 		return fail(err, 1, "empty file");
+	/* the magic before anything else: garbage is "not a baseline" */
+	if (n < sizeof(magic) - 1 || memcmp(s, magic, sizeof(magic) - 1))
+		return fail(err, 1, "not a stranger baseline");
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == '\n') {
 			nlines++;
@@ -1168,6 +1174,8 @@ int basedb_parse(const char *s, size_t n, struct basedb *db,
 
 		line++;
 		pos += len + 1;
+		if (len > BASEDB_MAX_LINE)
+			return fail(err, line, "line too long");
 		if (line == 1) {
 			if (len != sizeof(magic) || l[len - 1] != '0' + BASEDB_VERSION)
 				return fail(err, line, "unsupported format version");

@@ -17,11 +17,13 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/escape.h"
+#include "util/interrupt.h"
 #include "util/xalloc.h"
 #include "version.h"
 
 #define MANIFEST "manifest.sha256"
 #define CASELOG "case.log"
+#define PARTIAL "partial.txt"
 #define QLEN 256
 #define PAGE 4096
 #define RESERVE (64 << 10)
@@ -41,6 +43,8 @@ struct evidence {
 	struct manifest_entry *ents;
 	size_t nents, aents;
 	unsigned npartial;
+	struct buf partial; /* the lines of partial.txt */
+	unsigned long long bytes; /* accepted into every file so far */
 };
 
 /* One piece of work for the hasher: `zeros` zero bytes, then p[0..n). */
@@ -197,6 +201,21 @@ int evidence_open(const char *dir, int argc, char **argv, struct evidence **out)
 	int dirfd, rc;
 
 	*out = NULL;
+	{
+		/* the folders on the way are made too (mkdir -p) */
+		char *p = xstrdup(dir);
+		for (char *s = p + 1; *s; s++)
+			if (*s == '/' && s[-1] != '/') {
+				*s = '\0';
+				if (mkdir(p, 0700) && errno != EEXIST) {
+					rc = -errno;
+					free(p);
+					return rc;
+				}
+				*s = '/';
+			}
+		free(p);
+	}
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -210,6 +229,7 @@ int evidence_open(const char *dir, int argc, char **argv, struct evidence **out)
 	ev = xcalloc(1, sizeof(*ev));
 	ev->path = xstrdup(dir);
 	ev->dirfd = dirfd;
+	buf_init(&ev->partial, 0);
 	ev->logfd = openat(dirfd, CASELOG,
 			   O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 	if (ev->logfd < 0) {
@@ -335,8 +355,11 @@ int evidence_file_open(struct evidence *ev, const char *name,
 
 	*out = NULL;
 	if (!strcmp(name, MANIFEST) || !strcmp(name, CASELOG) ||
+	    !strcmp(name, PARTIAL) ||
 	    !strncmp(name, MANIFEST ".", sizeof(MANIFEST)))
 		return -EEXIST;
+	if (interrupt_signal())
+		return -EINTR;
 	rc = make_parents(ev->dirfd, name);
 	if (rc)
 		return rc;
@@ -446,6 +469,9 @@ int evidence_file_commit(struct evidence_file *f, size_t n, int sparse)
 		bug("evidence: commit beyond the buffer");
 	f->filling = -1;
 	b = f->bufs[idx];
+	interrupt_raise_after("STRANGER_TEST_INTERRUPT_BYTES", f->ev->bytes);
+	if (!f->err && n && interrupt_signal())
+		f->err = -EINTR; /* what is on disk stays, marked partial */
 	if (f->err) {
 		release_buffer(f, idx);
 		return f->err;
@@ -481,8 +507,10 @@ int evidence_file_commit(struct evidence_file *f, size_t n, int sparse)
 		 */
 		queue(f, 0, b, 0, idx);
 	}
-	if (!f->err)
+	if (!f->err) {
 		f->size += n;
+		f->ev->bytes += n;
+	}
 	return f->err;
 }
 
@@ -503,6 +531,8 @@ int evidence_file_write(struct evidence_file *f, const void *p, size_t n)
 
 int evidence_file_skip(struct evidence_file *f, unsigned long long n)
 {
+	if (!f->err && interrupt_signal())
+		f->err = -EINTR;
 	if (f->err)
 		return f->err;
 	f->hole += n;
@@ -558,9 +588,18 @@ int evidence_file_close(struct evidence_file *f, unsigned char digest[HASH_LEN],
 	add_entry(ev, f->name, d);
 	err = f->err;
 	if (err) {
+		struct buf line = BUF_INIT;
 		ev->npartial++;
-		evidence_log(ev, "partial: %s: only %llu bytes written: %s",
-			     f->name, f->ondisk, strerror(-err));
+		buf_addf(&line, "%s: only %llu bytes written: ", f->name, f->ondisk);
+		if (err == -EINTR)
+			buf_addf(&line, "interrupted by %s",
+				 interrupt_name(interrupt_signal()));
+		else
+			buf_addstr(&line, strerror(-err));
+		evidence_log(ev, "partial: %s", line.data);
+		escape_str(&ev->partial, line.data);
+		buf_addc(&ev->partial, '\n');
+		buf_release(&line);
 	} else {
 		char hex[HASH_HEX_LEN + 1];
 		hash_hex(d, hex);
@@ -706,6 +745,36 @@ int evidence_close(struct evidence *ev, int status)
 	int rc;
 
 	diag_set_hook(NULL, NULL);
+	if (interrupt_signal())
+		evidence_log(ev, "interrupted: by %s; the work stopped there",
+			     interrupt_name(interrupt_signal()));
+	if (ev->npartial) {
+		/*
+		 * The partial files, in a file the manifest covers, so that
+		 * `sha256sum -c` alone cannot pass them off as whole.  The
+		 * room reserved for the manifest is handed over first: on a
+		 * full disk this small file must still fit.
+		 */
+		int fd;
+		if (ev->mfd >= 0) {
+			close(ev->mfd);
+			ev->mfd = -1;
+			unlinkat(ev->dirfd, MANIFEST ".tmp", 0);
+		}
+		fd = openat(ev->dirfd, PARTIAL,
+			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+		if (fd < 0 || write_all(fd, ev->partial.data, ev->partial.len, NULL) ||
+		    fsync(fd)) {
+			evidence_log(ev, "partial: " PARTIAL " could not be written: %s",
+				     strerror(errno));
+		} else {
+			unsigned char pd[HASH_LEN];
+			if (!hash_file_at(ev->dirfd, PARTIAL, pd, NULL))
+				add_entry(ev, PARTIAL, pd);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	if (ev->npartial)
 		evidence_log(ev, "end: exit status %d; %u partial file(s)",
 			     status, ev->npartial);
@@ -738,6 +807,7 @@ int evidence_close(struct evidence *ev, int status)
 		free(ev->ents[i].name);
 	free(ev->ents);
 	free(ev->path);
+	buf_release(&ev->partial);
 	free(ev);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include "lib/proc/proc.h"
 #include "util/buf.h"
 #include "util/escape.h"
+#include "util/interrupt.h"
 #include "util/noatime.h"
 #include "util/xalloc.h"
 
@@ -69,7 +70,11 @@ static void copy_one(struct evidence *ev, struct recovered *rec, int procfd,
 	unsigned long long size = 0;
 	struct stat st;
 	struct buf e = BUF_INIT;
-	int fd = open_regular(procfd, file, &st), rc;
+	int fd, rc;
+
+	if (interrupt_signal())
+		return; /* interrupted: nothing new is begun */
+	fd = open_regular(procfd, file, &st);
 
 	escape_bytes(&e, from, from_len);
 	if (fd < 0) {
@@ -85,7 +90,7 @@ static void copy_one(struct evidence *ev, struct recovered *rec, int procfd,
 	if (rc == -EEXIST || rc == -EINVAL) {
 		problem(rec, "%s: cannot create: %s", name, strerror(-rc));
 	} else {
-		if (rc) {
+		if (rc && rc != -EINTR) {
 			problem(rec, "%s (%s): partial copy: %s", name, e.data,
 				strerror(-rc));
 		}
@@ -98,7 +103,11 @@ static void copy_proc_file(struct evidence *ev, struct recovered *rec,
 			   int procfd, const char *file)
 {
 	struct buf b = BUF_INIT;
-	int rc = proc_read_at(procfd, file, &b);
+	int rc;
+
+	if (interrupt_signal())
+		return;
+	rc = proc_read_at(procfd, file, &b);
 	unsigned char d[HASH_LEN];
 
 	if (rc) {

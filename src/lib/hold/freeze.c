@@ -160,41 +160,77 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-static int state_write(pid_t root, const struct freeze_result *res,
-		       struct buf *origins)
+/*
+ * The state file is a journal, appended to before each step is taken:
+ *
+ *   method cgroup-v2          \  one write, before anything is done
+ *   cgroup /sys/fs/cgroup/... /
+ *   pid 1234 /user.slice/...  before 1234 moves (or is sent SIGSTOP)
+ *   ...
+ *   done                      the freeze is confirmed
+ *
+ * So whenever freeze stops (Ctrl-C, SIGKILL, a crash), the file names every
+ * process it may have touched and where each came from: thaw undoes it and
+ * a second freeze resumes it.  Each record is one write(2) to an O_APPEND
+ * file on a tmpfs; a record cut short is ignored.
+ */
+static int journal_add(int fd, const struct buf *rec)
 {
-	char path[128], tmp[160];
+	ssize_t n = write(fd, rec->data, rec->len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == rec->len ? 0 : -EIO;
+}
+
+static int journal_pid(int fd, pid_t pid, const char *origin)
+{
+	struct buf s = BUF_INIT;
+	int rc;
+	buf_addf(&s, "pid %d ", (int)pid);
+	escape_str(&s, origin);
+	buf_addc(&s, '\n');
+	rc = journal_add(fd, &s);
+	buf_release(&s);
+	return rc;
+}
+
+static int journal_create(pid_t root, enum freeze_method m, const char *cg)
+{
+	char path[128];
 	struct buf s = BUF_INIT;
 	int fd, rc;
 
 	if ((rc = mkdir_p(FREEZE_STATE_DIR)))
 		return rc;
-	buf_addf(&s, "method %s\ncgroup ", freeze_method_name(res->method));
-	escape_str(&s, res->cgroup);
-	buf_addc(&s, '\n');
-	for (size_t i = 0; i < res->npids; i++) {
-		buf_addf(&s, "pid %d ", (int)res->pids[i]);
-		escape_str(&s, origins ? origins[i].data : "");
-		buf_addc(&s, '\n');
-	}
 	state_path(root, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		buf_release(&s);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
 		return -errno;
-	}
-	rc = buf_write_fd(&s, fd);
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
+	buf_addf(&s, "method %s\ncgroup ", freeze_method_name(m));
+	escape_str(&s, cg);
+	buf_addc(&s, '\n');
+	rc = journal_add(fd, &s);
 	buf_release(&s);
-	return rc;
+	if (rc) {
+		close(fd);
+		unlink(path);
+		return rc;
+	}
+	return fd;
+}
+
+static int journal_reopen(pid_t root)
+{
+	char path[128];
+	int fd;
+	state_path(root, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 struct state {
 	enum freeze_method method;
+	int complete; /* the "done" record is there */
 	struct buf cgroup;
 	pid_t *pids;
 	struct buf *origins;
@@ -220,7 +256,7 @@ static int state_read(pid_t root, struct state *st)
 	memset(st, 0, sizeof(*st));
 	buf_init(&st->cgroup, 0);
 	state_path(root, path, sizeof(path));
-	rc = buf_read_at(&b, AT_FDCWD, path, 1 << 20);
+	rc = buf_read_at(&b, AT_FDCWD, path, 1 << 24);
 	if (rc) {
 		buf_release(&b);
 		return rc;
@@ -228,14 +264,18 @@ static int state_read(pid_t root, struct state *st)
 	rc = -EINVAL;
 	for (char *line = b.data, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
+		if (!nl)
+			break; /* a record cut short: never acted upon */
+		*nl = '\0';
 		if (!strncmp(line, "method ", 7)) {
 			for (int m = FREEZE_CGROUP_V2; m <= FREEZE_SIGNAL; m++)
 				if (!strcmp(line + 7, freeze_method_name(m)))
 					st->method = m;
 		} else if (!strncmp(line, "cgroup ", 7)) {
+			buf_reset(&st->cgroup);
 			escape_unescape(&st->cgroup, line + 7, strlen(line + 7));
+		} else if (!strcmp(line, "done")) {
+			st->complete = 1;
 		} else if (!strncmp(line, "pid ", 4)) {
 			char *sp = strchr(line + 4, ' ');
 			pid_t pid;
@@ -252,7 +292,8 @@ static int state_read(pid_t root, struct state *st)
 			st->n++;
 		}
 	}
-	if (st->method != FREEZE_NONE && st->n)
+	if (st->method != FREEZE_NONE &&
+	    (st->method == FREEZE_SIGNAL || st->cgroup.len))
 		rc = 0;
 	buf_release(&b);
 	if (rc)
@@ -349,31 +390,140 @@ static int check_target(pid_t pid, struct buf *why)
 		return -EPERM;
 	}
 	if (st.state == 'Z') {
-		buf_addstr(why, "process is a zombie; there is nothing to freeze");
-		return -ESRCH;
+		buf_addstr(why, "is a zombie: no memory left");
+		return -EINVAL;
 	}
 	return 0;
 }
 
-static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
-			 struct freeze_result *res, struct buf *why)
+/*
+ * A test hook, read only when the variable is set: STRANGER_TEST_FREEZE_KILL
+ * = "N:SIG" makes freeze send itself signal SIG once N processes have been
+ * moved or stopped, so that the tests can interrupt it at an exact point.
+ */
+static void test_interrupt(size_t moved)
 {
-	struct buf v2 = BUF_INIT, v1 = BUF_INIT, *origins = NULL;
-	int rc;
-	size_t done = 0;
+	const char *e = getenv("STRANGER_TEST_FREEZE_KILL");
+	unsigned long n;
+	int sig;
+	if (!e || sscanf(e, "%lu:%d", &n, &sig) != 2)
+		return;
+	if (n == moved) {
+		signal(sig, SIG_DFL); /* as a signal from outside would end it */
+		raise(sig);
+	}
+}
+
+static int pid_in_list(const pid_t *v, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* The cgroup path relative to the hierarchy's mount point, or NULL. */
+static const char *cgroup_rel(const char *cg, const char *mnt)
+{
+	size_t ml = strlen(mnt);
+	if (strncmp(cg, mnt, ml) || (cg[ml] != '/' && cg[ml] != '\0'))
+		return NULL;
+	return cg[ml] ? cg + ml : "/";
+}
+
+/*
+ * Undo whatever the journal st records: processes recorded and found in the
+ * freezer cgroup go home, the cgroup thaws, what is still inside (children
+ * born there) goes to the root's home, the cgroup is removed.
+ */
+static void undo_state(const struct state *st, size_t *gone, struct buf *why)
+{
+	struct buf v2 = BUF_INIT, v1 = BUF_INIT;
+	const char *mnt, *rel, *home;
+
+	for (size_t i = 0; i < st->n; i++)
+		if (kill(st->pids[i], 0) && errno == ESRCH)
+			(*gone)++;
+	if (st->method == FREEZE_SIGNAL) {
+		for (size_t i = 0; i < st->n; i++)
+			if (strcmp(st->origins[i].data, "stopped"))
+				kill(st->pids[i], SIGCONT);
+		return;
+	}
+	mounts_cgroup(&v2, &v1);
+	mnt = st->method == FREEZE_CGROUP_V2 ? v2.data : v1.data;
+	rel = mnt ? cgroup_rel(st->cgroup.data, mnt) : NULL;
+	home = st->n && st->origins[0].len ? st->origins[0].data : "/";
+	/* back home first, so nothing runs in a foreign cgroup */
+	for (size_t i = 0; rel && i < st->n; i++) {
+		struct buf cur = BUF_INIT, dst = BUF_INIT;
+		if (!cgroup_of(st->pids[i], (st->method == FREEZE_CGROUP_V1) ? "freezer" : NULL, &cur) &&
+		    !strcmp(cur.data, rel)) {
+			buf_addf(&dst, "%s%s", mnt,
+				 st->origins[i].len ? st->origins[i].data : home);
+			if (cgroup_move(dst.data, st->pids[i]))
+				cgroup_move(mnt, st->pids[i]); /* home is gone */
+		}
+		buf_release(&cur);
+		buf_release(&dst);
+	}
+	cgroup_set(st->method, st->cgroup.data, 0);
+	/* whatever is still inside (new children) must run at home too */
+	if (rmdir(st->cgroup.data) && errno != ENOENT) {
+		struct buf procs = BUF_INIT, p = BUF_INIT, dst = BUF_INIT;
+		buf_addf(&p, "%s/cgroup.procs", st->cgroup.data);
+		buf_addf(&dst, "%s%s", mnt ? mnt : "", home);
+		buf_read_at(&procs, AT_FDCWD, p.data, 0);
+		for (char *s = procs.data, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+			pid_t pid;
+			nl = strchr(s, '\n');
+			if (nl)
+				*nl = '\0';
+			if (!proc_parse_pid(s, &pid))
+				cgroup_move(dst.data, pid);
+		}
+		if (rmdir(st->cgroup.data) && errno != ENOENT)
+			buf_addf(why, "%s still holds processes; left thawed in place",
+				 st->cgroup.data);
+		buf_release(&procs);
+		buf_release(&p);
+		buf_release(&dst);
+	}
+	buf_release(&v2);
+	buf_release(&v1);
+}
+
+static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
+			 struct state *st, struct freeze_result *res,
+			 struct buf *why)
+{
+	struct buf v2 = BUF_INIT, v1 = BUF_INIT;
+	const char *mnt;
+	int rc, fd = -1;
+	size_t done = 0, moved = 0;
 
 	mounts_cgroup(&v2, &v1);
+	mnt = m == FREEZE_CGROUP_V2 ? v2.data : v1.data;
 	if (!(m == FREEZE_CGROUP_V2 ? v2.len : v1.len)) {
 		buf_addf(why, "no %s hierarchy mounted", freeze_method_name(m));
 		rc = -ENOTSUP;
 		goto out;
 	}
-	snprintf(res->cgroup, sizeof(res->cgroup), "%s/" CG_PREFIX "%d",
-		 m == FREEZE_CGROUP_V2 ? v2.data : v1.data, (int)root);
-	if (mkdir(res->cgroup, 0700)) {
+	snprintf(res->cgroup, sizeof(res->cgroup), "%s/" CG_PREFIX "%d", mnt,
+		 (int)root);
+	/* the intent first: which cgroup, by which method */
+	fd = st->method ? journal_reopen(root)
+			: journal_create(root, m, res->cgroup);
+	if (fd < 0) {
+		rc = fd;
+		buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
+		goto out;
+	}
+	/* EEXIST: an interrupted freeze of this target made it */
+	if (mkdir(res->cgroup, 0700) && errno != EEXIST) {
 		rc = -errno;
 		buf_addf(why, "cannot create %s", res->cgroup);
-		goto out;
+		goto undo;
 	}
 	/*
 	 * Freeze the empty cgroup first: whatever moves in is frozen on
@@ -388,16 +538,29 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 	res->npids = 1;
 	for (;;) {
 		for (; done < res->npids; done++) {
-			origins = xreallocarray(origins, done + 1, sizeof(*origins));
-			buf_init(&origins[done], 0);
-			rc = cgroup_of(res->pids[done], m == FREEZE_CGROUP_V1 ? "freezer" : NULL,
-					&origins[done]);
+			pid_t pid = res->pids[done];
+			struct buf origin = BUF_INIT;
+			test_interrupt(moved);
+			if (pid_in_list(st->pids, st->n, pid)) {
+				rc = 0; /* recorded by the interrupted run */
+			} else {
+				const char *rel = cgroup_rel(res->cgroup, mnt);
+				rc = cgroup_of(pid, (m == FREEZE_CGROUP_V1) ? "freezer" : NULL, &origin);
+				/* already inside, from a run that left no record:
+				 * its home is unknown, the root's will do */
+				if (!rc && rel && !strcmp(origin.data, rel))
+					buf_reset(&origin);
+				if (!rc)
+					rc = journal_pid(fd, pid, origin.data);
+			}
 			if (!rc)
-				rc = cgroup_move(res->cgroup, res->pids[done]);
+				rc = cgroup_move(res->cgroup, pid);
+			buf_release(&origin);
+			if (!rc)
+				moved++;
 			if (rc && done == 0) {
-				done++;
-				buf_addf(why, "cannot move %d into %s",
-					 (int)root, res->cgroup);
+				buf_addf(why, "cannot move %d into %s", (int)root,
+					 res->cgroup);
 				goto undo;
 			}
 		}
@@ -415,45 +578,78 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 	for (size_t i = 0; i < res->npids; i++)
 		res->nthreads += count_threads(res->pids[i]);
 	res->method = m;
-	rc = state_write(root, res, origins);
+	{
+		struct buf d = BUF_INIT;
+		buf_addstr(&d, "done\n");
+		rc = journal_add(fd, &d);
+		buf_release(&d);
+	}
 	if (rc) {
 		buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
 		goto undo;
 	}
 	goto out;
 undo:
-	for (size_t i = 0; i < done && origins; i++) {
-		struct buf dst = BUF_INIT;
-		buf_addf(&dst, "%s%s", m == FREEZE_CGROUP_V2 ? v2.data : v1.data,
-			 origins[i].data);
-		cgroup_move(dst.data, res->pids[i]);
-		buf_release(&dst);
+	{
+		struct state now;
+		size_t gone = 0;
+		char path[128];
+		if (!state_read(root, &now)) {
+			undo_state(&now, &gone, why);
+			state_release(&now);
+		} else {
+			cgroup_set(m, res->cgroup, 0);
+			rmdir(res->cgroup);
+		}
+		state_path(root, path, sizeof(path));
+		unlink(path);
 	}
-	cgroup_set(m, res->cgroup, 0);
-	rmdir(res->cgroup);
 out:
-	for (size_t i = 0; i < done && origins; i++)
-		buf_release(&origins[i]);
-	free(origins);
+	if (fd >= 0)
+		close(fd);
 	buf_release(&v2);
 	buf_release(&v1);
 	return rc;
 }
 
-static int freeze_signal(pid_t root, int tree, struct freeze_result *res,
-			 struct buf *why)
+static int freeze_signal(pid_t root, int tree, struct state *st,
+			 struct freeze_result *res, struct buf *why)
 {
-	size_t done = 0;
+	size_t done = 0, moved = 0;
+	int fd, rc = 0;
+	char path[128];
+
+	fd = st->method ? journal_reopen(root)
+			: journal_create(root, FREEZE_SIGNAL, "");
+	if (fd < 0) {
+		buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
+		return fd;
+	}
 	res->pids = xmalloc(sizeof(pid_t));
 	res->pids[0] = root;
 	res->npids = 1;
 	for (;;) {
-		for (; done < res->npids; done++)
-			if (kill(res->pids[done], SIGSTOP) && done == 0) {
-				int err = errno;
-				buf_addstr(why, "cannot send SIGSTOP");
-				return -err;
+		for (; done < res->npids; done++) {
+			pid_t pid = res->pids[done];
+			test_interrupt(moved);
+			if (!pid_in_list(st->pids, st->n, pid)) {
+				struct proc_stat ps;
+				/* one stopped by someone else stays stopped */
+				int was = !read_stat(pid, &ps) && ps.state == 'T';
+				if ((rc = journal_pid(fd, pid, was ? "stopped" : "")))
+					break;
 			}
+			if (kill(pid, SIGSTOP) && done == 0) {
+				rc = -errno;
+				buf_addstr(why, "cannot send SIGSTOP");
+				goto undo;
+			}
+			moved++;
+		}
+		if (rc) {
+			buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
+			goto undo;
+		}
 		if (!tree || !add_descendants(&res->pids, &res->npids))
 			break;
 	}
@@ -461,9 +657,8 @@ static int freeze_signal(pid_t root, int tree, struct freeze_result *res,
 		for (int waited = 0; !all_stopped(res->pids[i]); waited += 10) {
 			if (waited >= WAIT_MS) {
 				buf_addf(why, "process %d did not stop", (int)res->pids[i]);
-				for (size_t k = 0; k < res->npids; k++)
-					kill(res->pids[k], SIGCONT);
-				return -ETIMEDOUT;
+				rc = -ETIMEDOUT;
+				goto undo;
 			}
 			sleep_ms(10);
 		}
@@ -471,30 +666,59 @@ static int freeze_signal(pid_t root, int tree, struct freeze_result *res,
 		res->nthreads += count_threads(res->pids[i]);
 	res->method = FREEZE_SIGNAL;
 	res->cgroup[0] = '\0';
-	return state_write(root, res, NULL);
+	{
+		struct buf d = BUF_INIT;
+		buf_addstr(&d, "done\n");
+		rc = journal_add(fd, &d);
+		buf_release(&d);
+	}
+	if (!rc) {
+		close(fd);
+		return 0;
+	}
+	buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
+undo:
+	close(fd);
+	{
+		struct state now;
+		size_t gone = 0;
+		if (!state_read(root, &now)) {
+			undo_state(&now, &gone, why);
+			state_release(&now);
+		}
+	}
+	state_path(root, path, sizeof(path));
+	unlink(path);
+	return rc;
 }
 
 int freeze_pid(pid_t pid, enum freeze_method m, int tree,
 	       struct freeze_result *res, struct buf *why)
 {
 	char path[128];
+	struct state st;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	memset(&st, 0, sizeof(st));
 	if ((rc = check_target(pid, why)))
 		return rc;
 	state_path(pid, path, sizeof(path));
 	if (!access(path, F_OK)) {
-		struct state st;
-		if (!state_read(pid, &st)) {
-			int alive = kill(pid, 0) == 0;
+		if (state_read(pid, &st)) {
+			/* cut short before its first record: nothing was done */
+			unlink(path);
+		} else if (st.complete) {
 			state_release(&st);
-			if (alive) {
-				buf_addstr(why, "already frozen by stranger");
-				return -EALREADY;
-			}
+			buf_addstr(why, "already frozen by stranger");
+			return -EALREADY;
+		} else {
+			/* an interrupted freeze of this target: resume it,
+			 * by the method it began with */
+			res->resumed = 1;
+			m = st.method;
+			tree = tree || st.n > 1;
 		}
-		unlink(path); /* a stale record of an earlier process */
 	}
 	if (m == FREEZE_AUTO) {
 		unsigned av = freeze_available();
@@ -503,15 +727,17 @@ int freeze_pid(pid_t pid, enum freeze_method m, int tree,
 						    : FREEZE_SIGNAL;
 	}
 	if (m == FREEZE_SIGNAL)
-		return freeze_signal(pid, tree, res, why);
-	return freeze_cgroup(pid, m, tree, res, why);
+		rc = freeze_signal(pid, tree, &st, res, why);
+	else
+		rc = freeze_cgroup(pid, m, tree, &st, res, why);
+	state_release(&st);
+	return rc;
 }
 
 int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
 		struct buf *why)
 {
 	struct state st;
-	struct buf v2 = BUF_INIT, v1 = BUF_INIT;
 	char path[128];
 	int rc;
 
@@ -523,48 +749,17 @@ int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
 		return -ENOENT;
 	}
 	res->method = st.method;
+	res->resumed = !st.complete;
 	snprintf(res->cgroup, sizeof(res->cgroup), "%s", st.cgroup.data);
-	res->pids = st.pids;
-	res->npids = st.n;
-	if (st.method == FREEZE_SIGNAL) {
-		for (size_t i = 0; i < st.n; i++)
-			if (kill(st.pids[i], SIGCONT))
-				(*gone)++;
-	} else {
-		const char *mnt;
-		mounts_cgroup(&v2, &v1);
-		mnt = st.method == FREEZE_CGROUP_V2 ? v2.data : v1.data;
-		/* back home first, so nothing runs in a foreign cgroup */
-		for (size_t i = 0; i < st.n; i++) {
-			struct buf dst = BUF_INIT;
-			buf_addf(&dst, "%s%s", mnt, st.origins[i].data);
-			if (kill(st.pids[i], 0) && errno == ESRCH)
-				(*gone)++;
-			else if (cgroup_move(dst.data, st.pids[i]))
-				(*gone)++; /* exited, or home is gone: see below */
-			buf_release(&dst);
-		}
-		cgroup_set(st.method, st.cgroup.data, 0);
-		/* whatever is still inside (new children) must run too */
-		if (rmdir(st.cgroup.data) && errno != ENOENT) {
-			struct buf procs = BUF_INIT, p = BUF_INIT;
-			buf_addf(&p, "%s/cgroup.procs", st.cgroup.data);
-			buf_read_at(&procs, AT_FDCWD, p.data, 0);
-			if (procs.len)
-				buf_addf(why, "%s still holds processes; left thawed in place",
-					 st.cgroup.data);
-			buf_release(&procs);
-			buf_release(&p);
-		}
-	}
+	undo_state(&st, gone, why);
 	for (size_t i = 0; i < st.n; i++)
 		res->nthreads += count_threads(st.pids[i]);
 	state_path(pid, path, sizeof(path));
 	unlink(path);
+	res->pids = st.pids;
+	res->npids = st.n;
 	st.pids = NULL; /* now owned by res */
 	state_release(&st);
-	buf_release(&v2);
-	buf_release(&v1);
 	return 0;
 }
 

@@ -16,7 +16,9 @@
  * What thaw needs (the method, the cgroups each process came from) is kept
  * in a small state file under FREEZE_STATE_DIR, a tmpfs that a reboot
  * clears; it is stranger's only write outside a named output folder, and
- * the price of putting processes back exactly where they were.
+ * the price of putting processes back exactly where they were.  The file
+ * is a journal written before each step, so a freeze interrupted at any
+ * point (SIGINT, SIGKILL) is undone by thaw or finished by a second freeze.
  *
  * Errors: 0 or -errno; freeze_strerror-style detail goes into `why`.
  */
@@ -44,6 +46,8 @@ struct freeze_result {
 	pid_t *pids;       /* processes frozen (root first) */
 	size_t npids;
 	size_t nthreads;
+	int resumed;       /* freeze: went on with an interrupted freeze;
+			    * thaw: undid one */
 };
 
 const char *freeze_method_name(enum freeze_method m);
@@ -52,14 +56,15 @@ unsigned freeze_available(void);
 /*
  * freeze_pid - freeze pid (and with tree, its descendants).  Refuses
  * (-EPERM, reason in why) PID 1, stranger itself and its ancestors, and
- * kernel threads; -EALREADY if stranger already froze it.
+ * kernel threads, -EINVAL a zombie; -EALREADY if stranger already froze
+ * it.  An interrupted freeze of pid is resumed (res->resumed).
  */
 int freeze_pid(pid_t pid, enum freeze_method m, int tree,
 	       struct freeze_result *res, struct buf *why);
 /*
  * freeze_thaw - undo freeze_pid by the method that froze it.  Processes
  * that exited while frozen are counted in *gone.  -ENOENT: not frozen by
- * stranger.
+ * stranger.  Also undoes an interrupted freeze (res->resumed).
  */
 int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
 		struct buf *why);

@@ -346,8 +346,10 @@ int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
 		      struct deb_err *e)
 {
 	size_t nlen = strlen(p->name);
+	struct deb_err damaged;
 
 	memset(e, 0, sizeof(*e));
+	memset(&damaged, 0, sizeof(damaged));
 	for (size_t i = 0; i < pv->ndebs; i++) {
 		struct dpkg_status ctl = { NULL, 0, 0, 0 };
 		struct deb_add a = { pv, p, pv->n };
@@ -361,6 +363,10 @@ int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
 		if (fd < 0)
 			continue;
 		rc = deb_read_control(fd, &ctl, e);
+		if (rc && !damaged.why[0])
+			/* named like it, unreadable: said if nothing better is found */
+			snprintf(damaged.why, sizeof(damaged.why), "damaged .deb %.60s: %.120s",
+				 fn, e->why);
 		match = !rc && ctl.n == 1 && !strcmp(ctl.p[0].name, p->name) &&
 			!strcmp(ctl.p[0].version, p->version) &&
 			!strcmp(ctl.p[0].arch, p->arch);
@@ -372,12 +378,20 @@ int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
 		rc = deb_read_data(fd, deb_entry, &a, e);
 		close(fd);
 		if (rc) {
+			char why[sizeof(e->why)];
 			/* drop what a damaged archive gave */
 			while (pv->n > a.first)
 				item_release(&pv->v[--pv->n]);
+			memcpy(why, e->why, sizeof(why));
+			snprintf(e->why, sizeof(e->why), "damaged .deb %.60s: %.120s",
+				 fn, why);
 			return rc;
 		}
 		return 0;
+	}
+	if (damaged.why[0]) {
+		memcpy(e->why, damaged.why, sizeof(e->why));
+		return -EINVAL;
 	}
 	snprintf(e->why, sizeof(e->why), "no .deb of version %s (%s)", p->version,
 		 p->arch);

@@ -80,6 +80,16 @@ static int add_special(int procfd, const char *file, const char *fdname,
 	struct file_rec *r;
 	int rc = proc_readlink_at(procfd, file, &link);
 
+	if (rc == -EACCES || rc == -EPERM) {
+		/* as lsof: a row saying what could not be read */
+		struct buf b = BUF_INIT;
+		r = rec_add(l);
+		snprintf(r->fd, sizeof(r->fd), "%s", fdname);
+		snprintf(r->type, sizeof(r->type), "unknown");
+		buf_addf(&b, "/proc/PID/%s (readlink: %s)", file, strerror(-rc));
+		r->name = buf_detach(&b, NULL);
+		l->denied++;
+	}
 	if (rc) {
 		buf_release(&link);
 		return rc;
@@ -395,6 +405,8 @@ int files_list(int procfd, unsigned what, const struct sock_table *socks,
 				buf_addf(&b, "/proc/PID/fd (opendir: %s)", strerror(err));
 				r->name = buf_detach(&b, NULL);
 			}
+			if (err == EACCES || err == EPERM)
+				out->denied++;
 			return 0;
 		}
 		rc = proc_list_fds(dfd, &fds, &n);

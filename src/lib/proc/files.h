@@ -38,6 +38,7 @@ struct file_rec {
 struct file_list {
 	struct file_rec *v;
 	size_t n, cap;
+	size_t denied; /* rows that say "Permission denied": not seen */
 };
 
 /* what to collect */

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -14,6 +15,7 @@
 
 const char *const suspect_flag_names[SUSPECT_NFLAGS] = {
     "exe_deleted", "name_mismatch", "listening", "preload", "hidden",
+    "frozen",      "unreadable",
 };
 
 static const char *base_name(const char *s, size_t n, size_t *len)
@@ -115,14 +117,17 @@ void suspect_check(struct suspect *s, pid_t pid, int procfd,
 	unsigned long long *inodes = NULL;
 	size_t ninodes = 0;
 	struct stat est;
+	int xrc;
 
 	memset(s, 0, sizeof(*s));
 	buf_init(&s->exe, 0);
 	buf_init(&s->preload_why, 0);
 	if (proc_is_kthread(st))
 		return;
-	if (!proc_readlink_at(procfd, "exe", &s->exe) &&
-	    !fstatat(procfd, "exe", &est, 0) && est.st_nlink == 0) {
+	xrc = proc_readlink_at(procfd, "exe", &s->exe);
+	if (xrc == -EACCES || xrc == -EPERM)
+		s->flags |= SUSPECT_UNREADABLE; /* another user's: unknown */
+	if (!xrc && !fstatat(procfd, "exe", &est, 0) && est.st_nlink == 0) {
 		s->exe_deleted = 1;
 		if (s->exe.len >= sizeof(sfx) - 1 &&
 		    !memcmp(s->exe.data + s->exe.len - (sizeof(sfx) - 1), sfx,

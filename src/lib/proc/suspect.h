@@ -8,13 +8,18 @@
  *   listening      it holds a listening TCP or bound UDP socket
  *   preload        LD_PRELOAD, /etc/ld.so.preload or a library no ELF
  *                  dependency explains (lib/hidden/preload)
- *   hidden         found by probing, missing from the /proc listing (set
- *                  by the caller, which did the probing)
+ *   hidden         found by probing, missing from the /proc listing, or
+ *                  under a mount over /proc/PID (set by the caller)
+ *   frozen         held by `stranger freeze` or stopped (set by the caller;
+ *                  said, not suspicious)
+ *   unreadable     its executable could not be read (another user's, and
+ *                  we are not root): its flags are unknown, not clear
  *
  * Every check reads the process through its /proc/PID fd, so all of them
  * are about one process even if the PID is reused meanwhile.  A check
- * that cannot read what it needs (the process exited, no permission)
- * does not flag: ps lists what it saw.
+ * that cannot read what it needs because the process exited does not
+ * flag; one refused by permission sets unreadable, since unknown is not
+ * clean.
  *
  * Errors: none to report; missing pieces leave their flag clear.
  */
@@ -35,7 +40,12 @@ enum {
 	SUSPECT_LISTENING = 4,
 	SUSPECT_PRELOAD = 8,
 	SUSPECT_HIDDEN = 16,
-	SUSPECT_NFLAGS = 5,
+	SUSPECT_FROZEN = 32,     /* set by the caller; said, not suspicious */
+	SUSPECT_UNREADABLE = 64, /* the checks could not be made: unknown */
+	SUSPECT_NFLAGS = 7,
+	/* the flags that make a process suspicious */
+	SUSPECT_SUSPICIOUS = SUSPECT_EXE_DELETED | SUSPECT_NAME_MISMATCH |
+			     SUSPECT_LISTENING | SUSPECT_PRELOAD | SUSPECT_HIDDEN,
 	SUSPECT_MAX_LISTEN = 64, /* listening sockets kept per process */
 };
 
