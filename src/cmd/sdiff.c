@@ -49,65 +49,107 @@ static int collect_one(void *ctx, uint64_t off, const char *s, size_t len)
 	struct seq *q = c->seq;
 
 	if (q->n == q->alloc) {
+		size_t was = q->alloc;
 		q->alloc = q->alloc ? q->alloc * 2 : 4096;
 		q->ids = xreallocarray(q->ids, q->alloc, sizeof(*q->ids));
 		q->offs = xreallocarray(q->offs, q->alloc, sizeof(*q->offs));
+		diff_populate(q->ids + was, (q->alloc - was) * sizeof(*q->ids));
+		diff_populate(q->offs + was, (q->alloc - was) * sizeof(*q->offs));
 	}
 	q->ids[q->n] = diff_pool_add(c->pool, c->side, off, s, len);
 	q->offs[q->n++] = off;
 	return q->n >= UINT32_MAX - 1; /* more than the diff can number */
 }
 
-/* load - the strings of one input, in order; 0 or -1 (reported) */
-static int load(const char *name, int side, const struct scan_opts *o,
-		struct diff_pool *pool, struct seq *seq)
-{
-	struct collect c = { pool, seq, side };
-	struct buf esc = BUF_INIT, data = BUF_INIT;
+/*
+ * One input: opened (and its errors reported) before either is scanned,
+ * so that a missing suspect is said before a long scan of the reference.
+ */
+struct input {
+	const char *name;
+	int side, fd, err, too_many;
 	struct stat st;
-	int fd, rc = 0;
+	const struct scan_opts *o;
+	struct diff_pool *pool;
+	struct seq seq;
+};
 
-	escape_str(&esc, name);
-	if (!strcmp(name, "-")) {
-		if (buf_read_fd(&data, STDIN_FILENO) < 0)
-			rc = error_errno("standard input");
-		else if (scan_mem(data.data, data.len, o, collect_one, &c))
-			rc = error("%s: too many strings", esc.data);
-		buf_release(&data);
-		buf_release(&esc);
-		return rc;
+/* input_open - 0, or -1 (reported) */
+static int input_open(struct input *in)
+{
+	struct buf esc = BUF_INIT;
+	int rc = 0;
+
+	if (!strcmp(in->name, "-")) {
+		in->fd = STDIN_FILENO;
+		return 0;
 	}
-	fd = noatime_open(AT_FDCWD, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	escape_str(&esc, in->name);
+	in->fd = noatime_open(AT_FDCWD, in->name, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0 || fstat(in->fd, &in->st) < 0)
 		rc = error_errno("%s", esc.data);
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	else if (S_ISDIR(in->st.st_mode))
 		rc = error("%s: is a directory", esc.data);
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		/* the page cache is the buffer: memory stays with the strings */
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			       fd, 0);
-		if (p != MAP_FAILED) {
-			madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-			if (scan_mem(p, (size_t)st.st_size, o, collect_one, &c))
-				rc = error("%s: too many strings", esc.data);
-			munmap(p, (size_t)st.st_size);
-			goto out;
-		}
-	}
-	if (buf_read_fd(&data, fd) < 0)
-		rc = error_errno("%s: read", esc.data);
-	else if (scan_mem(data.data, data.len, o, collect_one, &c))
-		rc = error("%s: too many strings", esc.data);
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_release(&data);
 	buf_release(&esc);
 	return rc;
+}
+
+/* input_scan - the strings of one input, in order; errors kept in *in */
+static void *input_scan(void *arg)
+{
+	struct input *in = arg;
+	struct collect c = { in->pool, &in->seq, in->side };
+	struct buf data = BUF_INIT;
+
+	if (in->fd != STDIN_FILENO && S_ISREG(in->st.st_mode) &&
+	    in->st.st_size > 0) {
+		/* the page cache is the buffer: memory stays with the strings */
+		size_t n = (size_t)in->st.st_size;
+		/* mapped in at once (a fault per 64 KiB costs more than the
+		   scan of it), unless so large that it could not stay */
+		int populate = n <= (1UL << 30) ? MAP_POPULATE : 0;
+		void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | populate,
+			       in->fd, 0);
+		if (p != MAP_FAILED) {
+			madvise(p, n, MADV_SEQUENTIAL);
+			in->too_many = !!scan_mem(p, n, in->o, collect_one, &c);
+			munmap(p, n);
+			return NULL;
+		}
+	}
+	if (buf_read_fd(&data, in->fd) < 0)
+		in->err = errno ? errno : EIO;
+	else
+		in->too_many = !!scan_mem(data.data, data.len, in->o,
+					  collect_one, &c);
+	buf_release(&data);
+	return NULL;
+}
+
+/* input_report - 0, or -1 after saying what went wrong in the scan */
+static int input_report(const struct input *in)
+{
+	struct buf esc = BUF_INIT;
+	int stdin_ = in->fd == STDIN_FILENO, rc = 0;
+
+	escape_str(&esc, in->name);
+	if (in->err) {
+		errno = in->err;
+		rc = stdin_ ? error_errno("standard input")
+			    : error_errno("%s: read", esc.data);
+	} else if (in->too_many) {
+		rc = error("%s: too many strings", esc.data);
+	}
+	buf_release(&esc);
+	return rc;
+}
+
+static void input_release(struct input *in)
+{
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	free(in->seq.ids);
+	free(in->seq.offs);
 }
 
 static void put_escaped(struct buf *out, const struct diff_pool *pool,
@@ -270,7 +312,7 @@ int cmd_sdiff(int argc, char **argv)
 	};
 	struct scan_opts o = { 's', 0, 4 };
 	struct diff_pool pool;
-	struct seq a = { 0 }, b = { 0 };
+	struct input in[2];
 	int nargs;
 
 	nargs = opt_parse(argc, argv, opts, usage, 0);
@@ -287,19 +329,32 @@ int cmd_sdiff(int argc, char **argv)
 	o.all_whitespace = whitespace;
 
 	diff_pool_init(&pool);
-	if (load(argv[0], 0, &o, &pool, &a) || load(argv[1], 1, &o, &pool, &b)) {
+	for (int i = 0; i < 2; i++) {
+		memset(&in[i], 0, sizeof(in[i]));
+		in[i].name = argv[i];
+		in[i].side = i;
+		in[i].fd = -1;
+		in[i].o = &o;
+		in[i].pool = &pool;
+	}
+	if (input_open(&in[0]) || input_open(&in[1])) {
+		rc = 2;
+		goto out;
+	}
+	input_scan(&in[0]);
+	input_scan(&in[1]);
+	if (input_report(&in[0]) || input_report(&in[1])) {
 		rc = 2;
 		goto out;
 	}
 	if (summary)
-		rc = print_summary(&a, &b, &pool, json);
+		rc = print_summary(&in[0].seq, &in[1].seq, &pool, json);
 	else
-		rc = print_diff(argv[0], argv[1], &a, &b, &pool, json);
+		rc = print_diff(argv[0], argv[1], &in[0].seq, &in[1].seq,
+				&pool, json);
 out:
-	free(a.ids);
-	free(a.offs);
-	free(b.ids);
-	free(b.offs);
+	input_release(&in[0]);
+	input_release(&in[1]);
 	diff_pool_release(&pool);
 	return rc;
 }

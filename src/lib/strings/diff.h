@@ -48,6 +48,9 @@ struct diff_pool {
 	size_t nslots;
 };
 
+/* diff_populate - map in the pages of p[0..n) now (best effort) */
+void diff_populate(void *p, size_t n);
+
 void diff_pool_init(struct diff_pool *p);
 void diff_pool_release(struct diff_pool *p);
 /* diff_pool_add - intern s (len bytes) seen in sequence `side`; its id */
