@@ -37,11 +37,38 @@ struct seq {
 	size_t n, alloc;
 };
 
+/*
+ * Strings are interned DIFF_BATCH at a time (the pool overlaps the misses
+ * of a batch).  Single-byte encodings hand out pointers into the input,
+ * which stays mapped until the batch is flushed; the others reuse one
+ * buffer for every string, so their batch keeps copies.
+ */
 struct collect {
 	struct diff_pool *pool;
 	struct seq *seq;
-	int side;
+	int side, copy;
+	size_t nb;
+	uint64_t off[DIFF_BATCH];
+	uint32_t len[DIFF_BATCH];
+	const char *s[DIFF_BATCH];
+	size_t at[DIFF_BATCH];
+	struct buf text;
 };
+
+static void collect_flush(struct collect *c)
+{
+	struct seq *q = c->seq;
+
+	if (!c->nb)
+		return;
+	if (c->copy)
+		for (size_t k = 0; k < c->nb; k++)
+			c->s[k] = c->text.data + c->at[k];
+	diff_pool_add_many(c->pool, c->side, c->nb, c->off, c->s, c->len,
+			   q->ids + q->n - c->nb);
+	c->nb = 0;
+	buf_reset(&c->text);
+}
 
 static int collect_one(void *ctx, uint64_t off, const char *s, size_t len)
 {
@@ -56,9 +83,33 @@ static int collect_one(void *ctx, uint64_t off, const char *s, size_t len)
 		diff_populate(q->ids + was, (q->alloc - was) * sizeof(*q->ids));
 		diff_populate(q->offs + was, (q->alloc - was) * sizeof(*q->offs));
 	}
-	q->ids[q->n] = diff_pool_add(c->pool, c->side, off, s, len);
+	if (len > UINT32_MAX) {
+		collect_flush(c);
+		q->ids[q->n] = diff_pool_add(c->pool, c->side, off, s, len);
+		q->offs[q->n++] = off;
+		return q->n >= UINT32_MAX - 1;
+	}
 	q->offs[q->n++] = off;
+	c->off[c->nb] = off;
+	c->len[c->nb] = (uint32_t)len;
+	if (c->copy) {
+		c->at[c->nb] = c->text.len;
+		buf_add(&c->text, s, len);
+	} else {
+		c->s[c->nb] = s;
+	}
+	if (++c->nb == DIFF_BATCH)
+		collect_flush(c);
 	return q->n >= UINT32_MAX - 1; /* more than the diff can number */
+}
+
+/* collect_scan - scan_mem into c, every batch flushed; its return value */
+static int collect_scan(struct collect *c, const void *p, size_t n,
+			const struct scan_opts *o)
+{
+	int rc = scan_mem(p, n, o, collect_one, c);
+	collect_flush(c);
+	return rc;
 }
 
 /*
@@ -98,7 +149,9 @@ static int input_open(struct input *in)
 static void *input_scan(void *arg)
 {
 	struct input *in = arg;
-	struct collect c = { in->pool, &in->seq, in->side };
+	struct collect c = { .pool = in->pool, .seq = &in->seq, .side = in->side,
+			     .copy = in->o->encoding != 's' && in->o->encoding != 'S',
+			     .text = BUF_INIT };
 	struct buf data = BUF_INIT;
 
 	if (in->fd != STDIN_FILENO && S_ISREG(in->st.st_mode) &&
@@ -112,17 +165,18 @@ static void *input_scan(void *arg)
 			       in->fd, 0);
 		if (p != MAP_FAILED) {
 			madvise(p, n, MADV_SEQUENTIAL);
-			in->too_many = !!scan_mem(p, n, in->o, collect_one, &c);
+			in->too_many = !!collect_scan(&c, p, n, in->o);
 			munmap(p, n);
+			buf_release(&c.text);
 			return NULL;
 		}
 	}
 	if (buf_read_fd(&data, in->fd) < 0)
 		in->err = errno ? errno : EIO;
 	else
-		in->too_many = !!scan_mem(data.data, data.len, in->o,
-					  collect_one, &c);
+		in->too_many = !!collect_scan(&c, data.data, data.len, in->o);
 	buf_release(&data);
+	buf_release(&c.text);
 	return NULL;
 }
 

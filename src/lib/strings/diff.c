@@ -149,6 +149,46 @@ uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 	return id;
 }
 
+void diff_pool_add_many(struct diff_pool *p, int side, size_t n,
+			const uint64_t *offs, const char *const *s,
+			const uint32_t *lens, uint32_t *ids)
+{
+	uint64_t h[DIFF_BATCH];
+
+	/*
+	 * Most of the time of interning is waiting for memory: the slot, then
+	 * the string it names, then that string's text, three misses in a
+	 * row per string.  A batch asks for the slots of all its strings
+	 * first, then for the strings those slots name, and only then looks.
+	 */
+	if (n > DIFF_BATCH)
+		bug("diff: batch of %zu", n);
+	for (size_t k = 0; k < n; k++) {
+		h[k] = hash_bytes(s[k], lens[k]);
+		__builtin_prefetch(&p->slots[(size_t)h[k] & (p->nslots - 1)]);
+	}
+	for (size_t k = 0; k < n; k++) {
+		uint64_t v = p->slots[(size_t)h[k] & (p->nslots - 1)];
+		if (v && !((v ^ h[k]) >> 32)) {
+			const struct diff_str *d = &p->strs[(uint32_t)v - 1];
+			__builtin_prefetch(d);
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		uint64_t v = p->slots[(size_t)h[k] & (p->nslots - 1)];
+		if (v && !((v ^ h[k]) >> 32))
+			__builtin_prefetch(p->text.data + p->strs[(uint32_t)v - 1].off);
+	}
+	for (size_t k = 0; k < n; k++) {
+		int fresh;
+		uint32_t id = intern(p, h[k], s[k], lens[k], &fresh);
+		struct diff_str *d = &p->strs[id];
+		if (!d->count[side]++)
+			d->first[side] = offs[k];
+		ids[k] = id;
+	}
+}
+
 /* ---- Myers: linear space, divide and conquer ---- */
 
 struct myers {
