@@ -267,20 +267,43 @@ static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
 static void read_fdinfo(int procfd, int fd, unsigned long long *pos,
 			long long *eventfd_id)
 {
-	char path[48];
+	char path[48], small[1024];
 	struct buf b = BUF_INIT;
-	const char *p;
+	const char *p, *text = small;
+	ssize_t n;
+	int f;
 
 	*pos = 0;
 	*eventfd_id = -1;
 	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (proc_read_at(procfd, path, &b)) {
+	/*
+	 * fdinfo is a seq_file: one read returns all of it that fits, so a
+	 * read that does not fill the buffer has it all - three syscalls
+	 * where reading to end of file took four.  A longer one (an epoll
+	 * set) is read whole.
+	 */
+	f = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return;
+	do
+		n = read(f, small, sizeof(small) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(small) - 1) {
+		buf_add(&b, small, (size_t)n);
+		if (buf_read_fd(&b, f) < 0)
+			n = -1;
+		text = b.data;
+	} else if (n >= 0) {
+		small[n] = '\0';
+	}
+	close(f);
+	if (n < 0) {
 		buf_release(&b);
 		return;
 	}
-	if (!strncmp(b.data, "pos:", 4))
-		*pos = strtoull(b.data + 4, NULL, 10);
-	if ((p = strstr(b.data, "eventfd-id:")))
+	if (!strncmp(text, "pos:", 4))
+		*pos = strtoull(text + 4, NULL, 10);
+	if ((p = strstr(text, "eventfd-id:")))
 		*eventfd_id = strtoll(p + 11, NULL, 0);
 	buf_release(&b);
 }
