@@ -395,6 +395,19 @@ int cmd_sdiff(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	{
+		/*
+		 * Growing the table rehashes every string so far, a random
+		 * write each: size it up front for about one string per 128
+		 * bytes of regular input (mixed binaries have one per 90-100),
+		 * at most 2 M strings (a 32 MiB table) - past that it grows.
+		 */
+		size_t guess = 0;
+		for (int i = 0; i < 2; i++)
+			if (in[i].fd != STDIN_FILENO && S_ISREG(in[i].st.st_mode))
+				guess += (size_t)in[i].st.st_size / 128;
+		diff_pool_reserve(&pool, guess < ((size_t)1 << 21) ? guess : (size_t)1 << 21);
+	}
 	input_scan(&in[0]);
 	input_scan(&in[1]);
 	if (input_report(&in[0]) || input_report(&in[1])) {

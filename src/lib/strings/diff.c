@@ -85,6 +85,18 @@ static void pool_rehash(struct diff_pool *p)
 	p->nslots = ns;
 }
 
+void diff_pool_reserve(struct diff_pool *p, size_t n)
+{
+	/* only while empty: growing later rehashes, which is what it saves */
+	if (p->nstrs)
+		return;
+	while (p->nslots < 2 * n && p->nslots < ((size_t)1 << 30))
+		p->nslots *= 2;
+	free(p->slots);
+	p->slots = xcalloc(p->nslots, sizeof(*p->slots));
+	diff_populate(p->slots, p->nslots * sizeof(*p->slots));
+}
+
 /*
  * intern - the id of s (len bytes, hash h), added when new; *fresh set
  * to 1 when it was added, 0 when it was there already.

@@ -53,6 +53,8 @@ void diff_populate(void *p, size_t n);
 
 void diff_pool_init(struct diff_pool *p);
 void diff_pool_release(struct diff_pool *p);
+/* diff_pool_reserve - size an empty pool's table for about n strings */
+void diff_pool_reserve(struct diff_pool *p, size_t n);
 /* diff_pool_add - intern s (len bytes) seen in sequence `side`; its id */
 uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 		       const char *s, size_t len);
