@@ -202,12 +202,14 @@ int cmd_lsof(int argc, char **argv)
 			nth = 1;
 		for (size_t i = 0; i < npids; i++)
 			w.procs[i].pid = pids[i];
+		files_map_cache(1);
 		for (int t = 1; t < nth; t++)
 			if (!pthread_create(&th[started], NULL, lsof_worker, &w))
 				started++;
 		lsof_worker(&w);
 		for (int t = 0; t < started; t++)
 			pthread_join(th[t], NULL);
+		files_map_cache(0);
 
 		table_init(&table, cols, sizeof(cols) / sizeof(cols[0]));
 		/* the rows point into the records, which live until printed */

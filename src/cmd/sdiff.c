@@ -37,11 +37,38 @@ struct seq {
 	size_t n, alloc;
 };
 
+/*
+ * Strings are interned DIFF_BATCH at a time (the pool overlaps the misses
+ * of a batch).  Single-byte encodings hand out pointers into the input,
+ * which stays mapped until the batch is flushed; the others reuse one
+ * buffer for every string, so their batch keeps copies.
+ */
 struct collect {
 	struct diff_pool *pool;
 	struct seq *seq;
-	int side;
+	int side, copy;
+	size_t nb;
+	uint64_t off[DIFF_BATCH];
+	uint32_t len[DIFF_BATCH];
+	const char *s[DIFF_BATCH];
+	size_t at[DIFF_BATCH];
+	struct buf text;
 };
+
+static void collect_flush(struct collect *c)
+{
+	struct seq *q = c->seq;
+
+	if (!c->nb)
+		return;
+	if (c->copy)
+		for (size_t k = 0; k < c->nb; k++)
+			c->s[k] = c->text.data + c->at[k];
+	diff_pool_add_many(c->pool, c->side, c->nb, c->off, c->s, c->len,
+			   q->ids + q->n - c->nb);
+	c->nb = 0;
+	buf_reset(&c->text);
+}
 
 static int collect_one(void *ctx, uint64_t off, const char *s, size_t len)
 {
@@ -49,65 +76,134 @@ static int collect_one(void *ctx, uint64_t off, const char *s, size_t len)
 	struct seq *q = c->seq;
 
 	if (q->n == q->alloc) {
+		size_t was = q->alloc;
 		q->alloc = q->alloc ? q->alloc * 2 : 4096;
 		q->ids = xreallocarray(q->ids, q->alloc, sizeof(*q->ids));
 		q->offs = xreallocarray(q->offs, q->alloc, sizeof(*q->offs));
+		diff_populate(q->ids + was, (q->alloc - was) * sizeof(*q->ids));
+		diff_populate(q->offs + was, (q->alloc - was) * sizeof(*q->offs));
 	}
-	q->ids[q->n] = diff_pool_add(c->pool, c->side, off, s, len);
+	if (len > UINT32_MAX) {
+		collect_flush(c);
+		q->ids[q->n] = diff_pool_add(c->pool, c->side, off, s, len);
+		q->offs[q->n++] = off;
+		return q->n >= UINT32_MAX - 1;
+	}
 	q->offs[q->n++] = off;
+	c->off[c->nb] = off;
+	c->len[c->nb] = (uint32_t)len;
+	if (c->copy) {
+		c->at[c->nb] = c->text.len;
+		buf_add(&c->text, s, len);
+	} else {
+		c->s[c->nb] = s;
+	}
+	if (++c->nb == DIFF_BATCH)
+		collect_flush(c);
 	return q->n >= UINT32_MAX - 1; /* more than the diff can number */
 }
 
-/* load - the strings of one input, in order; 0 or -1 (reported) */
-static int load(const char *name, int side, const struct scan_opts *o,
-		struct diff_pool *pool, struct seq *seq)
+/* collect_scan - scan_mem into c, every batch flushed; its return value */
+static int collect_scan(struct collect *c, const void *p, size_t n,
+			const struct scan_opts *o)
 {
-	struct collect c = { pool, seq, side };
-	struct buf esc = BUF_INIT, data = BUF_INIT;
-	struct stat st;
-	int fd, rc = 0;
+	int rc = scan_mem(p, n, o, collect_one, c);
+	collect_flush(c);
+	return rc;
+}
 
-	escape_str(&esc, name);
-	if (!strcmp(name, "-")) {
-		if (buf_read_fd(&data, STDIN_FILENO) < 0)
-			rc = error_errno("standard input");
-		else if (scan_mem(data.data, data.len, o, collect_one, &c))
-			rc = error("%s: too many strings", esc.data);
-		buf_release(&data);
-		buf_release(&esc);
-		return rc;
+/*
+ * One input: opened (and its errors reported) before either is scanned,
+ * so that a missing suspect is said before a long scan of the reference.
+ */
+struct input {
+	const char *name;
+	int side, fd, err, too_many;
+	struct stat st;
+	const struct scan_opts *o;
+	struct diff_pool *pool;
+	struct seq seq;
+};
+
+/* input_open - 0, or -1 (reported) */
+static int input_open(struct input *in)
+{
+	struct buf esc = BUF_INIT;
+	int rc = 0;
+
+	if (!strcmp(in->name, "-")) {
+		in->fd = STDIN_FILENO;
+		return 0;
 	}
-	fd = noatime_open(AT_FDCWD, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	escape_str(&esc, in->name);
+	in->fd = noatime_open(AT_FDCWD, in->name, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0 || fstat(in->fd, &in->st) < 0)
 		rc = error_errno("%s", esc.data);
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	else if (S_ISDIR(in->st.st_mode))
 		rc = error("%s: is a directory", esc.data);
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		/* the page cache is the buffer: memory stays with the strings */
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			       fd, 0);
-		if (p != MAP_FAILED) {
-			madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-			if (scan_mem(p, (size_t)st.st_size, o, collect_one, &c))
-				rc = error("%s: too many strings", esc.data);
-			munmap(p, (size_t)st.st_size);
-			goto out;
-		}
-	}
-	if (buf_read_fd(&data, fd) < 0)
-		rc = error_errno("%s: read", esc.data);
-	else if (scan_mem(data.data, data.len, o, collect_one, &c))
-		rc = error("%s: too many strings", esc.data);
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_release(&data);
 	buf_release(&esc);
 	return rc;
+}
+
+/* input_scan - the strings of one input, in order; errors kept in *in */
+static void *input_scan(void *arg)
+{
+	struct input *in = arg;
+	struct collect c = { .pool = in->pool, .seq = &in->seq, .side = in->side,
+			     .copy = in->o->encoding != 's' && in->o->encoding != 'S',
+			     .text = BUF_INIT };
+	struct buf data = BUF_INIT;
+
+	if (in->fd != STDIN_FILENO && S_ISREG(in->st.st_mode) &&
+	    in->st.st_size > 0) {
+		/* the page cache is the buffer: memory stays with the strings */
+		size_t n = (size_t)in->st.st_size;
+		/* mapped in at once (a fault per 64 KiB costs more than the
+		   scan of it), unless so large that it could not stay */
+		int populate = n <= (1UL << 30) ? MAP_POPULATE : 0;
+		void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | populate,
+			       in->fd, 0);
+		if (p != MAP_FAILED) {
+			madvise(p, n, MADV_SEQUENTIAL);
+			in->too_many = !!collect_scan(&c, p, n, in->o);
+			munmap(p, n);
+			buf_release(&c.text);
+			return NULL;
+		}
+	}
+	if (buf_read_fd(&data, in->fd) < 0)
+		in->err = errno ? errno : EIO;
+	else
+		in->too_many = !!collect_scan(&c, data.data, data.len, in->o);
+	buf_release(&data);
+	buf_release(&c.text);
+	return NULL;
+}
+
+/* input_report - 0, or -1 after saying what went wrong in the scan */
+static int input_report(const struct input *in)
+{
+	struct buf esc = BUF_INIT;
+	int stdin_ = in->fd == STDIN_FILENO, rc = 0;
+
+	escape_str(&esc, in->name);
+	if (in->err) {
+		errno = in->err;
+		rc = stdin_ ? error_errno("standard input")
+			    : error_errno("%s: read", esc.data);
+	} else if (in->too_many) {
+		rc = error("%s: too many strings", esc.data);
+	}
+	buf_release(&esc);
+	return rc;
+}
+
+static void input_release(struct input *in)
+{
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	free(in->seq.ids);
+	free(in->seq.offs);
 }
 
 static void put_escaped(struct buf *out, const struct diff_pool *pool,
@@ -270,7 +366,7 @@ int cmd_sdiff(int argc, char **argv)
 	};
 	struct scan_opts o = { 's', 0, 4 };
 	struct diff_pool pool;
-	struct seq a = { 0 }, b = { 0 };
+	struct input in[2];
 	int nargs;
 
 	nargs = opt_parse(argc, argv, opts, usage, 0);
@@ -287,19 +383,45 @@ int cmd_sdiff(int argc, char **argv)
 	o.all_whitespace = whitespace;
 
 	diff_pool_init(&pool);
-	if (load(argv[0], 0, &o, &pool, &a) || load(argv[1], 1, &o, &pool, &b)) {
+	for (int i = 0; i < 2; i++) {
+		memset(&in[i], 0, sizeof(in[i]));
+		in[i].name = argv[i];
+		in[i].side = i;
+		in[i].fd = -1;
+		in[i].o = &o;
+		in[i].pool = &pool;
+	}
+	if (input_open(&in[0]) || input_open(&in[1])) {
+		rc = 2;
+		goto out;
+	}
+	{
+		/*
+		 * Growing the table rehashes every string so far, a random
+		 * write each: size it up front for about one string per 128
+		 * bytes of regular input (mixed binaries have one per 90-100),
+		 * at most 2 M strings (a 32 MiB table) - past that it grows.
+		 */
+		size_t guess = 0;
+		for (int i = 0; i < 2; i++)
+			if (in[i].fd != STDIN_FILENO && S_ISREG(in[i].st.st_mode))
+				guess += (size_t)in[i].st.st_size / 128;
+		diff_pool_reserve(&pool, guess < ((size_t)1 << 21) ? guess : (size_t)1 << 21);
+	}
+	input_scan(&in[0]);
+	input_scan(&in[1]);
+	if (input_report(&in[0]) || input_report(&in[1])) {
 		rc = 2;
 		goto out;
 	}
 	if (summary)
-		rc = print_summary(&a, &b, &pool, json);
+		rc = print_summary(&in[0].seq, &in[1].seq, &pool, json);
 	else
-		rc = print_diff(argv[0], argv[1], &a, &b, &pool, json);
+		rc = print_diff(argv[0], argv[1], &in[0].seq, &in[1].seq,
+				&pool, json);
 out:
-	free(a.ids);
-	free(a.offs);
-	free(b.ids);
-	free(b.offs);
+	input_release(&in[0]);
+	input_release(&in[1]);
 	diff_pool_release(&pool);
 	return rc;
 }

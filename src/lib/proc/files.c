@@ -121,6 +121,91 @@ struct seen {
 	unsigned long long dev, ino;
 };
 
+/*
+ * The mapped-file cache: a machine's processes map the same few hundred
+ * libraries, and the stat of each through map_files was a syscall per
+ * mapping per process.  While a walk over many processes has it on, the
+ * first stat of a (device, inode) answers for the others; the size and
+ * link count are the inode's, whoever maps it.
+ */
+struct mstat {
+	unsigned long long dev, ino, size;
+	int used, deleted;
+};
+
+static struct {
+	pthread_mutex_t mx;
+	int on;
+	struct mstat *v;
+	size_t n, cap; /* cap: 0 or a power of two */
+} mcache = { PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0, 0 };
+
+void files_map_cache(int on)
+{
+	pthread_mutex_lock(&mcache.mx);
+	mcache.on = on;
+	if (!on) {
+		free(mcache.v);
+		mcache.v = NULL;
+		mcache.n = mcache.cap = 0;
+	}
+	pthread_mutex_unlock(&mcache.mx);
+}
+
+static size_t mcache_at(const struct mstat *v, size_t cap,
+			unsigned long long dev, unsigned long long ino)
+{
+	size_t i = (size_t)((ino * 0x9e3779b97f4a7c15ULL) ^ dev) & (cap - 1);
+	while (v[i].used && (v[i].dev != dev || v[i].ino != ino))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* 1 and *out filled when (dev, ino) is known, else 0 */
+static int mcache_get(unsigned long long dev, unsigned long long ino,
+		      struct mstat *out)
+{
+	int hit = 0;
+	pthread_mutex_lock(&mcache.mx);
+	if (mcache.on && mcache.cap) {
+		size_t i = mcache_at(mcache.v, mcache.cap, dev, ino);
+		if (mcache.v[i].used) {
+			*out = mcache.v[i];
+			hit = 1;
+		}
+	}
+	pthread_mutex_unlock(&mcache.mx);
+	return hit;
+}
+
+static void mcache_put(unsigned long long dev, unsigned long long ino,
+		       unsigned long long size, int deleted)
+{
+	pthread_mutex_lock(&mcache.mx);
+	if (!mcache.on)
+		goto out;
+	if (2 * (mcache.n + 1) > mcache.cap) {
+		size_t cap = mcache.cap ? 2 * mcache.cap : 256;
+		struct mstat *v = xcalloc(cap, sizeof(*v));
+		for (size_t k = 0; k < mcache.cap; k++)
+			if (mcache.v[k].used)
+				v[mcache_at(v, cap, mcache.v[k].dev, mcache.v[k].ino)] =
+					mcache.v[k];
+		free(mcache.v);
+		mcache.v = v;
+		mcache.cap = cap;
+	}
+	{
+		size_t i = mcache_at(mcache.v, mcache.cap, dev, ino);
+		if (!mcache.v[i].used) {
+			mcache.v[i] = (struct mstat){ dev, ino, size, 1, deleted };
+			mcache.n++;
+		}
+	}
+out:
+	pthread_mutex_unlock(&mcache.mx);
+}
+
 static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
 		    struct buf *notes)
 {
@@ -138,6 +223,7 @@ static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
 		unsigned long long dev;
 		struct file_rec *r;
 		struct stat st;
+		struct mstat ms;
 		char mf[64];
 		int dup = 0;
 
@@ -163,9 +249,13 @@ static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
 		r->mode = S_IFREG;
 		/* map_files is the mapping itself, immune to a renamed path */
 		snprintf(mf, sizeof(mf), "map_files/%llx-%llx", m.start, m.end);
-		if (!fstatat(procfd, mf, &st, 0)) {
+		if (mcache_get(dev, m.inode, &ms)) {
+			r->deleted = ms.deleted;
+			r->size = ms.size;
+		} else if (!fstatat(procfd, mf, &st, 0)) {
 			r->deleted = st.st_nlink == 0;
 			r->size = (unsigned long long)st.st_size;
+			mcache_put(dev, m.inode, r->size, r->deleted);
 		} else {
 			r->deleted = m.deleted;
 		}
@@ -187,20 +277,43 @@ static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
 static void read_fdinfo(int procfd, int fd, unsigned long long *pos,
 			long long *eventfd_id)
 {
-	char path[48];
+	char path[48], small[1024];
 	struct buf b = BUF_INIT;
-	const char *p;
+	const char *p, *text = small;
+	ssize_t n;
+	int f;
 
 	*pos = 0;
 	*eventfd_id = -1;
 	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (proc_read_at(procfd, path, &b)) {
+	/*
+	 * fdinfo is a seq_file: one read returns all of it that fits, so a
+	 * read that does not fill the buffer has it all - three syscalls
+	 * where reading to end of file took four.  A longer one (an epoll
+	 * set) is read whole.
+	 */
+	f = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return;
+	do
+		n = read(f, small, sizeof(small) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(small) - 1) {
+		buf_add(&b, small, (size_t)n);
+		if (buf_read_fd(&b, f) < 0)
+			n = -1;
+		text = b.data;
+	} else if (n >= 0) {
+		small[n] = '\0';
+	}
+	close(f);
+	if (n < 0) {
 		buf_release(&b);
 		return;
 	}
-	if (!strncmp(b.data, "pos:", 4))
-		*pos = strtoull(b.data + 4, NULL, 10);
-	if ((p = strstr(b.data, "eventfd-id:")))
+	if (!strncmp(text, "pos:", 4))
+		*pos = strtoull(text + 4, NULL, 10);
+	if ((p = strstr(text, "eventfd-id:")))
 		*eventfd_id = strtoll(p + 11, NULL, 0);
 	buf_release(&b);
 }

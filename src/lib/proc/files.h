@@ -53,6 +53,12 @@ int files_list(int procfd, unsigned what, const struct sock_table *socks,
 	       struct file_list *out, struct buf *notes);
 void files_release(struct file_list *l);
 /*
+ * files_map_cache - on (1): until turned off, files_list stats each mapped
+ * file (device, inode) once, whichever process maps it - for a walk over
+ * every process, done in one go.  Off (0) forgets what it saw.
+ */
+void files_map_cache(int on);
+/*
  * files_socket_inodes - the inodes of the sockets a process holds, from the
  * fd links alone (one readlink per fd, no stat): the cheap question ps
  * asks of every process.  0 or -errno.

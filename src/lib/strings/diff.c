@@ -2,11 +2,34 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util/diag.h"
 #include "util/xalloc.h"
 
 /* ---- the string pool ---- */
+
+void diff_populate(void *p, size_t n)
+{
+	/*
+	 * The pool's arrays are written once, page after page: one call that
+	 * maps the pages of a freshly grown array costs far less than a fault
+	 * per page (most of all in a virtual machine).  Best effort: kernels
+	 * before 5.14 say EINVAL and the pages fault in as before.
+	 */
+	static size_t pg;
+	uintptr_t a = (uintptr_t)p, e = a + n;
+
+	if (!pg) {
+		long v = sysconf(_SC_PAGESIZE);
+		pg = v > 0 ? (size_t)v : 4096;
+	}
+	a = (a + pg - 1) & ~(uintptr_t)(pg - 1);
+	e &= ~(uintptr_t)(pg - 1);
+	if (e > a && e - a >= 16 * pg)
+		madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+}
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
@@ -49,6 +72,7 @@ static void pool_rehash(struct diff_pool *p)
 	size_t ns = p->nslots * 2;
 	uint64_t *slots = xcalloc(ns, sizeof(*slots));
 
+	diff_populate(slots, ns * sizeof(*slots));
 	for (size_t id = 0; id < p->nstrs; id++) {
 		uint64_t h = p->strs[id].hash;
 		size_t i = (size_t)h & (ns - 1);
@@ -61,10 +85,25 @@ static void pool_rehash(struct diff_pool *p)
 	p->nslots = ns;
 }
 
-uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
-		       const char *s, size_t len)
+void diff_pool_reserve(struct diff_pool *p, size_t n)
 {
-	uint64_t h = hash_bytes(s, len);
+	/* only while empty: growing later rehashes, which is what it saves */
+	if (p->nstrs)
+		return;
+	while (p->nslots < 2 * n && p->nslots < ((size_t)1 << 30))
+		p->nslots *= 2;
+	free(p->slots);
+	p->slots = xcalloc(p->nslots, sizeof(*p->slots));
+	diff_populate(p->slots, p->nslots * sizeof(*p->slots));
+}
+
+/*
+ * intern - the id of s (len bytes, hash h), added when new; *fresh set
+ * to 1 when it was added, 0 when it was there already.
+ */
+static uint32_t intern(struct diff_pool *p, uint64_t h, const char *s,
+		       size_t len, int *fresh)
+{
 	size_t i = (size_t)h & (p->nslots - 1);
 	struct diff_str *d;
 
@@ -78,30 +117,88 @@ uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 		d = &p->strs[id];
 		if (d->hash == h && d->len == len &&
 		    !memcmp(p->text.data + d->off, s, len)) {
-			if (!d->count[side]++)
-				d->first[side] = off;
+			*fresh = 0;
 			return id;
 		}
 	}
 	if (p->nstrs >= UINT32_MAX - 1 || len > UINT32_MAX)
 		bug("diff: too many or too long strings");
 	if (p->nstrs == p->alloc) {
+		size_t old = p->alloc;
 		p->alloc = p->alloc ? p->alloc * 2 : 1024;
 		p->strs = xreallocarray(p->strs, p->alloc, sizeof(*p->strs));
+		diff_populate(p->strs + old, (p->alloc - old) * sizeof(*p->strs));
 	}
 	d = &p->strs[p->nstrs];
 	memset(d, 0, sizeof(*d));
 	d->hash = h;
 	d->off = p->text.len;
 	d->len = (uint32_t)len;
-	d->count[side] = 1;
-	d->first[side] = off;
+	if (p->text.len + len >= p->text.cap) {
+		size_t old = p->text.cap;
+		buf_grow(&p->text, len + 1);
+		if (old)
+			diff_populate(p->text.data + old, p->text.cap - old);
+	}
 	buf_add(&p->text, s, len);
 	p->slots[i] = (h & 0xffffffff00000000ULL) | ((uint64_t)p->nstrs + 1);
 	p->nstrs++;
 	if (p->nstrs * 2 > p->nslots)
 		pool_rehash(p);
+	*fresh = 1;
 	return (uint32_t)p->nstrs - 1;
+}
+
+uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
+		       const char *s, size_t len)
+{
+	int fresh;
+	uint32_t id = intern(p, hash_bytes(s, len), s, len, &fresh);
+	struct diff_str *d = &p->strs[id];
+
+	if (!d->count[side]++)
+		d->first[side] = off;
+	return id;
+}
+
+void diff_pool_add_many(struct diff_pool *p, int side, size_t n,
+			const uint64_t *offs, const char *const *s,
+			const uint32_t *lens, uint32_t *ids)
+{
+	uint64_t h[DIFF_BATCH];
+
+	/*
+	 * Most of the time of interning is waiting for memory: the slot, then
+	 * the string it names, then that string's text, three misses in a
+	 * row per string.  A batch asks for the slots of all its strings
+	 * first, then for the strings those slots name, and only then looks.
+	 */
+	if (n > DIFF_BATCH)
+		bug("diff: batch of %zu", n);
+	for (size_t k = 0; k < n; k++) {
+		h[k] = hash_bytes(s[k], lens[k]);
+		__builtin_prefetch(&p->slots[(size_t)h[k] & (p->nslots - 1)]);
+	}
+	for (size_t k = 0; k < n; k++) {
+		uint64_t v = p->slots[(size_t)h[k] & (p->nslots - 1)];
+		if (v && !((v ^ h[k]) >> 32)) {
+			const struct diff_str *d = &p->strs[(uint32_t)v - 1];
+			__builtin_prefetch(d);
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		uint64_t v = p->slots[(size_t)h[k] & (p->nslots - 1)];
+		if (v && !((v ^ h[k]) >> 32))
+			__builtin_prefetch(p->text.data + p->strs[(uint32_t)v - 1].off);
+	}
+	for (size_t k = 0; k < n; k++) {
+		int fresh;
+		uint32_t id = intern(p, h[k], s[k], lens[k], &fresh);
+		struct diff_str *d = &p->strs[id];
+		if (!d->count[side]++)
+			d->first[side] = offs[k];
+		ids[k] = id;
+	}
 }
 
 /* ---- Myers: linear space, divide and conquer ---- */

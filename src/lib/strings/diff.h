@@ -48,11 +48,25 @@ struct diff_pool {
 	size_t nslots;
 };
 
+/* diff_populate - map in the pages of p[0..n) now (best effort) */
+void diff_populate(void *p, size_t n);
+
 void diff_pool_init(struct diff_pool *p);
 void diff_pool_release(struct diff_pool *p);
+/* diff_pool_reserve - size an empty pool's table for about n strings */
+void diff_pool_reserve(struct diff_pool *p, size_t n);
 /* diff_pool_add - intern s (len bytes) seen in sequence `side`; its id */
 uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 		       const char *s, size_t len);
+/*
+ * diff_pool_add_many - diff_pool_add for n <= DIFF_BATCH strings at once,
+ * their ids in ids[]: the same ids, in less time (the hash table's misses
+ * overlap).
+ */
+#define DIFF_BATCH 32
+void diff_pool_add_many(struct diff_pool *p, int side, size_t n,
+			const uint64_t *offs, const char *const *s,
+			const uint32_t *lens, uint32_t *ids);
 static inline const char *diff_pool_text(const struct diff_pool *p, uint32_t id)
 {
 	return p->text.data + p->strs[id].off;
