@@ -115,7 +115,6 @@ int main(int argc, char **argv)
 		if (!strcmp(commands[i].name, argv[1]))
 			cmd = &commands[i];
 	if (!cmd) {
-		error("unknown command; try 'stranger help'");
 		struct buf b = BUF_INIT;
 		escape_bytes(&b, argv[1], strnlen(argv[1], 64));
 		error("unknown command '%s'; try 'stranger help'", b.data);
