@@ -118,11 +118,11 @@ int cmd_baseline(int argc, char **argv)
 	int one_fs = 0, tty = isatty(2), fd;
 	struct strlist excludes = { NULL, 0 };
 	const struct opt opts[] = {
-		{ OPT_STRING, 'o', "output", &out, "DB", "write the baseline to DB", NULL, 0, 0 },
-		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system", NULL, 0, 0 },
-		{ OPT_LIST, 0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)", NULL, 0, 0 },
-		{ OPT_STRING, 0, "sign", &signkey, "KEY", "sign the DB with this private key (DB.sig)", NULL, 0, 0 },
-		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+		OPT_STRING('o', "output", &out, "DB", "write the baseline to DB"),
+		OPT_BOOL('x', "one-file-system", &one_fs, "stay on each PATH's file system"),
+		OPT_LIST(0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)"),
+		OPT_STRING(0, "sign", &signkey, "KEY", "sign the DB with this private key (DB.sig)"),
+		OPT_END(),
 	};
 	struct basedb db;
 	struct basedb_scan_opts so;

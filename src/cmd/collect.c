@@ -134,24 +134,15 @@ int cmd_collect(int argc, char **argv)
 	int *only = NULL;
 	int dump = 0, freeze = 0, force = 0, rc;
 	const struct opt opts[] = {
-		{ OPT_STRING, 'o', "output", &dir, "DIR",
-		  "the case folder to create (must not exist or be empty)" },
-		{ OPT_STRING, 0, "profile", &profile, "quick|full",
-		  "how much to collect (default quick)" },
-		{ OPT_INT, 0, "budget", &budget, "SECS",
-		  "start no step after SECS seconds; steps get what is left",
-		  NULL, 1, 86400 },
-		{ OPT_BOOL, 0, "dump-suspects", &dump, NULL,
-		  "also write a core file of every suspicious process" },
-		{ OPT_BOOL, 0, "freeze-suspects", &freeze, NULL,
-		  "freeze every suspicious process and leave it frozen" },
-		{ OPT_STRING, 0, "from", &from, "DEBS",
-		  "verify packages against the trusted .debs in DEBS" },
-		{ OPT_LIST, 0, "suspect", &named, "PID",
-		  "take PID as a suspect instead of what ps flags (repeatable)" },
-		{ OPT_BOOL, 0, "force-same-fs", &force, NULL,
-		  "write DIR even on a file system the collection reads" },
-		{ OPT_END },
+		OPT_STRING('o', "output", &dir, "DIR", "the case folder to create (must not exist or be empty)"),
+		OPT_STRING(0, "profile", &profile, "quick|full", "how much to collect (default quick)"),
+		OPT_LONG(0, "budget", &budget, "SECS", "start no step after SECS seconds; steps get what is left", 1, 86400),
+		OPT_BOOL(0, "dump-suspects", &dump, "also write a core file of every suspicious process"),
+		OPT_BOOL(0, "freeze-suspects", &freeze, "freeze every suspicious process and leave it frozen"),
+		OPT_STRING(0, "from", &from, "DEBS", "verify packages against the trusted .debs in DEBS"),
+		OPT_LIST(0, "suspect", &named, "PID", "take PID as a suspect instead of what ps flags (repeatable)"),
+		OPT_BOOL(0, "force-same-fs", &force, "write DIR even on a file system the collection reads"),
+		OPT_END(),
 	};
 	int all_argc = argc;
 	char **all_argv = xmemdup(argv, (size_t)argc * sizeof(*argv));

@@ -162,10 +162,9 @@ int cmd_fleet(int argc, char **argv)
 	struct fleet_report r;
 	struct buf name = BUF_INIT, why = BUF_INIT;
 	const struct opt opts[] = {
-		{ OPT_BOOL, 0, "json", &json, NULL, "JSON Lines, each with a host field" },
-		{ OPT_BOOL, 0, "all", &all, NULL,
-		  "also processes whose only flag is listening" },
-		{ OPT_END },
+		OPT_BOOL(0, "json", &json, "JSON Lines, each with a host field"),
+		OPT_BOOL(0, "all", &all, "also processes whose only flag is listening"),
+		OPT_END(),
 	};
 
 	argc = opt_parse(argc, argv, opts, fleet_usage, 0);

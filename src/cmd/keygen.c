@@ -26,8 +26,8 @@ int cmd_keygen(int argc, char **argv)
 {
 	const char *name = NULL;
 	const struct opt opts[] = {
-		{ OPT_STRING, 'o', "output", &name, "NAME", "write NAME.key and NAME.pub", NULL, 0, 0 },
-		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+		OPT_STRING('o', "output", &name, "NAME", "write NAME.key and NAME.pub"),
+		OPT_END(),
 	};
 	struct buf priv = BUF_INIT, pub = BUF_INIT, shown = BUF_INIT;
 	int rc;

@@ -137,23 +137,17 @@ int cmd_sandbox(int argc, char **argv)
 	const char *dir = NULL, *net = NULL, *memory = NULL, *backend = NULL;
 	long timeout = 60, runs = 1, pids = 256, cpu = 100, uid = 65534, slen = 256;
 	const struct opt opts[] = {
-		{ OPT_STRING, 'o', "output", &dir, "DIR",
-		  "the evidence folder (default sandbox.TIME)" },
-		{ OPT_INT, 0, "timeout", &timeout, "SECS",
-		  "freeze and kill after SECS (60; 0: never)", NULL, 0, 86400 },
-		{ OPT_STRING, 0, "net", &net, "MODE", "sinkhole (default) or none" },
-		{ OPT_INT, 0, "runs", &runs, "N",
-		  "run N times from the same start; report differences", NULL, 1, 100 },
-		{ OPT_STRING, 0, "memory", &memory, "SIZE", "memory limit (512M; K, M, G)" },
-		{ OPT_INT, 0, "pids", &pids, "N", "task limit (256)", NULL, 1, 1 << 22 },
-		{ OPT_INT, 0, "cpu", &cpu, "PERCENT", "CPU limit, of one CPU (100)", NULL, 1,
-		  100000 },
-		{ OPT_INT, 0, "uid", &uid, "UID", "who root inside is outside (65534)", NULL, 1,
-		  0x7ffffffe },
-		{ OPT_STRING, 0, "backend", &backend, "NAME", "trace with bpf or ptrace" },
-		{ OPT_INT, 's', "string-limit", &slen, "SIZE",
-		  "bytes of each string in the trace (256)", NULL, 32, 1 << 16 },
-		{ OPT_END },
+		OPT_STRING('o', "output", &dir, "DIR", "the evidence folder (default sandbox.TIME)"),
+		OPT_LONG(0, "timeout", &timeout, "SECS", "freeze and kill after SECS (60; 0: never)", 0, 86400),
+		OPT_STRING(0, "net", &net, "MODE", "sinkhole (default) or none"),
+		OPT_LONG(0, "runs", &runs, "N", "run N times from the same start; report differences", 1, 100),
+		OPT_STRING(0, "memory", &memory, "SIZE", "memory limit (512M; K, M, G)"),
+		OPT_LONG(0, "pids", &pids, "N", "task limit (256)", 1, 1 << 22),
+		OPT_LONG(0, "cpu", &cpu, "PERCENT", "CPU limit, of one CPU (100)", 1, 100000),
+		OPT_LONG(0, "uid", &uid, "UID", "who root inside is outside (65534)", 1, 0x7ffffffe),
+		OPT_STRING(0, "backend", &backend, "NAME", "trace with bpf or ptrace"),
+		OPT_LONG('s', "string-limit", &slen, "SIZE", "bytes of each string in the trace (256)", 32, 1 << 16),
+		OPT_END(),
 	};
 	int all_argc = argc, rc, status = 0;
 	char **all_argv = xmemdup(argv, (size_t)argc * sizeof(*argv));

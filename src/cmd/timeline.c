@@ -128,19 +128,19 @@ int cmd_timeline(int argc, char **argv)
 	enum tl_format f;
 	struct ctx c = { NULL, 0, 0, 0, 0 };
 	const struct opt opts[] = {
-		{ OPT_STRING, 'o', "output", &out, "FILE", "write to FILE (default: stdout)" },
-		{ OPT_STRING, 0, "format", &format, "FMT", "body, mactime, jsonl or csv (default: body)" },
-		{ OPT_BOOL, 'x', "one-file-system", &one_fs, NULL, "stay on each PATH's file system" },
-		{ OPT_STRING, 'z', "zone", &zone, "TZ", "mactime dates in time zone TZ (default UTC)" },
-		{ OPT_STRING, 0, "since", &since_s, "DATE", "only times at or after DATE" },
-		{ OPT_STRING, 0, "until", &until_s, "DATE", "only times at or before DATE" },
-		{ OPT_BOOL, 0, "hash", &hash, NULL, "SHA-256 of regular files (first body field; jsonl sha256)" },
-		{ OPT_BOOL, 0, "logs", &logs, NULL, "add the logs under /var/log" },
-		{ OPT_STRING, 0, "log-root", &log_root, "DIR", "read DIR/var/log instead of /var/log" },
-		{ OPT_BOOL, 0, "no-live", &no_live, NULL, "no processes, boot, deleted-open files, sockets" },
-		{ OPT_STRING, 0, "from-body", &body, "FILE", "render a body file (- for stdin)" },
-		{ OPT_INT, 0, "memory", &mem_mb, "MB", "memory for sorting before it goes to disk (default 64)", NULL, 4, 65536 },
-		{ OPT_END },
+		OPT_STRING('o', "output", &out, "FILE", "write to FILE (default: stdout)"),
+		OPT_STRING(0, "format", &format, "FMT", "body, mactime, jsonl or csv (default: body)"),
+		OPT_BOOL('x', "one-file-system", &one_fs, "stay on each PATH's file system"),
+		OPT_STRING('z', "zone", &zone, "TZ", "mactime dates in time zone TZ (default UTC)"),
+		OPT_STRING(0, "since", &since_s, "DATE", "only times at or after DATE"),
+		OPT_STRING(0, "until", &until_s, "DATE", "only times at or before DATE"),
+		OPT_BOOL(0, "hash", &hash, "SHA-256 of regular files (first body field; jsonl sha256)"),
+		OPT_BOOL(0, "logs", &logs, "add the logs under /var/log"),
+		OPT_STRING(0, "log-root", &log_root, "DIR", "read DIR/var/log instead of /var/log"),
+		OPT_BOOL(0, "no-live", &no_live, "no processes, boot, deleted-open files, sockets"),
+		OPT_STRING(0, "from-body", &body, "FILE", "render a body file (- for stdin)"),
+		OPT_LONG(0, "memory", &mem_mb, "MB", "memory for sorting before it goes to disk (default 64)", 4, 65536),
+		OPT_END(),
 	};
 
 	argc = opt_parse(argc, argv, opts, timeline_usage, 0);

@@ -460,13 +460,13 @@ int cmd_verify(int argc, char **argv)
 	const char *ignore = NULL, *from = NULL, *root = "/", *key = NULL;
 	int json = 0, packages = 0, rc;
 	const struct opt opts[] = {
-		{ OPT_STRING, 0, "ignore", &ignore, "FIELDS", "do not report changes in these fields (comma list)", NULL, 0, 0 },
-		{ OPT_BOOL, 0, "json", &json, NULL, "JSON Lines output", NULL, 0, 0 },
-		{ OPT_BOOL, 0, "packages", &packages, NULL, "check installed packages' files", NULL, 0, 0 },
-		{ OPT_STRING, 0, "from", &from, "DIR", "against the .deb archives in DIR", NULL, 0, 0 },
-		{ OPT_STRING, 0, "root", &root, "DIR", "the system to check is the tree under DIR", NULL, 0, 0 },
-		{ OPT_STRING, 0, "key", &key, "PUB", "refuse a DB whose signature (DB.sig) this public key does not verify", NULL, 0, 0 },
-		{ OPT_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+		OPT_STRING(0, "ignore", &ignore, "FIELDS", "do not report changes in these fields (comma list)"),
+		OPT_BOOL(0, "json", &json, "JSON Lines output"),
+		OPT_BOOL(0, "packages", &packages, "check installed packages' files"),
+		OPT_STRING(0, "from", &from, "DIR", "against the .deb archives in DIR"),
+		OPT_STRING(0, "root", &root, "DIR", "the system to check is the tree under DIR"),
+		OPT_STRING(0, "key", &key, "PUB", "refuse a DB whose signature (DB.sig) this public key does not verify"),
+		OPT_END(),
 	};
 	struct out o;
 
