@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "lib/collect/artifact.h"
-#include "lib/collect/jsonl.h"
+#include "util/json_read.h"
 #include "lib/collect/step.h"
 #include "lib/evidence/evidence.h"
 #include "util/buf.h"

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <utmp.h>
 
-#include "lib/collect/jsonl.h"
+#include "util/json_read.h"
 #include "lib/collect/manifest.h"
 #include "util/escape.h"
 #include "util/xalloc.h"

@@ -6,7 +6,7 @@
  * listed file is hashed again, and one that does not match is marked
  * "changed since sealing" wherever it is shown; a file the manifest does
  * not list is read but shown as unsealed.  Every byte read from the case
- * is hostile: JSON Lines go through lib/collect/jsonl, binary login
+ * is hostile: JSON Lines go through util/json_read, binary login
  * records through report_utmp_each, and every string reaches the page
  * through util/escape and then HTML escaping, so no byte of the case can
  * open a tag, an attribute or a script.  Links to evidence files are

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "lib/fleet/fleet.h"
-#include "lib/fleet/jsonl.h"
 #include "util/escape.h"
+#include "util/json_read.h"
 #include "util/xalloc.h"
 
 /* a host's file is read whole, up to this much (the rest is a problem) */
@@ -117,81 +117,97 @@ static int weigh(const struct weight *w, const char *word)
 	return w->score;
 }
 
-static void add_ps(struct fleet_report *r, size_t host, const struct jsonl_obj *o,
+static void add_ps(struct fleet_report *r, size_t host, const struct jv *o,
 		   int include_listening)
 {
-	const struct jsonl_member *flags = fleet_jsonl_get(o, "flags", JSONL_ARRAY);
-	const struct jsonl_member *m;
+	const struct jv **flags, **listening;
+	size_t nflags = jv_strs(o, "flags", &flags), n;
+	const char *s;
 	struct fleet_finding *f;
 	int score = 0, only_listening = 1;
 
-	if (!flags || !flags->nv)
+	if (!nflags)
 		return;
-	for (size_t i = 0; i < flags->nv; i++) {
-		score += weigh(ps_weights, flags->v[i]);
-		if (strcmp(flags->v[i], "listening"))
+	for (size_t i = 0; i < nflags; i++) {
+		score += weigh(ps_weights, flags[i]->str);
+		if (strcmp(flags[i]->str, "listening"))
 			only_listening = 0;
 	}
-	if (only_listening && !include_listening)
+	if (only_listening && !include_listening) {
+		free(flags);
 		return;
+	}
 	f = finding_new(r, host, FLEET_PS);
 	f->score = score;
-	for (size_t i = 0; i < flags->nv; i++)
-		list_add(&f->flags, flags->v[i], flags->vlen[i]);
-	if ((m = fleet_jsonl_get(o, "pid", JSONL_INT)))
-		f->pid = m->num;
-	if ((m = fleet_jsonl_get(o, "cmdline", JSONL_STRING)) && m->len)
-		raw(&f->command, m->str, m->len);
-	else if ((m = fleet_jsonl_get(o, "comm", JSONL_STRING)))
-		raw(&f->command, m->str, m->len);
-	if ((m = fleet_jsonl_get(o, "listening", JSONL_ARRAY)))
-		for (size_t i = 0; i < m->nv; i++)
-			list_add(&f->listening, m->v[i], m->vlen[i]);
-	if ((m = fleet_jsonl_get(o, "exe", JSONL_STRING)))
-		raw(&f->detail, m->str, m->len);
+	for (size_t i = 0; i < nflags; i++)
+		list_add(&f->flags, flags[i]->str, flags[i]->len);
+	free(flags);
+	f->pid = jv_int(o, "pid", f->pid);
+	if ((s = jv_str(o, "cmdline", &n)) && n)
+		raw(&f->command, s, n);
+	else if ((s = jv_str(o, "comm", &n)))
+		raw(&f->command, s, n);
+	n = jv_strs(o, "listening", &listening);
+	for (size_t i = 0; i < n; i++)
+		list_add(&f->listening, listening[i]->str, listening[i]->len);
+	free(listening);
+	if ((s = jv_str(o, "exe", &n)))
+		raw(&f->detail, s, n);
 }
 
-static void add_hidden(struct fleet_report *r, size_t host, const struct jsonl_obj *o)
+static void add_hidden(struct fleet_report *r, size_t host, const struct jv *o)
 {
-	const struct jsonl_member *kind = fleet_jsonl_get(o, "kind", JSONL_STRING);
-	const struct jsonl_member *m;
+	size_t klen, n;
+	const char *kind = jv_str(o, "kind", &klen), *s;
 	struct fleet_finding *f;
 
 	if (!kind)
 		return;
 	f = finding_new(r, host, FLEET_HIDDEN);
-	f->score = weigh(hidden_weights, kind->str);
+	f->score = weigh(hidden_weights, kind);
 	buf_addstr(&f->flags, "hidden:");
-	raw(&f->flags, kind->str, kind->len);
-	if ((m = fleet_jsonl_get(o, "pid", JSONL_INT)))
-		f->pid = m->num;
-	if ((m = fleet_jsonl_get(o, "object", JSONL_STRING)))
-		raw(&f->command, m->str, m->len);
-	if (!strcmp(kind->str, "port") && f->command.len)
+	raw(&f->flags, kind, klen);
+	f->pid = jv_int(o, "pid", f->pid);
+	if ((s = jv_str(o, "object", &n)))
+		raw(&f->command, s, n);
+	if (!strcmp(kind, "port") && f->command.len)
 		buf_add(&f->listening, f->command.data, f->command.len);
-	if ((m = fleet_jsonl_get(o, "detail", JSONL_STRING)))
-		raw(&f->detail, m->str, m->len);
+	if ((s = jv_str(o, "detail", &n)))
+		raw(&f->detail, s, n);
 }
 
-static void add_verify(struct fleet_report *r, size_t host, const struct jsonl_obj *o)
+static void add_verify(struct fleet_report *r, size_t host, const struct jv *o)
 {
-	const struct jsonl_member *st = fleet_jsonl_get(o, "status", JSONL_STRING);
-	const struct jsonl_member *m;
+	size_t stlen, n;
+	const char *st = jv_str(o, "status", &stlen), *s;
 	struct fleet_finding *f;
 
 	if (!st)
 		return;
 	f = finding_new(r, host, FLEET_VERIFY);
-	f->score = weigh(verify_weights, st->str);
+	f->score = weigh(verify_weights, st);
 	/* a changed configuration file is most often the administrator's */
-	if ((m = fleet_jsonl_get(o, "conffile", JSONL_BOOL)) && m->num)
+	if (jv_bool(o, "conffile", 0))
 		f->score = 5;
 	buf_addstr(&f->flags, "verify:");
-	raw(&f->flags, st->str, st->len);
-	if ((m = fleet_jsonl_get(o, "path", JSONL_STRING)))
-		raw(&f->command, m->str, m->len);
-	if ((m = fleet_jsonl_get(o, "package", JSONL_STRING)))
-		raw(&f->detail, m->str, m->len);
+	raw(&f->flags, st, stlen);
+	if ((s = jv_str(o, "path", &n)))
+		raw(&f->command, s, n);
+	if ((s = jv_str(o, "package", &n)))
+		raw(&f->detail, s, n);
+}
+
+/* parse_object - one JSON object, or -1 (and *out NULL) */
+static int parse_object(const char *p, size_t n, struct jv **out)
+{
+	if (jsonl_parse(p, n, out))
+		return -1;
+	if ((*out)->type != JV_OBJ) {
+		jv_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* parse - the lines of one file; the number of malformed lines */
@@ -204,21 +220,21 @@ static size_t parse(struct fleet_report *r, size_t host, enum fleet_source src,
 	for (size_t off = 0; off < len;) {
 		const char *nl = memchr(data + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (data + off)) : len - off;
-		struct jsonl_obj o;
+		struct jv *o;
 
 		line++;
-		if (n && fleet_jsonl_parse(data + off, n, &o)) {
+		if (n && parse_object(data + off, n, &o)) {
 			if (first_bad && bad < nfirst)
 				first_bad[bad] = line;
 			bad++;
 		} else if (n) {
 			if (src == FLEET_PS)
-				add_ps(r, host, &o, include_listening);
+				add_ps(r, host, o, include_listening);
 			else if (src == FLEET_HIDDEN)
-				add_hidden(r, host, &o);
+				add_hidden(r, host, o);
 			else
-				add_verify(r, host, &o);
-			fleet_jsonl_release(&o);
+				add_verify(r, host, o);
+			jv_free(o);
 		}
 		off += n + 1;
 	}
@@ -266,19 +282,19 @@ static void first_line(struct buf *out, const struct buf *text)
 }
 
 static void read_step(struct fleet_report *r, size_t hi, int dfd, enum fleet_source src,
-		      const struct jsonl_obj *status, int include_listening)
+		      const struct jv *status, int include_listening)
 {
 	struct fleet_host *h = &r->hosts[hi];
 	const char *step = fleet_source_name(src);
 	struct buf name = BUF_INIT, data = BUF_INIT, err = BUF_INIT, why = BUF_INIT;
-	const struct jsonl_member *m;
+	const struct jv *m;
 	size_t before = r->n, bad, lines[FLEET_BAD_LINES_SHOWN];
 	long long exit_status = -1;
 	int rc;
 
 	/* the exit status: status.json's rc_STEP, else STEP.rc */
 	buf_addf(&name, "rc_%s", step);
-	if (status && (m = fleet_jsonl_get(status, name.data, JSONL_INT))) {
+	if ((m = jv_get(status, name.data)) && m->type == JV_NUM) {
 		exit_status = m->num;
 	} else {
 		buf_reset(&name);
@@ -332,10 +348,10 @@ static void read_step(struct fleet_report *r, size_t hi, int dfd, enum fleet_sou
 }
 
 /* has_steps - whether the status names any step's exit status (rc_STEP) */
-static int has_steps(const struct jsonl_obj *status)
+static int has_steps(const struct jv *status)
 {
-	for (size_t i = 0; i < status->n; i++)
-		if (!strncmp(status->m[i].key, "rc_", 3))
+	for (size_t i = 0; i < status->len; i++)
+		if (!strncmp(status->keys[i], "rc_", 3))
 			return 1;
 	return 0;
 }
@@ -344,8 +360,9 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 {
 	struct fleet_host *h = &r->hosts[hi];
 	struct buf data = BUF_INIT;
-	struct jsonl_obj status = { 0 };
-	const struct jsonl_member *m;
+	struct jv *status = NULL;
+	const char *str;
+	size_t n;
 	int have_status = 0, dfd, rc;
 	const char *hunt = "default";
 
@@ -361,38 +378,37 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 	if (rc) {
 		problem(h, "status.json: %s (the hunt did not finish for this host)",
 			strerror(-rc));
-	} else if (fleet_jsonl_parse(data.data, data.len, &status)) {
+	} else if (parse_object(data.data, data.len, &status)) {
 		problem(h, "status.json: not a JSON object");
 	} else {
 		have_status = 1;
 	}
-	m = have_status ? fleet_jsonl_get(&status, "status", JSONL_STRING) : NULL;
-	h->status = xstrdup(m ? m->str : "unknown");
-	if (have_status && (m = fleet_jsonl_get(&status, "detail", JSONL_STRING)))
-		raw(&h->detail, m->str, m->len);
-	if (have_status && (m = fleet_jsonl_get(&status, "hunt", JSONL_STRING)))
-		hunt = m->str;
+	str = jv_str(status, "status", NULL);
+	h->status = xstrdup(str ? str : "unknown");
+	if ((str = jv_str(status, "detail", &n)))
+		raw(&h->detail, str, n);
+	if ((str = jv_str(status, "hunt", NULL)))
+		hunt = str;
 	if (strcmp(h->status, "ok")) {
 		h->checked = 0;
 		if (have_status)
 			problem(h, "%s%s%s", h->status, h->detail.len ? ": " : "",
 				h->detail.data);
 	}
-	if (have_status && !has_steps(&status)) {
+	if (have_status && !has_steps(status)) {
 		/* nothing ran there: unreachable, or stopped before the hunt */
 	} else if (!strcmp(hunt, "collect")) {
 		/* a case folder: its findings are for `stranger report` */
-		if (have_status && (m = fleet_jsonl_get(&status, "manifest", JSONL_STRING)) &&
-		    strcmp(m->str, "ok")) {
-			problem(h, "case/manifest.sha256: %s", m->str);
+		if ((str = jv_str(status, "manifest", NULL)) && strcmp(str, "ok")) {
+			problem(h, "case/manifest.sha256: %s", str);
 			h->checked = 0;
 		}
 	} else {
 		for (int s = FLEET_PS; s <= FLEET_VERIFY; s++)
 			read_step(r, hi, dfd, (enum fleet_source)s,
-				  have_status ? &status : NULL, include_listening);
+				  status, include_listening);
 	}
-	fleet_jsonl_release(&status);
+	jv_free(status);
 	buf_release(&data);
 	close(dfd);
 }

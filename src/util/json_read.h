@@ -1,11 +1,12 @@
 /*
- * jsonl - a small, bounded reader for the JSON Lines files in a case.
+ * json_read - a small, bounded JSON reader (the writer is util/table).
  *
- * A case folder is hostile input: it comes from a machine that was broken
- * into, and its files may have been changed since.  jsonl_parse() takes
+ * What it reads is hostile: case folders and a fleet's hunt results come
+ * from machines that were broken into, and may have been changed since.
+ * jsonl_parse() takes
  * one JSON text (RFC 8259) and builds a tree of struct jv, or rejects it:
  * nesting deeper than JSONL_MAX_DEPTH, a text longer than JSONL_MAX_TEXT,
- * bad escapes, trailing bytes.  Strings are decoded (\uXXXX to UTF-8; a
+ * bad escapes, leading zeros, trailing bytes.  Strings are decoded (\uXXXX to UTF-8; a
  * lone surrogate becomes U+FFFD) and may then hold any byte, NUL
  * included: a printer sends them through util/escape.  Numbers are kept
  * as integers (a fraction or exponent is truncated; out of range is
@@ -17,8 +18,8 @@
  *
  * Errors: jsonl_parse returns 0 or -EINVAL (and *out NULL).
  */
-#ifndef STRANGER_LIB_COLLECT_JSONL_H
-#define STRANGER_LIB_COLLECT_JSONL_H
+#ifndef STRANGER_UTIL_JSON_READ_H
+#define STRANGER_UTIL_JSON_READ_H
 
 #include <stddef.h>
 
@@ -47,6 +48,12 @@ const char *jv_str(const struct jv *obj, const char *key, size_t *n);
 long long jv_int(const struct jv *obj, const char *key, long long def);
 /* jv_bool - a true/false member: 1, 0, or def */
 int jv_bool(const struct jv *obj, const char *key, int def);
+/*
+ * jv_strs - the string elements of an array member, in order (others are
+ * skipped); returns how many, *v an xalloc'd array of pointers into obj
+ * (free() it; NULL when none).  Each element's length is its ->len.
+ */
+size_t jv_strs(const struct jv *obj, const char *key, const struct jv ***v);
 
 /* jsonl_each - parse each line; cb gets ownership of nothing; returns bad lines */
 size_t jsonl_each(const char *p, size_t n,

@@ -1,4 +1,4 @@
-#include "lib/collect/jsonl.h"
+#include "util/json_read.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -204,6 +204,9 @@ static struct jv *number(struct parser *ps)
 		neg = 1;
 		ps->p++;
 	}
+	/* RFC 8259: no leading zeros */
+	if (ps->end - ps->p >= 2 && ps->p[0] == '0' && ps->p[1] >= '0' && ps->p[1] <= '9')
+		return NULL;
 	while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') {
 		int d = *ps->p++ - '0';
 		if (n > (LLONG_MAX - d) / 10)
@@ -347,6 +350,24 @@ int jv_bool(const struct jv *obj, const char *key, int def)
 {
 	const struct jv *v = jv_get(obj, key);
 	return v && v->type == JV_BOOL ? (int)v->num : def;
+}
+
+size_t jv_strs(const struct jv *obj, const char *key, const struct jv ***v)
+{
+	const struct jv *a = jv_get(obj, key);
+	size_t n = 0;
+
+	*v = NULL;
+	if (!a || a->type != JV_ARR)
+		return 0;
+	for (size_t i = 0; i < a->len; i++) {
+		if (a->items[i]->type != JV_STR)
+			continue;
+		if (!*v)
+			*v = xcalloc(a->len, sizeof(**v));
+		(*v)[n++] = a->items[i];
+	}
+	return n;
 }
 
 size_t jsonl_each(const char *p, size_t n,
