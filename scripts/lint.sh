@@ -49,6 +49,8 @@ out=$( {
 		'src/util/xalloc\.[ch]' 'allocate through util/xalloc'
 	code_grep 'fprintf[[:space:]]*\([[:space:]]*stderr' \
 		'src/util/diag\.[ch]' 'report through util/diag'
+	code_grep '\{[[:space:]]*OPT_[A-Z_]+[[:space:]]*,' 'src/util/opt\.[ch]' \
+		'write option rows with the typed OPT_*() helpers'
 	code_grep 'O_NOATIME' 'src/util/noatime\.[ch]' 'open through util/noatime' |
 		grep -vE '\{[[:space:]]*O_NOATIME,[[:space:]]*"O_NOATIME"[[:space:]]*\}'
 } )

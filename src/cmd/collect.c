@@ -61,8 +61,7 @@ static void show_progress(const char *step, unsigned i, unsigned n, void *arg)
 	struct progress *p = arg;
 	if (!p->on)
 		return;
-	fprintf(stderr, "\r\033[Kstranger: collect: [%u/%u] %s", i, n, step);
-	fflush(stderr);
+	diag_progress("[%u/%u] %s", i, n, step);
 }
 
 /* absolute form of dir, without following anything it does not have to */
@@ -202,7 +201,7 @@ int cmd_collect(int argc, char **argv)
 	o.ctx = &prog;
 	rc = collect_run(&o, &s);
 	if (prog.on)
-		fprintf(stderr, "\r\033[K");
+		diag_progress_clear();
 	escape_str(&e, abs);
 	if (rc == -ENOTEMPTY)
 		die("%s: exists and is not empty; evidence is never mixed", e.data);

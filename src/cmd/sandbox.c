@@ -63,9 +63,8 @@ static void show_tick(void *ctx, double elapsed)
 	if (!t->on || now == t->last)
 		return;
 	t->last = now;
-	fprintf(stderr, "\rstranger: sandbox: %.1f s, %lld KiB of trace ", elapsed,
-		stat(t->trace, &st) ? 0LL : (long long)st.st_size >> 10);
-	fflush(stderr);
+	diag_progress("%.1f s, %lld KiB of trace", elapsed,
+		      stat(t->trace, &st) ? 0LL : (long long)st.st_size >> 10);
 }
 
 static int parse_size(const char *s, unsigned long long *out)
@@ -228,7 +227,7 @@ int cmd_sandbox(int argc, char **argv)
 		buf_reset(&why);
 		rc = sandbox_run(&so, run->res, &why);
 		if (tk.on)
-			fprintf(stderr, "\r\033[K");
+			diag_progress_clear();
 		if (rc == -EINTR && interrupted) {
 			unlink(tpath.data);
 			evidence_log(ev, "run %ld: interrupted before the program started", i + 1);

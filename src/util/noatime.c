@@ -19,6 +19,11 @@ int noatime_open(int dirfd, const char *path, int flags)
 	return fd;
 }
 
+int noatime_open_strict(int dirfd, const char *path, int flags)
+{
+	return openat(dirfd, path, flags | O_NOATIME);
+}
+
 int noatime_openat2(int dirfd, const char *path, struct open_how *how)
 {
 	int fd;

@@ -18,6 +18,9 @@ struct open_how;
 /* noatime_open - openat(dirfd, path, flags | O_NOATIME), retried without
  * O_NOATIME on EPERM.  O_PATH opens read nothing and get no O_NOATIME. */
 int noatime_open(int dirfd, const char *path, int flags);
+/* noatime_open_strict - openat(dirfd, path, flags | O_NOATIME), never
+ * retried: where reading is not worth a changed access time (EPERM) */
+int noatime_open_strict(int dirfd, const char *path, int flags);
 /* noatime_openat2 - the same through openat2(2); how->flags gains
  * O_NOATIME (and loses it again if refused) */
 int noatime_openat2(int dirfd, const char *path, struct open_how *how);

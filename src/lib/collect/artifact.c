@@ -8,6 +8,7 @@
 
 #include "lib/baseline/walk.h"
 #include "lib/collect/step.h"
+#include "util/noatime.h"
 #include "util/escape.h"
 #include "util/table.h"
 #include "util/xalloc.h"
@@ -36,12 +37,8 @@ void artifact_mirror_name(struct buf *out, const char *path)
 
 static int open_noatime(int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-					     O_NOFOLLOW | O_NOATIME | O_NONBLOCK);
-	if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership */
-		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-						 O_NOFOLLOW | O_NONBLOCK);
-	return fd;
+	return noatime_open(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					     O_NOFOLLOW | O_NONBLOCK);
 }
 
 /* copy_fd - at most cap bytes of fd into the case; 1 if truncated */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/timeline/logs.h"
+#include "util/noatime.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -333,7 +334,7 @@ static int add_journal(struct ch_set *s, const char *path, const char *name, int
 
 int ch_add_log(struct ch_set *s, const char *path, const char *name)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+	int fd = noatime_open(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	struct tm tm;
 	char *line = NULL, *nm = NULL;

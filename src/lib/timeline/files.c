@@ -11,6 +11,7 @@
 
 #include "lib/baseline/hash.h"
 #include "lib/baseline/walk.h"
+#include "util/noatime.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -68,10 +69,8 @@ static void report(struct walker *w, int err)
 static int open_dir(int dirfd, const char *name, int follow)
 {
 	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
-	int fd = openat(dirfd, name, flags | O_NOATIME);
+	int fd = noatime_open(dirfd, name, flags);
 
-	if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership or CAP_FOWNER */
-		fd = openat(dirfd, name, flags);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -81,7 +80,7 @@ static int hash_at(int dirfd, const char *name, const struct statx *sx, char hex
 {
 	unsigned char d[HASH_LEN];
 	struct stat st;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOATIME);
+	int fd = noatime_open_strict(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	int rc;
 
 	if (fd < 0)

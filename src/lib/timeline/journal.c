@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/noatime.h"
 #include "util/buf.h"
 
 enum { OBJ_DATA = 1, OBJ_ENTRY = 3 };
@@ -148,7 +149,7 @@ int tl_journal_file(const char *path,
 		    int (*fn)(const char *line, size_t len, unsigned long long seq, void *ctx),
 		    void *ctx, unsigned long *compressed)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME | O_NOFOLLOW);
+	int fd = noatime_open(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
 	void *m;
 	int rc;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/noatime.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
 
@@ -556,7 +557,7 @@ int tl_log_dpkg_line(const char *source, const char *s, size_t n,
 
 static int open_log(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME | O_NOFOLLOW);
+	int fd = noatime_open(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0 && errno == EPERM)
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/trace/syscall/sc.h"
+#include "util/xalloc.h"
 
 #ifndef O_TMPFILE
 #define O_TMPFILE (020000000 | O_DIRECTORY)
@@ -392,8 +393,8 @@ static void dec_getdents(struct sc_call *c, struct buf *o, int exiting)
 	if (c->ret >= 0 && c->ret <= (1 << 20) && !strcmp(c->ent->name, "getdents64")) {
 		/* count the entries; the record lengths are the tracee's word */
 		size_t n = (size_t)c->ret, off = 0, count = 0;
-		unsigned char *p = malloc(n ? n : 1);
-		if (p && !sc_mem_read(c, c->args[1], p, n)) {
+		unsigned char *p = xmalloc(n ? n : 1);
+		if (!sc_mem_read(c, c->args[1], p, n)) {
 			while (off + 19 <= n) {
 				unsigned short reclen;
 				memcpy(&reclen, p + off + 16, 2);
