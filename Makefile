@@ -111,6 +111,7 @@ deps:
 
 # check: everything, on a fresh machine.
 check: deps
+	$(MAKE) lint
 	$(MAKE) test
 	$(MAKE) asan
 	$(MAKE) fuzz

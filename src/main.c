@@ -98,8 +98,7 @@ int main(int argc, char **argv)
 		printf("stranger %s\n", STRANGER_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc > 2) {
 			char *help[] = { argv[2], "--help", NULL };
 			for (size_t i = 0; commands[i].name; i++)

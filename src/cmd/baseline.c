@@ -120,8 +120,10 @@ int cmd_baseline(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_STRING('o', "output", &out, "DB", "write the baseline to DB"),
 		OPT_BOOL('x', "one-file-system", &one_fs, "stay on each PATH's file system"),
-		OPT_LIST(0, "exclude", &excludes, "PATTERN", "leave out paths matching PATTERN (fnmatch)"),
-		OPT_STRING(0, "sign", &signkey, "KEY", "sign the DB with this private key (DB.sig)"),
+		OPT_LIST(0, "exclude", &excludes, "PATTERN",
+			 "leave out paths matching PATTERN (fnmatch)"),
+		OPT_STRING(0, "sign", &signkey, "KEY",
+			   "sign the DB with this private key (DB.sig)"),
 		OPT_END(),
 	};
 	struct basedb db;
@@ -147,8 +149,8 @@ int cmd_baseline(int argc, char **argv)
 		int src = sign_data(signkey, "", 0, &probe);
 		if (src) {
 			escape_str(&k, signkey);
-			die("%s: %s", k.data, src == -EINVAL ? "not an Ed25519 private key"
-							   : strerror(-src));
+			die("%s: %s", k.data,
+			    src == -EINVAL ? "not an Ed25519 private key" : strerror(-src));
 		}
 		buf_release(&probe);
 	}
@@ -241,8 +243,7 @@ int cmd_baseline(int argc, char **argv)
 		}
 	interrupted_tmp[0] = '\0'; /* it is the DB now */
 	escape_str(&shown, out);
-	printf("%s: %zu paths, %zu files (%llu MB) hashed\n", shown.data, db.n,
-	       files, bytes >> 20);
+	printf("%s: %zu paths, %zu files (%llu MB) hashed\n", shown.data, db.n, files, bytes >> 20);
 	buf_release(&shown);
 	buf_release(&tmp);
 	basedb_release(&db);

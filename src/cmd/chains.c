@@ -203,7 +203,9 @@ int cmd_chains(int argc, char **argv)
 	struct ch_set s;
 	struct buf out = BUF_INIT;
 	const struct opt opts[] = {
-		OPT_LONG('w', "window", &window, "SECS", "longest time between a connection and the next hop (default 120)", 0, 100000000),
+		OPT_LONG('w', "window", &window, "SECS",
+			 "longest time between a connection and the next hop (default 120)", 0,
+			 100000000),
 		OPT_BOOL(0, "json", &json, "one JSON object a chain"),
 		OPT_BOOL(0, "dot", &dot, "a Graphviz graph of the chains"),
 		OPT_CALLBACK(0, "addr", NULL, "HOST=ADDR", "ADDR is HOST's address", addr_cb),

@@ -22,8 +22,7 @@ struct evidence;
  * a usage error unless there is exactly one, or (output not NULL) when
  * *output, the -o DIR, was not given.
  */
-pid_t cmd_pid_arg(const char *const *usage, int argc, char **argv,
-		  const char *const *output);
+pid_t cmd_pid_arg(const char *const *usage, int argc, char **argv, const char *const *output);
 /* cmd_proc_open - proc_open(pid), or "PID: no such process" */
 int cmd_proc_open(pid_t pid);
 /* cmd_evidence_open - create the evidence folder dir; the case log

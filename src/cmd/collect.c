@@ -106,8 +106,8 @@ static int device_of(const char *dir, dev_t *dev)
 static void check_same_fs(const char *dir)
 {
 	static const char *const read[] = {
-		"/", "/usr", "/etc", "/var", "/var/log", "/var/tmp", "/tmp",
-		"/dev/shm", "/home", "/root", "/run", NULL,
+		"/",	"/usr",	    "/etc",  "/var",  "/var/log", "/var/tmp",
+		"/tmp", "/dev/shm", "/home", "/root", "/run",	  NULL,
 	};
 	dev_t dev;
 	struct buf e = BUF_INIT;
@@ -120,7 +120,8 @@ static void check_same_fs(const char *dir)
 			escape_str(&e, dir);
 			die("%s: on the file system of %s, which the collection "
 			    "reads; put the case on other media, or give "
-			    "--force-same-fs", e.data, read[i]);
+			    "--force-same-fs",
+			    e.data, read[i]);
 		}
 	}
 }
@@ -133,14 +134,22 @@ int cmd_collect(int argc, char **argv)
 	int *only = NULL;
 	int dump = 0, freeze = 0, force = 0, rc;
 	const struct opt opts[] = {
-		OPT_STRING('o', "output", &dir, "DIR", "the case folder to create (must not exist or be empty)"),
-		OPT_STRING(0, "profile", &profile, "quick|full", "how much to collect (default quick)"),
-		OPT_LONG(0, "budget", &budget, "SECS", "start no step after SECS seconds; steps get what is left", 1, 86400),
-		OPT_BOOL(0, "dump-suspects", &dump, "also write a core file of every suspicious process"),
-		OPT_BOOL(0, "freeze-suspects", &freeze, "freeze every suspicious process and leave it frozen"),
-		OPT_STRING(0, "from", &from, "DEBS", "verify packages against the trusted .debs in DEBS"),
-		OPT_LIST(0, "suspect", &named, "PID", "take PID as a suspect instead of what ps flags (repeatable)"),
-		OPT_BOOL(0, "force-same-fs", &force, "write DIR even on a file system the collection reads"),
+		OPT_STRING('o', "output", &dir, "DIR",
+			   "the case folder to create (must not exist or be empty)"),
+		OPT_STRING(0, "profile", &profile, "quick|full",
+			   "how much to collect (default quick)"),
+		OPT_LONG(0, "budget", &budget, "SECS",
+			 "start no step after SECS seconds; steps get what is left", 1, 86400),
+		OPT_BOOL(0, "dump-suspects", &dump,
+			 "also write a core file of every suspicious process"),
+		OPT_BOOL(0, "freeze-suspects", &freeze,
+			 "freeze every suspicious process and leave it frozen"),
+		OPT_STRING(0, "from", &from, "DEBS",
+			   "verify packages against the trusted .debs in DEBS"),
+		OPT_LIST(0, "suspect", &named, "PID",
+			 "take PID as a suspect instead of what ps flags (repeatable)"),
+		OPT_BOOL(0, "force-same-fs", &force,
+			 "write DIR even on a file system the collection reads"),
 		OPT_END(),
 	};
 	int all_argc = argc;
@@ -208,14 +217,13 @@ int cmd_collect(int argc, char **argv)
 	if (rc)
 		die("%s: %s", e.data, strerror(-rc));
 	printf("case: %s\n", e.data);
-	printf("steps: %u (%u ok, %u partial, %u failed, %u skipped)\n", s.steps,
-	       s.ok, s.partial, s.failed, s.skipped);
+	printf("steps: %u (%u ok, %u partial, %u failed, %u skipped)\n", s.steps, s.ok, s.partial,
+	       s.failed, s.skipped);
 	printf("suspicious processes: %u\n", s.suspects);
 	printf("details: %s/collect.json and %s/case.log\n", e.data, e.data);
 	printf("next: stranger report %s\n", e.data);
 	if (s.seal_err) {
-		error("%s/manifest.sha256: not written: %s", e.data,
-		      strerror(-s.seal_err));
+		error("%s/manifest.sha256: not written: %s", e.data, strerror(-s.seal_err));
 		status = 2;
 	} else if (s.interrupted) {
 		error("interrupted; the partial case is sealed");

@@ -46,8 +46,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void show_progress(unsigned long long done, unsigned long long total,
-			  void *ctx)
+static void show_progress(unsigned long long done, unsigned long long total, void *ctx)
 {
 	struct progress *p = ctx;
 	long long t = (long long)(now_s() * 10);
@@ -62,7 +61,8 @@ int cmd_dump(int argc, char **argv)
 {
 	const char *dir = NULL;
 	const struct opt opts[] = {
-		OPT_STRING('o', "output", &dir, "DIR", "the evidence folder to create (must not exist or be empty)"),
+		OPT_STRING('o', "output", &dir, "DIR",
+			   "the evidence folder to create (must not exist or be empty)"),
 		OPT_END(),
 	};
 	int all_argc = argc;
@@ -90,8 +90,7 @@ int cmd_dump(int argc, char **argv)
 	interrupt_catch();
 	ev = cmd_evidence_open(dir, all_argc, all_argv);
 	freeze_query(pid, &fm);
-	evidence_log(ev, "target: PID %d, frozen: %s", (int)pid,
-		     freeze_method_name(fm));
+	evidence_log(ev, "target: PID %d, frozen: %s", (int)pid, freeze_method_name(fm));
 	if (evidence_add_buf(ev, "maps", maps.data, maps.len))
 		status = 2;
 
@@ -119,11 +118,12 @@ int cmd_dump(int argc, char **argv)
 		}
 	}
 	secs = now_s() - t0;
-	evidence_log(ev, "dump: %zu regions (%zu with data), %llu bytes, %llu "
-			 "unreadable, %zu threads (%zu with full registers), "
-			 "%.2f s",
-		     st.regions, st.regions_data, st.bytes, st.missing, st.threads,
-		     st.threads_regs, secs);
+	evidence_log(ev,
+		     "dump: %zu regions (%zu with data), %llu bytes, %llu "
+		     "unreadable, %zu threads (%zu with full registers), "
+		     "%.2f s",
+		     st.regions, st.regions_data, st.bytes, st.missing, st.threads, st.threads_regs,
+		     secs);
 	if (rc)
 		status = 2;
 	else if (diag_warnings())

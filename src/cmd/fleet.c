@@ -30,9 +30,8 @@ static const char *const fleet_usage[] = {
 static void print_table(const struct fleet_report *r)
 {
 	static const struct table_col cols[] = {
-		{ "HOST", TABLE_LEFT },	 { "PID", TABLE_RIGHT },
-		{ "SCORE", TABLE_RIGHT }, { "FLAGS", TABLE_LEFT },
-		{ "LISTEN", TABLE_LEFT }, { "COMMAND", TABLE_LEFT },
+		{ "HOST", TABLE_LEFT },	 { "PID", TABLE_RIGHT },   { "SCORE", TABLE_RIGHT },
+		{ "FLAGS", TABLE_LEFT }, { "LISTEN", TABLE_LEFT }, { "COMMAND", TABLE_LEFT },
 	};
 	struct table t;
 	struct buf cell[6];
@@ -73,8 +72,10 @@ static void print_table(const struct fleet_report *r)
 	table_release(&t);
 
 	static const struct table_col hcols[] = {
-		{ "HOST", TABLE_LEFT },	    { "STATUS", TABLE_LEFT },
-		{ "FINDINGS", TABLE_RIGHT }, { "PROBLEMS", TABLE_LEFT },
+		{ "HOST", TABLE_LEFT },
+		{ "STATUS", TABLE_LEFT },
+		{ "FINDINGS", TABLE_RIGHT },
+		{ "PROBLEMS", TABLE_LEFT },
 	};
 	table_init(&t, hcols, 4);
 	for (size_t i = 0; i < r->nhosts; i++) {
@@ -84,7 +85,8 @@ static void print_table(const struct fleet_report *r)
 			buf_reset(&cell[c]);
 		escape_str(&cell[0], h->name);
 		/* ok by its status, yet some output missing or corrupt */
-		escape_str(&cell[1], !h->checked && !strcmp(h->status, "ok") ? "partial" : h->status);
+		escape_str(&cell[1],
+			   !h->checked && !strcmp(h->status, "ok") ? "partial" : h->status);
 		buf_addf(&cell[2], "%zu", h->findings);
 		for (size_t k = 0; k < h->nproblems; k++) {
 			if (k)
@@ -110,8 +112,8 @@ static size_t split(const struct buf *list, struct buf *tmp, const char **v, siz
 	size_t n = 0;
 	buf_reset(tmp);
 	buf_add(tmp, list->data, list->len);
-	for (char *p = tmp->data, *save = NULL, *t; list->len && n < max &&
-	     (t = strtok_r(p, ",", &save)); p = NULL)
+	for (char *p = tmp->data, *save = NULL, *t;
+	     list->len && n < max && (t = strtok_r(p, ",", &save)); p = NULL)
 		v[n++] = t;
 	return n;
 }

@@ -42,7 +42,8 @@ int cmd_freeze(int argc, char **argv)
 	struct freeze_result res;
 	struct buf why = BUF_INIT;
 	const struct opt opts[] = {
-		OPT_STRING(0, "method", &method, "cgroup|signal", "how to freeze (default: cgroup where available)"),
+		OPT_STRING(0, "method", &method, "cgroup|signal",
+			   "how to freeze (default: cgroup where available)"),
 		OPT_BOOL(0, "tree", &tree, "freeze the descendants too"),
 		OPT_END(),
 	};
@@ -74,8 +75,8 @@ int cmd_freeze(int argc, char **argv)
 	if (rc && why.len && (rc == -EALREADY || rc == -EPERM || rc == -EINVAL))
 		die("%d: %s", (int)pid, why.data);
 	if (rc)
-		die("%d: %s%s%s", (int)pid, why.len ? why.data : "",
-		    why.len ? ": " : "", strerror(-rc));
+		die("%d: %s%s%s", (int)pid, why.len ? why.data : "", why.len ? ": " : "",
+		    strerror(-rc));
 	printf("froze %d by %s", (int)pid, freeze_method_name(res.method));
 	if (res.cgroup[0])
 		printf(" (%s)", res.cgroup);
@@ -110,9 +111,8 @@ int cmd_thaw(int argc, char **argv)
 	if (why.len)
 		warning("%s", why.data);
 	printf("thawed %d by %s: %zu process%s, %zu thread%s", (int)pid,
-	       freeze_method_name(res.method), res.npids - gone,
-	       res.npids - gone == 1 ? "" : "es", res.nthreads,
-	       res.nthreads == 1 ? "" : "s");
+	       freeze_method_name(res.method), res.npids - gone, res.npids - gone == 1 ? "" : "es",
+	       res.nthreads, res.nthreads == 1 ? "" : "s");
 	if (gone)
 		printf("; %zu exited while frozen", gone);
 	if (res.resumed)

@@ -89,9 +89,8 @@ static void print_json(const struct hidden_report *r)
 static void print_table(const struct hidden_report *r)
 {
 	static const struct table_col cols[] = {
-		{ "KIND", TABLE_LEFT },	   { "PID", TABLE_RIGHT },
-		{ "OBJECT", TABLE_LEFT },  { "SEEN_BY", TABLE_LEFT },
-		{ "MISSING_FROM", TABLE_LEFT }, { "DETAIL", TABLE_LEFT },
+		{ "KIND", TABLE_LEFT },	   { "PID", TABLE_RIGHT },	   { "OBJECT", TABLE_LEFT },
+		{ "SEEN_BY", TABLE_LEFT }, { "MISSING_FROM", TABLE_LEFT }, { "DETAIL", TABLE_LEFT },
 	};
 	struct table t;
 	struct buf obj = BUF_INIT, det = BUF_INIT;
@@ -108,8 +107,9 @@ static void print_table(const struct hidden_report *r)
 			snprintf(pid, sizeof(pid), "%d", (int)f->pid);
 		else
 			snprintf(pid, sizeof(pid), "-");
-		const char *cells[] = { hidden_kind_name(f->kind), pid, obj.data,
-					f->seen_by, f->missing, det.data };
+		const char *cells[] = {
+			hidden_kind_name(f->kind), pid, obj.data, f->seen_by, f->missing, det.data
+		};
 		table_add(&t, cells);
 	}
 	if (r->n)
@@ -123,9 +123,8 @@ static void print_table(const struct hidden_report *r)
 static void print_progs(const struct bpfprogs *p, int json, size_t findings)
 {
 	static const struct table_col cols[] = {
-		{ "ID", TABLE_RIGHT },	 { "TYPE", TABLE_LEFT },
-		{ "NAME", TABLE_LEFT },	 { "HOOK", TABLE_LEFT },
-		{ "HOLDERS", TABLE_LEFT }, { "HELPERS", TABLE_LEFT },
+		{ "ID", TABLE_RIGHT },	{ "TYPE", TABLE_LEFT },	   { "NAME", TABLE_LEFT },
+		{ "HOOK", TABLE_LEFT }, { "HOLDERS", TABLE_LEFT }, { "HELPERS", TABLE_LEFT },
 	};
 	struct table t;
 	struct buf out = BUF_INIT, name = BUF_INIT, hook = BUF_INIT, hold = BUF_INIT;
@@ -162,7 +161,9 @@ static void print_progs(const struct bpfprogs *p, int json, size_t findings)
 		}
 		escape_bytes_nospace(&name, g->name, strlen(g->name));
 		escape_bytes(&hook, g->hooks, strlen(g->hooks));
-		const char *cells[] = { id, tn ? tn : "?", name.len ? name.data : "-",
+		const char *cells[] = { id,
+					tn ? tn : "?",
+					name.len ? name.data : "-",
 					hook.len ? hook.data : "-",
 					hold.len ? hold.data : "none(pinned/attached)",
 					hel[0] ? hel : "-" };
@@ -173,8 +174,7 @@ static void print_progs(const struct bpfprogs *p, int json, size_t findings)
 	} else {
 		if (findings)
 			fputc('\n', stdout);
-		printf("BPF programs: %zu (this process's own left out: %zu)\n", p->n,
-		       p->self);
+		printf("BPF programs: %zu (this process's own left out: %zu)\n", p->n, p->self);
 		if (p->n)
 			table_print(&t, stdout);
 	}
@@ -201,13 +201,19 @@ int cmd_hidden(int argc, char **argv)
 	struct hidden_report r;
 	struct bpfprogs progs = { 0 };
 	const struct opt opts[] = {
-		OPT_BOOL(0, "tools", &tools, "also run the host's ps, ls and ss/netstat and report omissions"),
+		OPT_BOOL(0, "tools", &tools,
+			 "also run the host's ps, ls and ss/netstat and report omissions"),
 		OPT_BOOL(0, "json", &json, "JSON Lines output"),
-		OPT_STRING(0, "only", &only, "VIEWS", "only these views: processes,ports,modules,preload,kernel"),
-		OPT_LONG(0, "max-pid", &max_pid, "N", "probe pids below N (default: kernel.pid_max)", 2, 1L << 30),
-		OPT_STRING(0, "sweep", &sweep, "HOW", "sweep the PID space by bpf or syscalls (default: bpf where possible)"),
-		OPT_LONG(0, "settle", &settle, "MS", "pause before re-probing a disagreement (default 200)", 1, 60000),
-		OPT_STRING(0, "probe", &probe, "HOW", "how to bind-probe ports: auto, bpf-uring, bpf, uring, syscalls"),
+		OPT_STRING(0, "only", &only, "VIEWS",
+			   "only these views: processes,ports,modules,preload,kernel"),
+		OPT_LONG(0, "max-pid", &max_pid, "N",
+			 "probe pids below N (default: kernel.pid_max)", 2, 1L << 30),
+		OPT_STRING(0, "sweep", &sweep, "HOW",
+			   "sweep the PID space by bpf or syscalls (default: bpf where possible)"),
+		OPT_LONG(0, "settle", &settle, "MS",
+			 "pause before re-probing a disagreement (default 200)", 1, 60000),
+		OPT_STRING(0, "probe", &probe, "HOW",
+			   "how to bind-probe ports: auto, bpf-uring, bpf, uring, syscalls"),
 		OPT_END(),
 	};
 
@@ -220,13 +226,12 @@ int cmd_hidden(int argc, char **argv)
 			opt_usage_error(hidden_usage, "unknown probe method '%.32s'", probe);
 	}
 	if (only) {
-		static const char *const names[] = { "processes", "ports", "modules",
-						     "preload", "kernel" };
+		static const char *const names[] = { "processes", "ports", "modules", "preload",
+						     "kernel" };
 		char *copy = xstrdup(only), *save = NULL;
 		if (!copy)
 			die("out of memory");
-		for (char *t = strtok_r(copy, ",", &save); t;
-		     t = strtok_r(NULL, ",", &save)) {
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 			size_t i;
 			for (i = 0; i < 5 && strcmp(t, names[i]); i++)
 				;
@@ -245,8 +250,7 @@ int cmd_hidden(int argc, char **argv)
 	else if (!strcmp(sweep, "syscalls"))
 		o.sweep = HIDDEN_SWEEP_SYSCALLS;
 	else
-		opt_usage_error(hidden_usage, "unknown sweep '%.32s' (bpf or syscalls)",
-				sweep);
+		opt_usage_error(hidden_usage, "unknown sweep '%.32s' (bpf or syscalls)", sweep);
 	if (getenv("LD_PRELOAD"))
 		warning("this process runs with LD_PRELOAD set; a preloaded library "
 			"can filter what the socket tables and /proc say: prefer a "
@@ -260,15 +264,14 @@ int cmd_hidden(int argc, char **argv)
 	if (views & 16) {
 		rc = bpfprogs_scan(&progs, only != NULL);
 		if (rc && only) { /* the view asked for cannot be read */
-			error("kernel views: BPF programs: %s: %s", progs.why,
-			      strerror(-rc));
+			error("kernel views: BPF programs: %s: %s", progs.why, strerror(-rc));
 			failed = 1;
 		} else if (rc)
-			warning("kernel views: BPF programs: %s: %s", progs.why,
-				strerror(-rc));
+			warning("kernel views: BPF programs: %s: %s", progs.why, strerror(-rc));
 		else if (progs.partial)
 			warning("kernel views: %u BPF program(s) or link(s) could not be "
-				"read: partial list", progs.partial);
+				"read: partial list",
+				progs.partial);
 		if (rc || progs.partial)
 			r.notes++;
 		size_t unknown = 0;
@@ -277,7 +280,8 @@ int cmd_hidden(int argc, char **argv)
 		if (unknown)
 			warning("kernel views: the helpers of %zu BPF program(s) could "
 				"not be read (the kernel hides call addresses?): they "
-				"are not judged", unknown);
+				"are not judged",
+				unknown);
 		bpfprogs_findings(&progs, &r);
 	}
 	if (views & 1) {
@@ -298,8 +302,7 @@ int cmd_hidden(int argc, char **argv)
 			scan_step("port views", rc);
 	}
 	if (views & 4)
-		scan_step("module views",
-			  hidden_scan_modules(&r, o.settle_ms ? o.settle_ms : 200));
+		scan_step("module views", hidden_scan_modules(&r, o.settle_ms ? o.settle_ms : 200));
 	if (views & 8)
 		scan_step("preload views", preload_scan(&r));
 	if (tools)

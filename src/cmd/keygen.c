@@ -45,8 +45,8 @@ int cmd_keygen(int argc, char **argv)
 		die("%s: %s", shown.data, strerror(-rc));
 	}
 	escape_str(&shown, name);
-	printf("%s.key: private key (keep it off the host)\n%s.pub: public key\n",
-	       shown.data, shown.data);
+	printf("%s.key: private key (keep it off the host)\n%s.pub: public key\n", shown.data,
+	       shown.data);
 	buf_release(&priv);
 	buf_release(&pub);
 	buf_release(&shown);

@@ -31,11 +31,9 @@ static const char *const lsof_usage[] = {
 };
 
 static const struct table_col cols[] = {
-	{ "COMMAND", TABLE_LEFT }, { "PID", TABLE_RIGHT },
-	{ "USER", TABLE_LEFT },    { "FD", TABLE_RIGHT },
-	{ "TYPE", TABLE_RIGHT },   { "DEVICE", TABLE_RIGHT },
-	{ "SIZE/OFF", TABLE_RIGHT }, { "NODE", TABLE_RIGHT },
-	{ "NAME", TABLE_LEFT },
+	{ "COMMAND", TABLE_LEFT },   { "PID", TABLE_RIGHT },  { "USER", TABLE_LEFT },
+	{ "FD", TABLE_RIGHT },	     { "TYPE", TABLE_RIGHT }, { "DEVICE", TABLE_RIGHT },
+	{ "SIZE/OFF", TABLE_RIGHT }, { "NODE", TABLE_RIGHT }, { "NAME", TABLE_LEFT },
 };
 
 struct lsof_ctx {
@@ -68,8 +66,8 @@ static void lsof_collect(const struct lsof_ctx *c, struct lsof_proc *p)
 		p->rc = procfd;
 		return;
 	}
-	if (proc_read_at(procfd, "stat", &statb) ||
-	    proc_parse_stat(statb.data, statb.len, &st) || fstat(procfd, &pst)) {
+	if (proc_read_at(procfd, "stat", &statb) || proc_parse_stat(statb.data, statb.len, &st) ||
+	    fstat(procfd, &pst)) {
 		p->rc = -ESRCH;
 		goto out;
 	}
@@ -90,8 +88,7 @@ out:
 	buf_release(&statb);
 }
 
-static void lsof_emit(struct lsof_proc *p, int json, struct table *t,
-		      struct buf *out)
+static void lsof_emit(struct lsof_proc *p, int json, struct table *t, struct buf *out)
 {
 	const char *pidstr = p->pidstr;
 	snprintf(p->pidstr, sizeof(p->pidstr), "%d", (int)p->pid);
@@ -117,9 +114,9 @@ static void lsof_emit(struct lsof_proc *p, int json, struct table *t,
 			json_bool(&j, "deleted", r->deleted);
 			json_end(&j);
 		} else {
-			const char *cells[] = { p->comm.data, pidstr, p->user.data,
-						r->fd, r->type, r->device,
-						r->size_off, r->node, r->name };
+			const char *cells[] = { p->comm.data, pidstr,  p->user.data,
+						r->fd,	      r->type, r->device,
+						r->size_off,  r->node, r->name };
 			table_add(t, cells);
 		}
 	}
@@ -176,7 +173,8 @@ int cmd_lsof(int argc, char **argv)
 		for (int i = 0; i < argc; i++) {
 			if (proc_parse_pid(argv[i], &pids[i])) {
 				struct buf e = BUF_INIT;
-				escape_bytes(&e, argv[i], strlen(argv[i]) > 64 ? 64 : strlen(argv[i]));
+				escape_bytes(&e, argv[i],
+					     strlen(argv[i]) > 64 ? 64 : strlen(argv[i]));
 				die("'%s': not a process ID", e.data);
 			}
 		}
@@ -250,8 +248,7 @@ int cmd_lsof(int argc, char **argv)
 	if (ndenied && argc) {
 		/* processes asked for by PID: unknown is not clean (a listing
 		 * of every process says it in its rows only) */
-		warning("%zu process(es) could not be read fully (permission denied)",
-			ndenied);
+		warning("%zu process(es) could not be read fully (permission denied)", ndenied);
 		if (!rc)
 			rc = 3;
 	}

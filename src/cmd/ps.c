@@ -37,8 +37,8 @@ static const char *const ps_usage[] = {
 };
 
 static const struct table_col cols[] = {
-	{ "PID", TABLE_RIGHT },  { "PPID", TABLE_RIGHT }, { "USER", TABLE_LEFT },
-	{ "UID", TABLE_RIGHT },  { "STAT", TABLE_LEFT },  { "START", TABLE_LEFT },
+	{ "PID", TABLE_RIGHT },	 { "PPID", TABLE_RIGHT }, { "USER", TABLE_LEFT },
+	{ "UID", TABLE_RIGHT },	 { "STAT", TABLE_LEFT },  { "START", TABLE_LEFT },
 	{ "TIME", TABLE_RIGHT }, { "FLAGS", TABLE_LEFT }, { "COMMAND", TABLE_LEFT },
 };
 
@@ -93,7 +93,13 @@ static void ps_covered(struct ps_ctx *c, pid_t pid, unsigned f)
 		json_strv(&j, "flags", fl, nf);
 		json_end(&j);
 	} else {
-		const char *cells[9] = { pidstr, "?", "?", "?", "?", "?", "?",
+		const char *cells[9] = { pidstr,
+					 "?",
+					 "?",
+					 "?",
+					 "?",
+					 "?",
+					 "?",
 					 "hidden,unreadable",
 					 "? (something is mounted over /proc/PID)" };
 		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
@@ -117,8 +123,7 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 	for (size_t i = 0; i < c->ncovered; i++)
 		if (c->covered[i] == pid)
 			f |= SUSPECT_HIDDEN;
-	if (proc_read_at(procfd, "stat", &statb) ||
-	    proc_parse_stat(statb.data, statb.len, &st) ||
+	if (proc_read_at(procfd, "stat", &statb) || proc_parse_stat(statb.data, statb.len, &st) ||
 	    proc_read_at(procfd, "status", &statusb) ||
 	    proc_parse_status(statusb.data, statusb.len, &sts)) {
 		/* gone while we looked; or hidden under a mount: said */
@@ -185,7 +190,8 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		for (int i = 0; i < SUSPECT_NFLAGS; i++)
 			if (f & (1u << i))
 				fl[nf++] = suspect_flag_names[i];
-		fmt_start(&start, c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 1);
+		fmt_start(&start,
+			  c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 1);
 		json_begin(&j, &c->out);
 		json_int(&j, "pid", pid);
 		json_int(&j, "ppid", st.ppid);
@@ -231,7 +237,9 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 			free(av);
 			buf_release(&raw);
 		}
-		json_raw(&j, "state", (char[]){ '"', st.state >= 'A' && st.state <= 'z' ? st.state : '?', '"', 0 });
+		json_raw(
+		    &j, "state",
+		    (char[]){ '"', st.state >= 'A' && st.state <= 'z' ? st.state : '?', '"', 0 });
 		json_cstr(&j, "start", start.data);
 		json_uint(&j, "cpu_seconds", (st.utime + st.stime) / (unsigned long long)c->ticks);
 		json_int(&j, "threads", st.num_threads);
@@ -241,7 +249,8 @@ static void ps_one(struct ps_ctx *c, pid_t pid, unsigned f)
 		json_end(&j);
 	} else {
 		const char *cells[9];
-		fmt_start(&start, c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 0);
+		fmt_start(&start,
+			  c->boot + (long long)(st.starttime / (unsigned long long)c->ticks), 0);
 		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
 		snprintf(ppidstr, sizeof(ppidstr), "%d", (int)st.ppid);
 		snprintf(uidstr, sizeof(uidstr), "%u", uid);
@@ -299,8 +308,7 @@ int cmd_ps(int argc, char **argv)
 			hidden_mounts_parse(mi.data, mi.len, &r);
 		for (size_t i = 0; i < r.n; i++)
 			if (r.v[i].pid) {
-				c.covered = xreallocarray(c.covered, c.ncovered + 1,
-							  sizeof(pid_t));
+				c.covered = xreallocarray(c.covered, c.ncovered + 1, sizeof(pid_t));
 				c.covered[c.ncovered++] = r.v[i].pid;
 			}
 		hidden_report_release(&r);
@@ -336,8 +344,7 @@ int cmd_ps(int argc, char **argv)
 	if (!c.suspicious)
 		return 0; /* a listing: the rows say `unreadable` */
 	if (c.unreadable)
-		warning("%zu process(es) could not be checked (permission denied)",
-			c.unreadable);
+		warning("%zu process(es) could not be checked (permission denied)", c.unreadable);
 	if (c.flagged)
 		return 1;
 	return c.unreadable ? 3 : 0;

@@ -31,7 +31,6 @@ static const char *const recover_usage[] = {
 	NULL,
 };
 
-
 struct recover_out {
 	struct table t;
 };
@@ -72,7 +71,8 @@ int cmd_recover(int argc, char **argv)
 	const char *dir = NULL;
 	int all = 0;
 	const struct opt opts[] = {
-		OPT_STRING('o', "output", &dir, "DIR", "the evidence folder to create (must not exist or be empty)"),
+		OPT_STRING('o', "output", &dir, "DIR",
+			   "the evidence folder to create (must not exist or be empty)"),
 		OPT_BOOL(0, "all", &all, "copy every open regular file, not only deleted ones"),
 		OPT_END(),
 	};
@@ -95,8 +95,7 @@ int cmd_recover(int argc, char **argv)
 
 	status = failed || diag_warnings() ? 1 : 0;
 	if (!out.t.nrows) {
-		error("%d: nothing could be recovered (is the process gone?)",
-		      (int)pid);
+		error("%d: nothing could be recovered (is the process gone?)", (int)pid);
 		status = 2;
 	}
 	if (interrupt_signal())
@@ -107,7 +106,8 @@ int cmd_recover(int argc, char **argv)
 	}
 	if (interrupt_signal())
 		error("interrupted by %s: what was copied is sealed, the partial "
-		      "file named in partial.txt", interrupt_name(interrupt_signal()));
+		      "file named in partial.txt",
+		      interrupt_name(interrupt_signal()));
 	else
 		table_print(&out.t, stdout);
 	table_release(&out.t);

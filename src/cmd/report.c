@@ -42,8 +42,8 @@ int cmd_report(int argc, char **argv)
 
 	argc = opt_parse(argc, argv, opts, report_usage, 0);
 	if (argc != 1)
-		opt_usage_error(report_usage, argc ? "exactly one CASE_DIR, please"
-						   : "no CASE_DIR given");
+		opt_usage_error(report_usage,
+				argc ? "exactly one CASE_DIR, please" : "no CASE_DIR given");
 	dir = argv[0];
 	escape_str(&e, dir);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -56,8 +56,8 @@ int cmd_report(int argc, char **argv)
 		die("%s: %s", e.data, strerror(-rc));
 	/* the page is written beside the evidence, never over it */
 	unlinkat(dirfd, "report.html.tmp", 0);
-	fd = openat(dirfd, "report.html.tmp",
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = openat(dirfd, "report.html.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
 	if (fd < 0)
 		die("%s/report.html: %s", e.data, strerror(errno));
 	rc = buf_write_fd(&html, fd);
@@ -74,8 +74,8 @@ int cmd_report(int argc, char **argv)
 	fwrite(text.data, 1, text.len, stdout);
 	buf_addf(&out, "\nreport: %s/report.html\n", e.data);
 	fwrite(out.data, 1, out.len, stdout);
-	status = (res.findings || res.changed || res.missing || res.steps_not_ok ||
-		  !res.sealed) ? 1 : 0;
+	status =
+	    (res.findings || res.changed || res.missing || res.steps_not_ok || !res.sealed) ? 1 : 0;
 	close(dirfd);
 	buf_release(&html);
 	buf_release(&text);

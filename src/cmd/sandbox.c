@@ -78,10 +78,23 @@ static int parse_size(const char *s, unsigned long long *out)
 	if (errno || e == s)
 		return -1;
 	switch (*e) {
-	case 'k': case 'K': v <<= 10; e++; break;
-	case 'm': case 'M': v <<= 20; e++; break;
-	case 'g': case 'G': v <<= 30; e++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		e++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		e++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		e++;
+		break;
+	default:
+		break;
 	}
 	if ((*e == 'b' || *e == 'B') && e[1] == '\0')
 		e++;
@@ -136,16 +149,21 @@ int cmd_sandbox(int argc, char **argv)
 	const char *dir = NULL, *net = NULL, *memory = NULL, *backend = NULL;
 	long timeout = 60, runs = 1, pids = 256, cpu = 100, uid = 65534, slen = 256;
 	const struct opt opts[] = {
-		OPT_STRING('o', "output", &dir, "DIR", "the evidence folder (default sandbox.TIME)"),
-		OPT_LONG(0, "timeout", &timeout, "SECS", "freeze and kill after SECS (60; 0: never)", 0, 86400),
+		OPT_STRING('o', "output", &dir, "DIR",
+			   "the evidence folder (default sandbox.TIME)"),
+		OPT_LONG(0, "timeout", &timeout, "SECS",
+			 "freeze and kill after SECS (60; 0: never)", 0, 86400),
 		OPT_STRING(0, "net", &net, "MODE", "sinkhole (default) or none"),
-		OPT_LONG(0, "runs", &runs, "N", "run N times from the same start; report differences", 1, 100),
+		OPT_LONG(0, "runs", &runs, "N",
+			 "run N times from the same start; report differences", 1, 100),
 		OPT_STRING(0, "memory", &memory, "SIZE", "memory limit (512M; K, M, G)"),
 		OPT_LONG(0, "pids", &pids, "N", "task limit (256)", 1, 1 << 22),
 		OPT_LONG(0, "cpu", &cpu, "PERCENT", "CPU limit, of one CPU (100)", 1, 100000),
-		OPT_LONG(0, "uid", &uid, "UID", "who root inside is outside (65534)", 1, 0x7ffffffe),
+		OPT_LONG(0, "uid", &uid, "UID", "who root inside is outside (65534)", 1,
+			 0x7ffffffe),
 		OPT_STRING(0, "backend", &backend, "NAME", "trace with bpf or ptrace"),
-		OPT_LONG('s', "string-limit", &slen, "SIZE", "bytes of each string in the trace (256)", 32, 1 << 16),
+		OPT_LONG('s', "string-limit", &slen, "SIZE",
+			 "bytes of each string in the trace (256)", 32, 1 << 16),
 		OPT_END(),
 	};
 	int all_argc = argc, rc, status = 0;
@@ -153,8 +171,8 @@ int cmd_sandbox(int argc, char **argv)
 	struct sandbox_opts so;
 	struct sbrun *rv;
 	struct evidence *ev;
-	struct buf why = BUF_INIT, tmp = BUF_INIT, txt = BUF_INIT, json = BUF_INIT,
-		   dflt = BUF_INIT, tpath = BUF_INIT;
+	struct buf why = BUF_INIT, tmp = BUF_INIT, txt = BUF_INIT, json = BUF_INIT, dflt = BUF_INIT,
+		   tpath = BUF_INIT;
 	struct tick tk = { isatty(2), -1, NULL };
 	struct sigaction sa;
 	long done = 0;
@@ -238,8 +256,8 @@ int cmd_sandbox(int argc, char **argv)
 		if (rc) {
 			unlink(tpath.data);
 			error("%s: %s", why.len ? why.data : "sandbox", strerror(-rc));
-			evidence_log(ev, "run %ld: the sandbox failed: %s: %s", i + 1,
-				     why.data, strerror(-rc));
+			evidence_log(ev, "run %ld: the sandbox failed: %s: %s", i + 1, why.data,
+				     strerror(-rc));
 			status = 2;
 			done = i + 1;
 			break;
@@ -303,10 +321,10 @@ int cmd_sandbox(int argc, char **argv)
 		       "%zu network call%s, %zu DNS/sinkhole record%s, %zu listening, "
 		       "%zu refused call%s\n",
 		       run->index, tmp.data, run->res->elapsed, run->trace.nprocs,
-		       run->trace.nprocs == 1 ? "" : "es", nf, nf == 1 ? "" : "s",
-		       run->trace.nnets, run->trace.nnets == 1 ? "" : "s", run->res->sink.n,
-		       run->res->sink.n == 1 ? "" : "s", run->trace.nlistens,
-		       run->res->nrefused, run->res->nrefused == 1 ? "" : "s");
+		       run->trace.nprocs == 1 ? "" : "es", nf, nf == 1 ? "" : "s", run->trace.nnets,
+		       run->trace.nnets == 1 ? "" : "s", run->res->sink.n,
+		       run->res->sink.n == 1 ? "" : "s", run->trace.nlistens, run->res->nrefused,
+		       run->res->nrefused == 1 ? "" : "s");
 	}
 	if (done)
 		printf("report: %s/report.txt\n", dir);

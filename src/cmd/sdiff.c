@@ -64,8 +64,7 @@ static void collect_flush(struct collect *c)
 	if (c->copy)
 		for (size_t k = 0; k < c->nb; k++)
 			c->s[k] = c->text.data + c->at[k];
-	diff_pool_add_many(c->pool, c->side, c->nb, c->off, c->s, c->len,
-			   q->ids + q->n - c->nb);
+	diff_pool_add_many(c->pool, c->side, c->nb, c->off, c->s, c->len, q->ids + q->n - c->nb);
 	c->nb = 0;
 	buf_reset(&c->text);
 }
@@ -104,8 +103,7 @@ static int collect_one(void *ctx, uint64_t off, const char *s, size_t len)
 }
 
 /* collect_scan - scan_mem into c, every batch flushed; its return value */
-static int collect_scan(struct collect *c, const void *p, size_t n,
-			const struct scan_opts *o)
+static int collect_scan(struct collect *c, const void *p, size_t n, const struct scan_opts *o)
 {
 	int rc = scan_mem(p, n, o, collect_one, c);
 	collect_flush(c);
@@ -149,20 +147,20 @@ static int input_open(struct input *in)
 static void *input_scan(void *arg)
 {
 	struct input *in = arg;
-	struct collect c = { .pool = in->pool, .seq = &in->seq, .side = in->side,
+	struct collect c = { .pool = in->pool,
+			     .seq = &in->seq,
+			     .side = in->side,
 			     .copy = in->o->encoding != 's' && in->o->encoding != 'S',
 			     .text = BUF_INIT };
 	struct buf data = BUF_INIT;
 
-	if (in->fd != STDIN_FILENO && S_ISREG(in->st.st_mode) &&
-	    in->st.st_size > 0) {
+	if (in->fd != STDIN_FILENO && S_ISREG(in->st.st_mode) && in->st.st_size > 0) {
 		/* the page cache is the buffer: memory stays with the strings */
 		size_t n = (size_t)in->st.st_size;
 		/* mapped in at once (a fault per 64 KiB costs more than the
 		   scan of it), unless so large that it could not stay */
 		int populate = n <= (1UL << 30) ? MAP_POPULATE : 0;
-		void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | populate,
-			       in->fd, 0);
+		void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | populate, in->fd, 0);
 		if (p != MAP_FAILED) {
 			madvise(p, n, MADV_SEQUENTIAL);
 			in->too_many = !!collect_scan(&c, p, n, in->o);
@@ -189,8 +187,7 @@ static int input_report(const struct input *in)
 	escape_str(&esc, in->name);
 	if (in->err) {
 		errno = in->err;
-		rc = stdin_ ? error_errno("standard input")
-			    : error_errno("%s: read", esc.data);
+		rc = stdin_ ? error_errno("standard input") : error_errno("%s: read", esc.data);
 	} else if (in->too_many) {
 		rc = error("%s: too many strings", esc.data);
 	}
@@ -206,8 +203,7 @@ static void input_release(struct input *in)
 	free(in->seq.offs);
 }
 
-static void put_escaped(struct buf *out, const struct diff_pool *pool,
-			uint32_t id)
+static void put_escaped(struct buf *out, const struct diff_pool *pool, uint32_t id)
 {
 	escape_bytes(out, diff_pool_text(pool, id), pool->strs[id].len);
 }
@@ -230,8 +226,8 @@ static void range(struct buf *out, size_t start, size_t count)
 	}
 }
 
-static void json_line(struct buf *out, const char *op, size_t index,
-		      uint64_t off, const struct diff_pool *pool, uint32_t id)
+static void json_line(struct buf *out, const char *op, size_t index, uint64_t off,
+		      const struct diff_pool *pool, uint32_t id)
 {
 	struct json j;
 	json_begin(&j, out);
@@ -242,9 +238,8 @@ static void json_line(struct buf *out, const char *op, size_t index,
 	json_end(&j);
 }
 
-static int print_diff(const char *ref, const char *sus, const struct seq *a,
-		      const struct seq *b, const struct diff_pool *pool,
-		      int json)
+static int print_diff(const char *ref, const char *sus, const struct seq *a, const struct seq *b,
+		      const struct diff_pool *pool, int json)
 {
 	unsigned char *ac = xcalloc(a->n + 1, 1), *bc = xcalloc(b->n + 1, 1);
 	size_t nh, changed;
@@ -310,8 +305,8 @@ static int print_diff(const char *ref, const char *sus, const struct seq *a,
 }
 
 /* --summary: each string on one side only, in order of first appearance */
-static int print_summary(const struct seq *a, const struct seq *b,
-			 const struct diff_pool *pool, int json)
+static int print_summary(const struct seq *a, const struct seq *b, const struct diff_pool *pool,
+			 int json)
 {
 	unsigned char *done = xcalloc(pool->nstrs + 1, 1);
 	const struct seq *sides[2] = { a, b };
@@ -357,10 +352,14 @@ int cmd_sdiff(int argc, char **argv)
 	long min = 4;
 	const char *enc_s = NULL;
 	struct opt opts[] = {
-		OPT_LONG('n', "bytes", &min, "MIN", "minimum string length (default 4)", 1, UINT_MAX),
-		OPT_STRING('e', "encoding", &enc_s, "s|S|b|l|B|L", "character size and byte order, as strings -e"),
-		OPT_BOOL('w', "include-all-whitespace", &whitespace, "newline, CR, VT and FF may be part of a string"),
-		OPT_BOOL(0, "summary", &summary, "each string found on one side only, once, with its count"),
+		OPT_LONG('n', "bytes", &min, "MIN", "minimum string length (default 4)", 1,
+			 UINT_MAX),
+		OPT_STRING('e', "encoding", &enc_s, "s|S|b|l|B|L",
+			   "character size and byte order, as strings -e"),
+		OPT_BOOL('w', "include-all-whitespace", &whitespace,
+			 "newline, CR, VT and FF may be part of a string"),
+		OPT_BOOL(0, "summary", &summary,
+			 "each string found on one side only, once, with its count"),
 		OPT_BOOL(0, "json", &json, "JSON Lines"),
 		OPT_END(),
 	};
@@ -417,8 +416,7 @@ int cmd_sdiff(int argc, char **argv)
 	if (summary)
 		rc = print_summary(&in[0].seq, &in[1].seq, &pool, json);
 	else
-		rc = print_diff(argv[0], argv[1], &in[0].seq, &in[1].seq,
-				&pool, json);
+		rc = print_diff(argv[0], argv[1], &in[0].seq, &in[1].seq, &pool, json);
 out:
 	input_release(&in[0]);
 	input_release(&in[1]);

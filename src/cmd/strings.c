@@ -72,18 +72,16 @@ static void tune_from_env(void)
 	const char *s;
 	long v;
 
-	if ((s = getenv("STRANGER_SCAN_CHUNK")) && !opt_parse_long(s, &v) &&
-	    v >= 1 && v <= (1L << 30))
+	if ((s = getenv("STRANGER_SCAN_CHUNK")) && !opt_parse_long(s, &v) && v >= 1 &&
+	    v <= (1L << 30))
 		tune.chunk = (size_t)v;
-	if ((s = getenv("STRANGER_SCAN_THREADS")) && !opt_parse_long(s, &v) &&
-	    v >= 1 && v <= 64)
+	if ((s = getenv("STRANGER_SCAN_THREADS")) && !opt_parse_long(s, &v) && v >= 1 && v <= 64)
 		tune.threads = (unsigned)v;
 	if ((s = getenv("STRANGER_SCAN_PLAIN")) && !strcmp(s, "1"))
 		scan_force_plain(1);
 }
 
-static int scan_one(const char *name, int fd, const struct scan_opts *o,
-		    const struct scan_fmt *fmt)
+static int scan_one(const char *name, int fd, const struct scan_opts *o, const struct scan_fmt *fmt)
 {
 	struct scan_result res;
 	int rc = scan_fd(fd, o, fmt, &tune, STDOUT_FILENO, &res);
@@ -106,8 +104,7 @@ static int scan_one(const char *name, int fd, const struct scan_opts *o,
 	return rc < 0 ? -1 : 0;
 }
 
-static int strings_file(const char *name, const struct scan_opts *o,
-			struct scan_fmt *fmt)
+static int strings_file(const char *name, const struct scan_opts *o, struct scan_fmt *fmt)
 {
 	struct buf esc = BUF_INIT;
 	struct stat st;
@@ -145,13 +142,18 @@ int cmd_strings(int argc, char **argv)
 	const char *num_opt = NULL;
 	struct opt opts[] = {
 		OPT_BOOL('a', "all", &all, "scan the whole file (always)"),
-		OPT_BOOL('f', "print-file-name", &print_name, "print the file name before each string"),
+		OPT_BOOL('f', "print-file-name", &print_name,
+			 "print the file name before each string"),
 		OPT_STRING('n', "bytes", &min_s, "MIN", "minimum string length (default 4)"),
-		OPT_STRING('t', "radix", &radix_s, "o|d|x", "print the offset of each string in octal, decimal or hex"),
+		OPT_STRING('t', "radix", &radix_s, "o|d|x",
+			   "print the offset of each string in octal, decimal or hex"),
 		OPT_BOOL('o', NULL, &octal, "same as -t o"),
-		OPT_STRING('e', "encoding", &enc_s, "s|S|b|l|B|L", "7-bit, 8-bit, 16-bit big/little, 32-bit big/little endian"),
-		OPT_BOOL('w', "include-all-whitespace", &whitespace, "newline, CR, VT and FF may be part of a string"),
-		OPT_STRING('s', "output-separator", &sep, "SEP", "print SEP after each string instead of a newline"),
+		OPT_STRING('e', "encoding", &enc_s, "s|S|b|l|B|L",
+			   "7-bit, 8-bit, 16-bit big/little, 32-bit big/little endian"),
+		OPT_BOOL('w', "include-all-whitespace", &whitespace,
+			 "newline, CR, VT and FF may be part of a string"),
+		OPT_STRING('s', "output-separator", &sep, "SEP",
+			   "print SEP after each string instead of a newline"),
 		OPT_END(),
 	};
 	struct scan_opts o = { 's', 0, 4 };
@@ -192,10 +194,17 @@ int cmd_strings(int argc, char **argv)
 		if (!radix_s[0] || radix_s[1])
 			opt_usage_error(usage, "invalid radix '%s'", radix_s);
 		switch (radix_s[0]) {
-		case 'o': fmt.radix = 8; break;
-		case 'd': fmt.radix = 10; break;
-		case 'x': fmt.radix = 16; break;
-		default: opt_usage_error(usage, "invalid radix '%s'", radix_s);
+		case 'o':
+			fmt.radix = 8;
+			break;
+		case 'd':
+			fmt.radix = 10;
+			break;
+		case 'x':
+			fmt.radix = 16;
+			break;
+		default:
+			opt_usage_error(usage, "invalid radix '%s'", radix_s);
 		}
 	}
 	if (octal)

@@ -111,8 +111,8 @@ static void from_body(struct ctx *c, const char *path)
 	if (!good && bad)
 		die("%s: not a body file (no line has its 11 fields)", name.data);
 	if (bad) {
-		warning("%s: %lu line%s skipped (not a body file record with a time)", name.data, bad,
-			bad == 1 ? "" : "s");
+		warning("%s: %lu line%s skipped (not a body file record with a time)", name.data,
+			bad, bad == 1 ? "" : "s");
 		c->partial++;
 	}
 	buf_release(&name);
@@ -129,17 +129,20 @@ int cmd_timeline(int argc, char **argv)
 	struct ctx c = { NULL, 0, 0, 0, 0 };
 	const struct opt opts[] = {
 		OPT_STRING('o', "output", &out, "FILE", "write to FILE (default: stdout)"),
-		OPT_STRING(0, "format", &format, "FMT", "body, mactime, jsonl or csv (default: body)"),
+		OPT_STRING(0, "format", &format, "FMT",
+			   "body, mactime, jsonl or csv (default: body)"),
 		OPT_BOOL('x', "one-file-system", &one_fs, "stay on each PATH's file system"),
 		OPT_STRING('z', "zone", &zone, "TZ", "mactime dates in time zone TZ (default UTC)"),
 		OPT_STRING(0, "since", &since_s, "DATE", "only times at or after DATE"),
 		OPT_STRING(0, "until", &until_s, "DATE", "only times at or before DATE"),
-		OPT_BOOL(0, "hash", &hash, "SHA-256 of regular files (first body field; jsonl sha256)"),
+		OPT_BOOL(0, "hash", &hash,
+			 "SHA-256 of regular files (first body field; jsonl sha256)"),
 		OPT_BOOL(0, "logs", &logs, "add the logs under /var/log"),
 		OPT_STRING(0, "log-root", &log_root, "DIR", "read DIR/var/log instead of /var/log"),
 		OPT_BOOL(0, "no-live", &no_live, "no processes, boot, deleted-open files, sockets"),
 		OPT_STRING(0, "from-body", &body, "FILE", "render a body file (- for stdin)"),
-		OPT_LONG(0, "memory", &mem_mb, "MB", "memory for sorting before it goes to disk (default 64)", 4, 65536),
+		OPT_LONG(0, "memory", &mem_mb, "MB",
+			 "memory for sorting before it goes to disk (default 64)", 4, 65536),
 		OPT_END(),
 	};
 
@@ -171,19 +174,23 @@ int cmd_timeline(int argc, char **argv)
 		}
 	} else
 		fflush(stdout);
-	c.sink = tl_sink_new(f, fd, &since, &until, (size_t)mem_mb << 20,
-			     NULL);
+	c.sink = tl_sink_new(f, fd, &since, &until, (size_t)mem_mb << 20, NULL);
 	if (zone) {
 		if (f != TL_MACTIME)
-			opt_usage_error(timeline_usage, "-z is for --format=mactime (jsonl and csv are UTC)");
-		if (!*zone || (zone[0] != ':' && !strchr(zone, '/') && !strchr("+-0123456789", zone[strlen(zone) - 1]) &&
+			opt_usage_error(timeline_usage,
+					"-z is for --format=mactime (jsonl and csv are UTC)");
+		if (!*zone || (zone[0] != ':' && !strchr(zone, '/') &&
+			       !strchr("+-0123456789", zone[strlen(zone) - 1]) &&
 			       strcmp(zone, "UTC") && strcmp(zone, "GMT")))
-			opt_usage_error(timeline_usage, "-z: '%.64s' is not a time zone (Area/City, UTC, or a POSIX TZ)", zone);
+			opt_usage_error(
+			    timeline_usage,
+			    "-z: '%.64s' is not a time zone (Area/City, UTC, or a POSIX TZ)", zone);
 		if (strchr(zone, '/') && zone[0] != '/' && zone[0] != ':') {
 			/* glibc takes an unknown zone for UTC without a word: check */
 			const char *dir = getenv("TZDIR");
 			char zf[512];
-			snprintf(zf, sizeof(zf), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+			snprintf(zf, sizeof(zf), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo",
+				 zone);
 			if (strstr(zone, "..") || access(zf, R_OK))
 				opt_usage_error(timeline_usage, "-z: no time zone '%.64s'", zone);
 		}

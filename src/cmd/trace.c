@@ -59,34 +59,41 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	struct trace_session *s = NULL;
-	struct strlist exprs = { 0 }, pidl = { 0 }, paths = { 0 }, traces = { 0 },
-		       quiets = { 0 }, signals = { 0 };
+	struct strlist exprs = { 0 }, pidl = { 0 }, paths = { 0 }, traces = { 0 }, quiets = { 0 },
+		       signals = { 0 };
 	const char *outname = NULL, *backend = NULL;
 	long strsize = 32, column = 40, bufsize = 0;
-	int follow = 0, tflag = 0, timing = 0, json = 0, quiet = 0, verbose = 0,
-	    yflag = 0, xflag = 0, version = 0, force = 0, seccomp = 0, no_seccomp = 0;
+	int follow = 0, tflag = 0, timing = 0, json = 0, quiet = 0, verbose = 0, yflag = 0,
+	    xflag = 0, version = 0, force = 0, seccomp = 0, no_seccomp = 0;
 	const struct opt opts[] = {
 		OPT_LIST('e', NULL, &exprs, "EXPR", "trace=SET, read=FDS, write=FDS, signal=SET"),
 		OPT_LIST(0, "trace", &traces, "SET", "the calls to show (as -e trace=)"),
 		OPT_LIST('p', "attach", &pidl, "PID", "attach to PID[,PID...] (every thread)"),
-		OPT_COUNT('f', "follow-forks", &follow, "follow fork/vfork/clone; -ff: a file per process"),
+		OPT_COUNT('f', "follow-forks", &follow,
+			  "follow fork/vfork/clone; -ff: a file per process"),
 		OPT_STRING('o', "output", &outname, "FILE", "write the trace to FILE"),
-		OPT_LONG('s', "string-limit", &strsize, "SIZE", "bytes of a string shown (32)", 0, 1 << 20),
+		OPT_LONG('s', "string-limit", &strsize, "SIZE", "bytes of a string shown (32)", 0,
+			 1 << 20),
 		OPT_COUNT('t', NULL, &tflag, "time of day; -tt with microseconds; -ttt epoch"),
 		OPT_BOOL('T', "syscall-times", &timing, "time spent in each call"),
 		OPT_BOOL(0, "json", &json, "JSON Lines, one object per call"),
-		OPT_LONG('a', "columns", &column, "COLUMN", "align return values at COLUMN (40)", 0, 1000),
+		OPT_LONG('a', "columns", &column, "COLUMN", "align return values at COLUMN (40)", 0,
+			 1000),
 		OPT_LIST('P', "trace-path", &paths, "PATH", "only calls that touch PATH"),
 		OPT_COUNT('q', "quiet", &quiet, "no attach/detach messages; -qq no exit lines"),
-		OPT_LIST(0, "quiet", &quiets, "SET", "leave out attach, exit, path-resolution... (as -e quiet=)"),
+		OPT_LIST(0, "quiet", &quiets, "SET",
+			 "leave out attach, exit, path-resolution... (as -e quiet=)"),
 		OPT_LIST(0, "signal", &signals, "SET", "the signals to show (as -e signal=)"),
 		OPT_BOOL('v', "no-abbrev", &verbose, "print structures whole (environment)"),
 		OPT_COUNT('y', "decode-fds", &yflag, "show the path of each fd; -yy: and devices"),
 		OPT_COUNT('x', NULL, &xflag, "non-ASCII strings in hex; -xx all in hex"),
 		OPT_BOOL('V', "version", &version, "print the version"),
-		OPT_STRING(0, "backend", &backend, "NAME", "bpf (the default where allowed) or ptrace"),
-		OPT_LONG(0, "buffer-size", &bufsize, "BYTES", "bpf: ring buffer size, a power of 2 (8 MiB)", 4096, 1L << 30),
-		OPT_BOOL(0, "seccomp-bpf", &seccomp, "stop only at traced calls (default with -e trace= on launch)"),
+		OPT_STRING(0, "backend", &backend, "NAME",
+			   "bpf (the default where allowed) or ptrace"),
+		OPT_LONG(0, "buffer-size", &bufsize, "BYTES",
+			 "bpf: ring buffer size, a power of 2 (8 MiB)", 4096, 1L << 30),
+		OPT_BOOL(0, "seccomp-bpf", &seccomp,
+			 "stop only at traced calls (default with -e trace= on launch)"),
 		OPT_BOOL(0, "no-seccomp", &no_seccomp, "stop at every call even when filtering"),
 		OPT_BOOL(0, "force", &force, "allow tracing PID 1"),
 		OPT_END(),

@@ -55,8 +55,7 @@ static void field_list(unsigned bits, struct buf *b, const char *sep)
 		}
 }
 
-static void values_json(const struct basedb_entry *e, unsigned bits,
-			struct buf *out)
+static void values_json(const struct basedb_entry *e, unsigned bits, struct buf *out)
 {
 	struct buf obj = BUF_INIT, v = BUF_INIT;
 	struct json j;
@@ -81,8 +80,7 @@ static void values_json(const struct basedb_entry *e, unsigned bits,
 	buf_release(&v);
 }
 
-static void report_file(struct out *o, const char *status,
-			const struct basedb_entry *old,
+static void report_file(struct out *o, const char *status, const struct basedb_entry *old,
 			const struct basedb_entry *cur, unsigned bits)
 {
 	const struct basedb_entry *e = cur ? cur : old;
@@ -125,8 +123,7 @@ static void report_file(struct out *o, const char *status,
 	out_flush(o);
 }
 
-static int verify_db(const char *path, const char *ignore, const char *key,
-		     struct out *o)
+static int verify_db(const char *path, const char *ignore, const char *key, struct out *o)
 {
 	struct basedb old, cur;
 	struct basedb_error err;
@@ -139,7 +136,8 @@ static int verify_db(const char *path, const char *ignore, const char *key,
 
 	if (ignore && basedb_parse_fields(ignore, &ignored))
 		die("--ignore: unknown field in '%s' (fields: type mode uid gid "
-		    "size sha256 target inode nlink mtime ctime)", ignore);
+		    "size sha256 target inode nlink mtime ctime)",
+		    ignore);
 	escape_str(&shown, path);
 	{
 		/*
@@ -172,18 +170,20 @@ static int verify_db(const char *path, const char *ignore, const char *key,
 		buf_addf(&sp, "%s" SIGN_SUFFIX, path);
 		rc = buf_read_file(&sig, sp.data, 4096);
 		if (rc == -ENOENT)
-			die("%s: unsigned (no %s" SIGN_SUFFIX "); refused with --key",
-			    shown.data, shown.data);
+			die("%s: unsigned (no %s" SIGN_SUFFIX "); refused with --key", shown.data,
+			    shown.data);
 		if (rc)
 			die("%s" SIGN_SUFFIX ": %s", shown.data, strerror(-rc));
 		rc = sign_check(key, text.data, text.len, sig.data, sig.len);
 		escape_str(&kn, key);
 		if (rc == -EBADMSG)
 			die("%s: the signature does not match: the DB was changed, or "
-			    "signed with another key", shown.data);
+			    "signed with another key",
+			    shown.data);
 		if (rc == -EINVAL)
 			die("%s" SIGN_SUFFIX " or %s: not a signature and an Ed25519 "
-			    "public key", shown.data, kn.data);
+			    "public key",
+			    shown.data, kn.data);
 		if (rc)
 			die("%s: %s", kn.data, strerror(-rc));
 		buf_release(&sp);
@@ -304,12 +304,12 @@ static void report_item(struct out *o, const struct pkgverify_item *it)
 		json_strv(&j, "fields", what, nw);
 		if (it->changed & PKGV_CONTENT) {
 			hex(it->want, dlen, &v);
-			json_cstr(&j, it->kind == PKGV_MD5 ? "expected_md5" :
-							     "expected_sha256", v.data);
+			json_cstr(&j, it->kind == PKGV_MD5 ? "expected_md5" : "expected_sha256",
+				  v.data);
 			buf_reset(&v);
 			hex(it->got, dlen, &v);
-			json_cstr(&j, it->kind == PKGV_MD5 ? "actual_md5" :
-							     "actual_sha256", v.data);
+			json_cstr(&j, it->kind == PKGV_MD5 ? "actual_md5" : "actual_sha256",
+				  v.data);
 		}
 		if (it->changed & PKGV_MODE) {
 			buf_reset(&v);
@@ -347,8 +347,7 @@ static int cmp_items(const void *x, const void *y)
 	return c ? c : strcmp(a->path, b->path);
 }
 
-static int verify_packages(char **names, int n, const char *from,
-			   const char *root, struct out *o)
+static int verify_packages(char **names, int n, const char *from, const char *root, struct out *o)
 {
 	struct pkgverify pv;
 	const struct dpkg_pkg **want;
@@ -363,11 +362,11 @@ static int verify_packages(char **names, int n, const char *from,
 		    strerror(-rc));
 	if (!pv.st.n)
 		die("%s/var/lib/dpkg/status: no package in it%s; not a dpkg status "
-		    "file?", strcmp(root, "/") ? shown.data : "",
-		    pv.st.bad ? " (damaged)" : "");
+		    "file?",
+		    strcmp(root, "/") ? shown.data : "", pv.st.bad ? " (damaged)" : "");
 	if (pv.st.bad)
-		warning("status file: %zu damaged line(s), first at line %zu",
-			pv.st.bad, pv.st.bad_line);
+		warning("status file: %zu damaged line(s), first at line %zu", pv.st.bad,
+			pv.st.bad_line);
 	want = xcalloc(pv.st.n + (size_t)n + 1, sizeof(*want));
 	for (int i = 0; i < n; i++) {
 		const struct dpkg_pkg *p = dpkg_find(&pv.st, names[i]);
@@ -417,8 +416,7 @@ static int verify_packages(char **names, int n, const char *from,
 	if (!n && nosums)
 		warning("%zu package(s) have no md5sums file, not checked", nosums);
 	if (!n && nodeb)
-		warning("%zu package(s) have no matching .deb in the folder, not checked",
-			nodeb);
+		warning("%zu package(s) have no matching .deb in the folder, not checked", nodeb);
 
 	pkgverify_run(&pv, 0);
 	if (pv.n)
@@ -447,7 +445,8 @@ static int verify_packages(char **names, int n, const char *from,
 	}
 	if (nosums + nodeb + nunread && !o->found) {
 		warning("incomplete: %zu of %zu package(s) and %zu file(s) not "
-			"checked", nosums + nodeb, nwant, nunread);
+			"checked",
+			nosums + nodeb, nwant, nunread);
 		return 3;
 	}
 	if (!o->found && !o->json)
@@ -460,12 +459,14 @@ int cmd_verify(int argc, char **argv)
 	const char *ignore = NULL, *from = NULL, *root = "/", *key = NULL;
 	int json = 0, packages = 0, rc;
 	const struct opt opts[] = {
-		OPT_STRING(0, "ignore", &ignore, "FIELDS", "do not report changes in these fields (comma list)"),
+		OPT_STRING(0, "ignore", &ignore, "FIELDS",
+			   "do not report changes in these fields (comma list)"),
 		OPT_BOOL(0, "json", &json, "JSON Lines output"),
 		OPT_BOOL(0, "packages", &packages, "check installed packages' files"),
 		OPT_STRING(0, "from", &from, "DIR", "against the .deb archives in DIR"),
 		OPT_STRING(0, "root", &root, "DIR", "the system to check is the tree under DIR"),
-		OPT_STRING(0, "key", &key, "PUB", "refuse a DB whose signature (DB.sig) this public key does not verify"),
+		OPT_STRING(0, "key", &key, "PUB",
+			   "refuse a DB whose signature (DB.sig) this public key does not verify"),
 		OPT_END(),
 	};
 	struct out o;

@@ -14,7 +14,7 @@ struct bpf_errmsg {
 };
 
 void bpf_errmsg_set(struct bpf_errmsg *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int bpfutil_print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap);
 int bpfutil_print_stderr(enum libbpf_print_level level, const char *fmt, va_list ap);
 

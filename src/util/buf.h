@@ -24,7 +24,10 @@ struct buf {
 };
 
 extern char buf_empty[];
-#define BUF_INIT { buf_empty, 0, 0 }
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		buf_empty, 0, 0                                                                    \
+	}
 
 void buf_init(struct buf *b, size_t hint);
 void buf_release(struct buf *b);
@@ -36,8 +39,7 @@ void buf_reset(struct buf *b);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_addc(struct buf *b, int c);
 void buf_addstr(struct buf *b, const char *s);
-void buf_addf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* buf_addu - append an unsigned decimal number (fast path, no printf) */
 void buf_addu(struct buf *b, unsigned long long v);

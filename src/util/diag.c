@@ -14,10 +14,22 @@ static void *hook_ctx;
 static unsigned nwarnings;
 static int quiet;
 
-void diag_set_command(const char *cmd) { command = cmd; }
-const char *diag_command(void) { return command; }
-void diag_quiet(int on) { quiet = on; }
-unsigned diag_warnings(void) { return nwarnings; }
+void diag_set_command(const char *cmd)
+{
+	command = cmd;
+}
+const char *diag_command(void)
+{
+	return command;
+}
+void diag_quiet(int on)
+{
+	quiet = on;
+}
+unsigned diag_warnings(void)
+{
+	return nwarnings;
+}
 
 void diag_set_hook(void (*fn)(const char *, const char *, void *), void *ctx)
 {
@@ -42,8 +54,8 @@ static void report(const char *level, int err, const char *fmt, va_list ap)
 		return;
 	bare = !strcmp(level, "error") || !strcmp(level, "note");
 	fflush(stdout);
-	fprintf(stderr, "stranger: %s%s%s%s%s\n", command ? command : "",
-		command ? ": " : "", bare ? "" : level, bare ? "" : ": ", msg);
+	fprintf(stderr, "stranger: %s%s%s%s%s\n", command ? command : "", command ? ": " : "",
+		bare ? "" : level, bare ? "" : ": ", msg);
 }
 
 void die(const char *fmt, ...)

@@ -33,8 +33,7 @@
 
 void diag_set_command(const char *cmd);
 const char *diag_command(void);
-void diag_set_hook(void (*hook)(const char *level, const char *msg, void *ctx),
-		   void *ctx);
+void diag_set_hook(void (*hook)(const char *level, const char *msg, void *ctx), void *ctx);
 /* diag_quiet - suppress warnings on stderr (they are still counted/hooked) */
 void diag_quiet(int on);
 unsigned diag_warnings(void);

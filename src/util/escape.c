@@ -6,8 +6,7 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-static void escape_impl(struct buf *out, const unsigned char *s, size_t n,
-			int nospace)
+static void escape_impl(struct buf *out, const unsigned char *s, size_t n, int nospace)
 {
 	size_t i, run = 0;
 
@@ -80,9 +79,15 @@ int escape_unescape(struct buf *out, const char *s, size_t n)
 		if (++i >= n)
 			return -1;
 		switch (s[i]) {
-		case '\\': buf_addc(out, '\\'); break;
-		case 'n': buf_addc(out, '\n'); break;
-		case 't': buf_addc(out, '\t'); break;
+		case '\\':
+			buf_addc(out, '\\');
+			break;
+		case 'n':
+			buf_addc(out, '\n');
+			break;
+		case 't':
+			buf_addc(out, '\t');
+			break;
 		case 'x': {
 			int hi, lo;
 			if (i + 2 >= n)

@@ -37,9 +37,12 @@ int interrupt_signal(void)
 const char *interrupt_name(int sig)
 {
 	switch (sig) {
-	case SIGINT: return "SIGINT";
-	case SIGTERM: return "SIGTERM";
-	case SIGHUP: return "SIGHUP";
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
 	}
 	return "a signal";
 }

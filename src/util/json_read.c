@@ -15,8 +15,8 @@ struct parser {
 
 static void skip_ws(struct parser *ps)
 {
-	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' ||
-				   *ps->p == '\n' || *ps->p == '\r'))
+	while (ps->p < ps->end &&
+	       (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
 		ps->p++;
 }
 
@@ -88,12 +88,26 @@ static int string(struct parser *ps, struct buf *b)
 			return -1;
 		c = (unsigned char)*ps->p++;
 		switch (c) {
-		case '"': case '\\': case '/': buf_addc(b, c); break;
-		case 'b': buf_addc(b, '\b'); break;
-		case 'f': buf_addc(b, '\f'); break;
-		case 'n': buf_addc(b, '\n'); break;
-		case 'r': buf_addc(b, '\r'); break;
-		case 't': buf_addc(b, '\t'); break;
+		case '"':
+		case '\\':
+		case '/':
+			buf_addc(b, c);
+			break;
+		case 'b':
+			buf_addc(b, '\b');
+			break;
+		case 'f':
+			buf_addc(b, '\f');
+			break;
+		case 'n':
+			buf_addc(b, '\n');
+			break;
+		case 'r':
+			buf_addc(b, '\r');
+			break;
+		case 't':
+			buf_addc(b, '\t');
+			break;
 		case 'u': {
 			unsigned cp, lo;
 			if (hex4(ps, &cp))
@@ -370,8 +384,7 @@ size_t jv_strs(const struct jv *obj, const char *key, const struct jv ***v)
 	return n;
 }
 
-size_t jsonl_each(const char *p, size_t n,
-		  void (*cb)(const struct jv *v, void *ctx), void *ctx)
+size_t jsonl_each(const char *p, size_t n, void (*cb)(const struct jv *v, void *ctx), void *ctx)
 {
 	const char *end = p + n;
 	size_t bad = 0;

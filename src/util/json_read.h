@@ -30,11 +30,11 @@ enum jv_type { JV_NULL, JV_BOOL, JV_NUM, JV_STR, JV_ARR, JV_OBJ };
 
 struct jv {
 	enum jv_type type;
-	long long num;     /* JV_NUM, JV_BOOL */
-	char *str;         /* JV_STR (NUL-terminated; len is the truth) */
-	size_t len;        /* JV_STR bytes; JV_ARR/JV_OBJ members */
-	size_t cap;        /* JV_ARR/JV_OBJ: room in keys/items */
-	char **keys;       /* JV_OBJ */
+	long long num;	   /* JV_NUM, JV_BOOL */
+	char *str;	   /* JV_STR (NUL-terminated; len is the truth) */
+	size_t len;	   /* JV_STR bytes; JV_ARR/JV_OBJ members */
+	size_t cap;	   /* JV_ARR/JV_OBJ: room in keys/items */
+	char **keys;	   /* JV_OBJ */
 	struct jv **items; /* JV_ARR, JV_OBJ */
 };
 
@@ -56,7 +56,6 @@ int jv_bool(const struct jv *obj, const char *key, int def);
 size_t jv_strs(const struct jv *obj, const char *key, const struct jv ***v);
 
 /* jsonl_each - parse each line; cb gets ownership of nothing; returns bad lines */
-size_t jsonl_each(const char *p, size_t n,
-		  void (*cb)(const struct jv *v, void *ctx), void *ctx);
+size_t jsonl_each(const char *p, size_t n, void (*cb)(const struct jv *v, void *ctx), void *ctx);
 
 #endif

@@ -48,8 +48,7 @@ void opt_print_help(const char *const *usage, const struct opt *opts)
 		char spec[128];
 		int n = 0;
 		if (o->short_name && o->long_name)
-			n = snprintf(spec, sizeof(spec), "-%c, --%s", o->short_name,
-				     o->long_name);
+			n = snprintf(spec, sizeof(spec), "-%c, --%s", o->short_name, o->long_name);
 		else if (o->short_name)
 			n = snprintf(spec, sizeof(spec), "-%c", o->short_name);
 		else
@@ -74,8 +73,7 @@ void opt_usage_error(const char *const *usage, const char *fmt, ...)
 	exit(2);
 }
 
-static const char *optname(const struct opt *o, int is_long, char *tmp,
-			   size_t n)
+static const char *optname(const struct opt *o, int is_long, char *tmp, size_t n)
 {
 	if (is_long)
 		snprintf(tmp, n, "--%s", o->long_name);
@@ -84,8 +82,7 @@ static const char *optname(const struct opt *o, int is_long, char *tmp,
 	return tmp;
 }
 
-static void apply(const struct opt *o, const char *arg, int is_long,
-		  const char *const *usage)
+static void apply(const struct opt *o, const char *arg, int is_long, const char *const *usage)
 {
 	char name[80];
 
@@ -106,8 +103,7 @@ static void apply(const struct opt *o, const char *arg, int is_long,
 			max = LONG_MAX;
 		if (opt_parse_long(arg, &v) || v < min || v > max)
 			opt_usage_error(usage, "%s: invalid number '%s'",
-					optname(o, is_long, name, sizeof(name)),
-					arg);
+					optname(o, is_long, name, sizeof(name)), arg);
 		*(long *)o->value = v;
 		break;
 	}
@@ -120,8 +116,7 @@ static void apply(const struct opt *o, const char *arg, int is_long,
 			bug("opt: --%s: range beyond int", o->long_name ? o->long_name : "?");
 		if (opt_parse_long(arg, &v) || v < min || v > max)
 			opt_usage_error(usage, "%s: invalid number '%s'",
-					optname(o, is_long, name, sizeof(name)),
-					arg);
+					optname(o, is_long, name, sizeof(name)), arg);
 		*(int *)o->value = (int)v;
 		break;
 	}
@@ -141,8 +136,8 @@ static void apply(const struct opt *o, const char *arg, int is_long,
  * find_long - the option named name; when two share it (strace's -q,
  * --quiet and --quiet=SET), the one that takes a value if one is given
  */
-static const struct opt *find_long(const struct opt *opts, const char *name,
-				   size_t len, int has_value)
+static const struct opt *find_long(const struct opt *opts, const char *name, size_t len,
+				   int has_value)
 {
 	const struct opt *found = NULL;
 
@@ -163,8 +158,8 @@ static const struct opt *find_short(const struct opt *opts, int c)
 	return NULL;
 }
 
-int opt_parse(int argc, char **argv, const struct opt *opts,
-	      const char *const *usage, unsigned flags)
+int opt_parse(int argc, char **argv, const struct opt *opts, const char *const *usage,
+	      unsigned flags)
 {
 	int out = 0, i;
 
@@ -202,11 +197,9 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
 				else if (i + 1 < argc)
 					arg = argv[++i];
 				else
-					opt_usage_error(usage, "--%s needs a value",
-							o->long_name);
+					opt_usage_error(usage, "--%s needs a value", o->long_name);
 			} else if (eq) {
-				opt_usage_error(usage, "--%s takes no value",
-						o->long_name);
+				opt_usage_error(usage, "--%s takes no value", o->long_name);
 			}
 			apply(o, arg, 1, usage);
 			continue;
@@ -229,8 +222,7 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
 				else if (i + 1 < argc)
 					arg = argv[++i];
 				else
-					opt_usage_error(usage, "-%c needs a value",
-							o->short_name);
+					opt_usage_error(usage, "-%c needs a value", o->short_name);
 				apply(o, arg, 0, usage);
 				break;
 			}

@@ -57,55 +57,70 @@ typedef int (*opt_cb)(const struct opt *o, const char *arg);
 
 struct opt {
 	enum opt_type type;
-	int short_name;        /* 0 if none */
+	int short_name;	       /* 0 if none */
 	const char *long_name; /* NULL if none */
 	void *value;
-	const char *argh;      /* name of the argument in help; NULL: no argument */
+	const char *argh; /* name of the argument in help; NULL: no argument */
 	const char *help;
 	opt_cb cb;
-	long min, max;         /* OPT_INT range (both 0: any non-negative) */
+	long min, max; /* OPT_INT range (both 0: any non-negative) */
 };
 
 /* OPT_TYPED - v itself, if it has type T; a compile error otherwise */
-#define OPT_TYPED(T, v) _Generic((v), T: (v))
+#define OPT_TYPED(T, v) _Generic((v), T : (v))
 
 /* s: short name (0 for none), l: long name (NULL for none), v: where the
  * value goes, a: the argument's name in --help, h: the help line */
-#define OPT_BOOL(s, l, v, h) \
-	{ .type = OPT_BOOL, .short_name = (s), .long_name = (l), \
-	  .value = OPT_TYPED(int *, v), .help = (h) }
-#define OPT_COUNT(s, l, v, h) \
-	{ .type = OPT_COUNT, .short_name = (s), .long_name = (l), \
-	  .value = OPT_TYPED(int *, v), .help = (h) }
-#define OPT_STRING(s, l, v, a, h) \
-	{ .type = OPT_STRING, .short_name = (s), .long_name = (l), \
-	  .value = OPT_TYPED(const char **, v), .argh = (a), .help = (h) }
+#define OPT_BOOL(s, l, v, h)                                                                       \
+	{                                                                                          \
+		.type = OPT_BOOL, .short_name = (s), .long_name = (l),                             \
+		.value = OPT_TYPED(int *, v), .help = (h)                                          \
+	}
+#define OPT_COUNT(s, l, v, h)                                                                      \
+	{                                                                                          \
+		.type = OPT_COUNT, .short_name = (s), .long_name = (l),                            \
+		.value = OPT_TYPED(int *, v), .help = (h)                                          \
+	}
+#define OPT_STRING(s, l, v, a, h)                                                                  \
+	{                                                                                          \
+		.type = OPT_STRING, .short_name = (s), .long_name = (l),                           \
+		.value = OPT_TYPED(const char **, v), .argh = (a), .help = (h)                     \
+	}
 /* OPT_INT, OPT_LONG - a decimal (or 0x) number in [lo, hi]; both 0: any
  * number from 0 up */
-#define OPT_INT(s, l, v, a, h, lo, hi) \
-	{ .type = OPT_INT_INT, .short_name = (s), .long_name = (l), \
-	  .value = OPT_TYPED(int *, v), .argh = (a), .help = (h), \
-	  .min = (lo), .max = (hi) }
-#define OPT_LONG(s, l, v, a, h, lo, hi) \
-	{ .type = OPT_INT, .short_name = (s), .long_name = (l), \
-	  .value = OPT_TYPED(long *, v), .argh = (a), .help = (h), \
-	  .min = (lo), .max = (hi) }
-#define OPT_LIST(s, l, v, a, h) \
-	{ .type = OPT_LIST, .short_name = (s), .long_name = (l), \
-	  .value = OPT_TYPED(struct strlist *, v), .argh = (a), .help = (h) }
+#define OPT_INT(s, l, v, a, h, lo, hi)                                                             \
+	{                                                                                          \
+		.type = OPT_INT_INT, .short_name = (s), .long_name = (l),                          \
+		.value = OPT_TYPED(int *, v), .argh = (a), .help = (h), .min = (lo), .max = (hi)   \
+	}
+#define OPT_LONG(s, l, v, a, h, lo, hi)                                                            \
+	{                                                                                          \
+		.type = OPT_INT, .short_name = (s), .long_name = (l),                              \
+		.value = OPT_TYPED(long *, v), .argh = (a), .help = (h), .min = (lo), .max = (hi)  \
+	}
+#define OPT_LIST(s, l, v, a, h)                                                                    \
+	{                                                                                          \
+		.type = OPT_LIST, .short_name = (s), .long_name = (l),                             \
+		.value = OPT_TYPED(struct strlist *, v), .argh = (a), .help = (h)                  \
+	}
 /* OPT_CALLBACK - cb(opt, arg) for each occurrence; v is handed over in
  * opt->value as is (the callback knows its type); a NULL: no argument */
-#define OPT_CALLBACK(s, l, v, a, h, fn) \
-	{ .type = OPT_CALLBACK, .short_name = (s), .long_name = (l), \
-	  .value = (v), .argh = (a), .help = (h), .cb = (fn) }
-#define OPT_END() { .type = OPT_END }
+#define OPT_CALLBACK(s, l, v, a, h, fn)                                                            \
+	{                                                                                          \
+		.type = OPT_CALLBACK, .short_name = (s), .long_name = (l), .value = (v),           \
+		.argh = (a), .help = (h), .cb = (fn)                                               \
+	}
+#define OPT_END()                                                                                  \
+	{                                                                                          \
+		.type = OPT_END                                                                    \
+	}
 
 enum { OPT_STOP_AT_ARG = 1, OPT_KEEP_DASHDASH = 2 };
 
-int opt_parse(int argc, char **argv, const struct opt *opts,
-	      const char *const *usage, unsigned flags);
+int opt_parse(int argc, char **argv, const struct opt *opts, const char *const *usage,
+	      unsigned flags);
 _Noreturn void opt_usage_error(const char *const *usage, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void opt_print_help(const char *const *usage, const struct opt *opts);
 void strlist_add(struct strlist *l, const char *s);
 void strlist_release(struct strlist *l);

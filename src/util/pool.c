@@ -53,8 +53,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-void pool_run(size_t n, unsigned threads,
-	      void (*fn)(size_t i, unsigned worker, void *ctx),
+void pool_run(size_t n, unsigned threads, void (*fn)(size_t i, unsigned worker, void *ctx),
 	      void (*tick)(void *ctx), void *ctx)
 {
 	struct pool p = { .n = n, .fn = fn, .ctx = ctx };

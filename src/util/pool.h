@@ -20,8 +20,7 @@
 
 /* pool_threads - the number of workers pool_run(..., 0, ...) starts */
 unsigned pool_threads(void);
-void pool_run(size_t n, unsigned threads,
-	      void (*fn)(size_t i, unsigned worker, void *ctx),
+void pool_run(size_t n, unsigned threads, void (*fn)(size_t i, unsigned worker, void *ctx),
 	      void (*tick)(void *ctx), void *ctx);
 
 #endif

@@ -45,8 +45,8 @@ void table_add(struct table *t, const char *const *cells)
 	t->nrows++;
 }
 
-static void put_cell(struct buf *line, const char *s, size_t width,
-		     enum table_align align, int last)
+static void put_cell(struct buf *line, const char *s, size_t width, enum table_align align,
+		     int last)
 {
 	size_t len = strlen(s), pad = width > len ? width - len : 0;
 
@@ -75,8 +75,7 @@ int table_print(const struct table *t, FILE *out)
 	for (size_t r = 0; r <= t->nrows; r++) {
 		buf_reset(&line);
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *s = r ? t->cells[(r - 1) * t->ncols + c]
-					  : t->cols[c].title;
+			const char *s = r ? t->cells[(r - 1) * t->ncols + c] : t->cols[c].title;
 			if (c)
 				buf_addc(&line, ' ');
 			put_cell(&line, s, w[c], t->cols[c].align, c + 1 == t->ncols);

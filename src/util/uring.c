@@ -39,8 +39,7 @@ static int sys_register(int fd, unsigned op, void *arg, unsigned n)
 
 static void *map_ring(int fd, size_t len, off_t off)
 {
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		       fd, off);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, off);
 	return p == MAP_FAILED ? NULL : p;
 }
 
@@ -59,8 +58,8 @@ int uring_init(struct uring *u, unsigned entries)
 	 * completions.  Kernels older than these flags lack the opcodes
 	 * wanted here anyway.
 	 */
-	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL |
-		  IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
+	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |
+		  IORING_SETUP_SINGLE_ISSUER;
 	p.cq_entries = 2 * entries;
 	u->fd = sys_setup(entries, &p);
 	if (u->fd < 0)
@@ -77,8 +76,7 @@ int uring_init(struct uring *u, unsigned entries)
 	u->sq_map = map_ring(u->fd, u->sq_map_len, IORING_OFF_SQ_RING);
 	if (!u->sq_map)
 		goto fail;
-	u->cq_map = u->cq_map_len ? map_ring(u->fd, u->cq_map_len, IORING_OFF_CQ_RING)
-				  : u->sq_map;
+	u->cq_map = u->cq_map_len ? map_ring(u->fd, u->cq_map_len, IORING_OFF_CQ_RING) : u->sq_map;
 	if (!u->cq_map)
 		goto fail;
 	u->sqes_len = p.sq_entries * sizeof(struct io_uring_sqe);

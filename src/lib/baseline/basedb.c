@@ -21,12 +21,11 @@
 #include "util/noatime.h"
 
 static const char *const field_names[BASEDB_NFIELDS] = {
-	"type", "mode", "uid", "gid", "size", "sha256",
+	"type",	  "mode",  "uid",   "gid",   "size",  "sha256",
 	"target", "inode", "nlink", "mtime", "ctime",
 };
 
-#define FIELDS_LINE \
-	"#fields path type mode uid gid size inode nlink mtime ctime sha256 target"
+#define FIELDS_LINE "#fields path type mode uid gid size inode nlink mtime ctime sha256 target"
 
 void basedb_init(struct basedb *db)
 {
@@ -79,13 +78,20 @@ static struct basedb_entry *add_entry(struct basedb *db)
 static char type_char(mode_t m)
 {
 	switch (m & S_IFMT) {
-	case S_IFREG: return 'f';
-	case S_IFDIR: return 'd';
-	case S_IFLNK: return 'l';
-	case S_IFCHR: return 'c';
-	case S_IFBLK: return 'b';
-	case S_IFIFO: return 'p';
-	case S_IFSOCK: return 's';
+	case S_IFREG:
+		return 'f';
+	case S_IFDIR:
+		return 'd';
+	case S_IFLNK:
+		return 'l';
+	case S_IFCHR:
+		return 'c';
+	case S_IFBLK:
+		return 'b';
+	case S_IFIFO:
+		return 'p';
+	case S_IFSOCK:
+		return 's';
 	}
 	return '?';
 }
@@ -132,11 +138,11 @@ static int entry_cmp(const void *x, const void *y)
  * job taken, so that the threads do not take turns at every file.
  */
 struct job {
-	int fd;              /* opened by the walk, or -1: open by path */
+	int fd; /* opened by the walk, or -1: open by path */
 	int err;
-	size_t idx;          /* entry index before the sort */
+	size_t idx; /* entry index before the sort */
 	unsigned long long size, ino;
-	const char *path;    /* the entry's own string, which does not move */
+	const char *path; /* the entry's own string, which does not move */
 	size_t path_len, rel_off;
 	unsigned root;
 	unsigned char sha[HASH_LEN];
@@ -152,12 +158,12 @@ struct scan {
 	int *rootfd;
 	struct job **blocks;
 	size_t nblocks, njobs; /* jobs published */
-	size_t next;           /* next job a worker takes */
+	size_t next;	       /* next job a worker takes */
 	int walk_done;
-	int waiting;           /* the walk waits for room */
-	unsigned workers;      /* threads started; 0: the walk hashes */
-	int walk_boosted;      /* the walk runs at a higher priority */
-	size_t queue_max;      /* opened files that may wait */
+	int waiting;	  /* the walk waits for room */
+	unsigned workers; /* threads started; 0: the walk hashes */
+	int walk_boosted; /* the walk runs at a higher priority */
+	size_t queue_max; /* opened files that may wait */
 	struct hash_ctx inline_h;
 	char *inline_blk;
 	pthread_mutex_t lock;
@@ -170,8 +176,7 @@ struct scan {
 
 enum { READ_CHUNK = 512 * 1024 };
 
-static int read_target(int dirfd, const char *name, size_t hint,
-		       struct basedb_entry *e)
+static int read_target(int dirfd, const char *name, size_t hint, struct basedb_entry *e)
 {
 	size_t cap = hint + 2 > 256 ? hint + 2 : 256;
 
@@ -200,8 +205,8 @@ static int time_to_tick(struct timespec *last)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - last->tv_sec) * 1000000000LL +
-		    (now.tv_nsec - last->tv_nsec) < 200000000LL)
+	if ((now.tv_sec - last->tv_sec) * 1000000000LL + (now.tv_nsec - last->tv_nsec) <
+	    200000000LL)
 		return 0;
 	*last = now;
 	return 1;
@@ -444,7 +449,7 @@ struct lane {
 	uint32_t h[8];
 	unsigned long long total; /* bytes read */
 	unsigned char *buf;
-	size_t off, len;          /* bytes not hashed yet: buf[off..len) */
+	size_t off, len; /* bytes not hashed yet: buf[off..len) */
 	int eof;
 };
 
@@ -469,8 +474,7 @@ static struct job *take_job(struct scan *s, int wait)
 static void lane_done(struct scan *s, struct lane *ln, int err)
 {
 	if (!err)
-		sha256x_final(ln->h, ln->buf + ln->off, ln->len - ln->off, ln->total,
-			      ln->j->sha);
+		sha256x_final(ln->h, ln->buf + ln->off, ln->len - ln->off, ln->total, ln->j->sha);
 	ln->j->err = err;
 	close(ln->fd);
 	ln->j = NULL;
@@ -497,8 +501,7 @@ static void lane_fill(struct scan *s, struct lane *ln)
 	}
 	ln->len += (size_t)n;
 	ln->total += (unsigned long long)n;
-	atomic_fetch_add_explicit(&s->bytes_done, (unsigned long long)n,
-				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->bytes_done, (unsigned long long)n, memory_order_relaxed);
 	/* a short read once the stat's size is reached is the end, as in
 	 * hash_job */
 	if (n == 0 || ((size_t)n < LANE_BUF - rest && ln->total >= ln->j->size))
@@ -540,8 +543,7 @@ static void *lanes_worker(void *arg)
 			fd = j->fd >= 0 ? j->fd : open_job(s, j);
 			if (fd < 0) {
 				j->err = fd;
-				atomic_fetch_add_explicit(&s->files_done, 1,
-							  memory_order_relaxed);
+				atomic_fetch_add_explicit(&s->files_done, 1, memory_order_relaxed);
 				l--;
 				continue;
 			}
@@ -822,26 +824,48 @@ static void add_sha(const struct basedb_entry *e, struct buf *out)
 void basedb_value(const struct basedb_entry *e, unsigned bit, struct buf *out)
 {
 	switch (bit) {
-	case BASEDB_TYPE: buf_addc(out, e->type); break;
-	case BASEDB_MODE: add_mode(out, e->mode); break;
-	case BASEDB_UID: buf_addu(out, e->uid); break;
-	case BASEDB_GID: buf_addu(out, e->gid); break;
-	case BASEDB_SIZE: buf_addu(out, e->size); break;
-	case BASEDB_SHA256: add_sha(e, out); break;
-	case BASEDB_TARGET: add_target(e, out); break;
-	case BASEDB_INODE: buf_addu(out, e->ino); break;
-	case BASEDB_NLINK: buf_addu(out, e->nlink); break;
-	case BASEDB_MTIME: add_time(out, e->mtime_sec, e->mtime_nsec); break;
-	case BASEDB_CTIME: add_time(out, e->ctime_sec, e->ctime_nsec); break;
+	case BASEDB_TYPE:
+		buf_addc(out, e->type);
+		break;
+	case BASEDB_MODE:
+		add_mode(out, e->mode);
+		break;
+	case BASEDB_UID:
+		buf_addu(out, e->uid);
+		break;
+	case BASEDB_GID:
+		buf_addu(out, e->gid);
+		break;
+	case BASEDB_SIZE:
+		buf_addu(out, e->size);
+		break;
+	case BASEDB_SHA256:
+		add_sha(e, out);
+		break;
+	case BASEDB_TARGET:
+		add_target(e, out);
+		break;
+	case BASEDB_INODE:
+		buf_addu(out, e->ino);
+		break;
+	case BASEDB_NLINK:
+		buf_addu(out, e->nlink);
+		break;
+	case BASEDB_MTIME:
+		add_time(out, e->mtime_sec, e->mtime_nsec);
+		break;
+	case BASEDB_CTIME:
+		add_time(out, e->ctime_sec, e->ctime_nsec);
+		break;
 	}
 }
 
 void basedb_format_entry(const struct basedb_entry *e, struct buf *out)
 {
 	static const unsigned order[] = {
-		BASEDB_TYPE, BASEDB_MODE, BASEDB_UID, BASEDB_GID, BASEDB_SIZE,
-		BASEDB_INODE, BASEDB_NLINK, BASEDB_MTIME, BASEDB_CTIME,
-		BASEDB_SHA256, BASEDB_TARGET,
+		BASEDB_TYPE,  BASEDB_MODE,   BASEDB_UID,    BASEDB_GID,
+		BASEDB_SIZE,  BASEDB_INODE,  BASEDB_NLINK,  BASEDB_MTIME,
+		BASEDB_CTIME, BASEDB_SHA256, BASEDB_TARGET,
 	};
 
 	escape_bytes_nospace(out, e->path, e->path_len);
@@ -1029,8 +1053,7 @@ static size_t split(const char *s, size_t n, struct field *f, size_t max)
 	return k;
 }
 
-static int parse_entry(const char *s, size_t n, struct basedb_entry *e,
-		       const char **why)
+static int parse_entry(const char *s, size_t n, struct basedb_entry *e, const char **why)
 {
 	struct field f[12];
 	unsigned long long mode;
@@ -1078,8 +1101,7 @@ static int parse_entry(const char *s, size_t n, struct basedb_entry *e,
 	return 0;
 }
 
-static int parse_header(struct basedb *db, const char *s, size_t n,
-			const char **why)
+static int parse_header(struct basedb *db, const char *s, size_t n, const char **why)
 {
 	const char *sp = memchr(s, ' ', n);
 	struct field key, val;
@@ -1111,11 +1133,11 @@ static int parse_header(struct basedb *db, const char *s, size_t n,
 		*why = "NUL byte in a header value";
 		return -1;
 	}
-#define SET(name, field)                                                    \
-	if (key.n == sizeof(name) - 1 && !memcmp(key.s, name, key.n)) {     \
-		free(db->field);                                            \
-		db->field = v;                                              \
-		return 0;                                                   \
+#define SET(name, field)                                                                           \
+	if (key.n == sizeof(name) - 1 && !memcmp(key.s, name, key.n)) {                            \
+		free(db->field);                                                                   \
+		db->field = v;                                                                     \
+		return 0;                                                                          \
 	}
 	SET("created", created)
 	SET("host", host)
@@ -1136,8 +1158,7 @@ static int parse_header(struct basedb *db, const char *s, size_t n,
 /* a path of PATH_MAX bytes, escaped at 4 bytes each, twice, and the rest */
 #define BASEDB_MAX_LINE (40u << 10)
 
-int basedb_parse(const char *s, size_t n, struct basedb *db,
-		 struct basedb_error *err)
+int basedb_parse(const char *s, size_t n, struct basedb *db, struct basedb_error *err)
 {
 	static const char magic[] = "#stranger-baseline ";
 	size_t nlines = 0, last_start = 0, pos = 0, line = 0;
@@ -1227,8 +1248,7 @@ unsigned basedb_diff(const struct basedb_entry *a, const struct basedb_entry *b)
 	    (a->sha_state == BASEDB_SHA_OK && memcmp(a->sha, b->sha, HASH_LEN)))
 		d |= BASEDB_SHA256;
 	if (!a->target != !b->target ||
-	    (a->target && path_cmp(a->target, a->target_len, b->target,
-				   b->target_len)))
+	    (a->target && path_cmp(a->target, a->target_len, b->target, b->target_len)))
 		d |= BASEDB_TARGET;
 	if (a->ino != b->ino)
 		d |= BASEDB_INODE;
@@ -1258,8 +1278,7 @@ int basedb_parse_fields(const char *list, unsigned *bits)
 		size_t n = strcspn(p, ",");
 		unsigned i;
 		for (i = 0; i < BASEDB_NFIELDS; i++)
-			if (strlen(field_names[i]) == n &&
-			    !memcmp(field_names[i], p, n))
+			if (strlen(field_names[i]) == n && !memcmp(field_names[i], p, n))
 				break;
 		if (i == BASEDB_NFIELDS)
 			return -1;

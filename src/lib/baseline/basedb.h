@@ -65,7 +65,7 @@ enum basedb_sha { BASEDB_SHA_NONE, BASEDB_SHA_OK, BASEDB_SHA_UNREAD };
 struct basedb_entry {
 	char *path; /* raw bytes, NUL-terminated */
 	size_t path_len;
-	char type;  /* f d l c b p s */
+	char type; /* f d l c b p s */
 	unsigned mode;
 	unsigned long long uid, gid, size, ino, nlink;
 	long long mtime_sec, ctime_sec;
@@ -77,7 +77,7 @@ struct basedb_entry {
 	/* scan bookkeeping, not stored */
 	unsigned root;
 	size_t rel_off;
-	int err;      /* -errno of the hashing, 0 */
+	int err; /* -errno of the hashing, 0 */
 };
 
 struct basedb {
@@ -99,8 +99,8 @@ struct basedb_progress {
 };
 
 struct basedb_scan_opts {
-	unsigned threads; /* 0: one per CPU */
-	int missing_ok;   /* a root that is gone is no error (it has no entries) */
+	unsigned threads;	 /* 0: one per CPU */
+	int missing_ok;		 /* a root that is gone is no error (it has no entries) */
 	const char *const *skip; /* more exact paths to leave out */
 	size_t nskip;
 	/* progress - called from the scanning thread now and then; may be NULL */
@@ -131,8 +131,7 @@ void basedb_format(const struct basedb *db, struct buf *out);
 int basedb_write_fd(const struct basedb *db, int fd);
 /* basedb_format_entry - one entry line, newline included */
 void basedb_format_entry(const struct basedb_entry *e, struct buf *out);
-int basedb_parse(const char *s, size_t n, struct basedb *db,
-		 struct basedb_error *err);
+int basedb_parse(const char *s, size_t n, struct basedb *db, struct basedb_error *err);
 
 /* basedb_diff - the fields (enum basedb_field bits) in which a and b differ */
 unsigned basedb_diff(const struct basedb_entry *a, const struct basedb_entry *b);

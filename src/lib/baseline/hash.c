@@ -60,8 +60,8 @@ void hash_digest(struct hash_ctx *h, unsigned char out[HASH_LEN])
 		bug("hash: final failed");
 }
 
-int hash_read(struct hash_ctx *h, int fd, char *blk, size_t n,
-	      unsigned long long size, unsigned long long *got)
+int hash_read(struct hash_ctx *h, int fd, char *blk, size_t n, unsigned long long size,
+	      unsigned long long *got)
 {
 	unsigned long long total = 0;
 	int rc = 0;
@@ -136,8 +136,7 @@ int hash_fd(int fd, unsigned char out[HASH_LEN], unsigned long long *size)
 	return rc;
 }
 
-int hash_file_at(int dirfd, const char *path, unsigned char out[HASH_LEN],
-		 unsigned long long *size)
+int hash_file_at(int dirfd, const char *path, unsigned char out[HASH_LEN], unsigned long long *size)
 {
 	int fd = noatime_open(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	int rc;

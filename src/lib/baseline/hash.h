@@ -46,8 +46,8 @@ void hash_hex(const unsigned char digest[HASH_LEN], char out[HASH_HEX_LEN + 1]);
  * files read short only there; it saves a read per small file); ~0ULL
  * when the size is not known.  0 or -errno; *got (may be NULL): bytes read.
  */
-int hash_read(struct hash_ctx *h, int fd, char *blk, size_t n,
-	      unsigned long long size, unsigned long long *got);
+int hash_read(struct hash_ctx *h, int fd, char *blk, size_t n, unsigned long long size,
+	      unsigned long long *got);
 /* hash_fd - hash from the current offset to EOF; 0 or -errno */
 int hash_fd(int fd, unsigned char out[HASH_LEN], unsigned long long *size);
 int hash_file_at(int dirfd, const char *path, unsigned char out[HASH_LEN],

@@ -25,17 +25,16 @@ void sha256x_init(uint32_t h[8])
 
 /* FIPS 180-4 round constants */
 static const uint32_t K[64] __attribute__((aligned(16))) = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
 };
 
 #define SHANI __attribute__((target("sha,sse4.1,ssse3")))
@@ -74,7 +73,7 @@ SHANI static inline void store_state(uint32_t *h, __m128i abef, __m128i cdgh)
 {
 	__m128i t = _mm_shuffle_epi32(abef, 0x1B); /* FEBA */
 
-	cdgh = _mm_shuffle_epi32(cdgh, 0xB1);      /* DCHG */
+	cdgh = _mm_shuffle_epi32(cdgh, 0xB1); /* DCHG */
 	_mm_storeu_si128((__m128i *)h, _mm_blend_epi16(t, cdgh, 0xF0));
 	_mm_storeu_si128((__m128i *)(h + 4), _mm_alignr_epi8(cdgh, t, 8));
 }
@@ -83,25 +82,22 @@ SHANI static inline void store_state(uint32_t *h, __m128i abef, __m128i cdgh)
  * One group of four rounds of lane l: w[l][g & 3] holds message words
  * 4g..4g+3, computed from the four groups before it past the first four.
  */
-#define GROUP(l, g, d)                                                         \
-	do {                                                                   \
-		__m128i m_;                                                    \
-		if ((g) < 4)                                                   \
-			w[l][g] = _mm_shuffle_epi8(                            \
-				_mm_loadu_si128((const __m128i *)((d) + 16 * (g))), \
-				bswap);                                        \
-		else                                                           \
-			w[l][(g) & 3] = _mm_sha256msg2_epu32(                  \
-				_mm_add_epi32(                                 \
-					_mm_sha256msg1_epu32(w[l][(g) & 3],    \
-							     w[l][((g) + 1) & 3]), \
-					_mm_alignr_epi8(w[l][((g) + 3) & 3],   \
-							w[l][((g) + 2) & 3], 4)), \
-				w[l][((g) + 3) & 3]);                          \
-		m_ = _mm_add_epi32(w[l][(g) & 3], k);                          \
-		s1[l] = _mm_sha256rnds2_epu32(s1[l], s0[l], m_);               \
-		m_ = _mm_shuffle_epi32(m_, 0x0E);                              \
-		s0[l] = _mm_sha256rnds2_epu32(s0[l], s1[l], m_);               \
+#define GROUP(l, g, d)                                                                             \
+	do {                                                                                       \
+		__m128i m_;                                                                        \
+		if ((g) < 4)                                                                       \
+			w[l][g] = _mm_shuffle_epi8(                                                \
+			    _mm_loadu_si128((const __m128i *)((d) + 16 * (g))), bswap);            \
+		else                                                                               \
+			w[l][(g)&3] = _mm_sha256msg2_epu32(                                        \
+			    _mm_add_epi32(                                                         \
+				_mm_sha256msg1_epu32(w[l][(g)&3], w[l][((g) + 1) & 3]),            \
+				_mm_alignr_epi8(w[l][((g) + 3) & 3], w[l][((g) + 2) & 3], 4)),     \
+			    w[l][((g) + 3) & 3]);                                                  \
+		m_ = _mm_add_epi32(w[l][(g)&3], k);                                                \
+		s1[l] = _mm_sha256rnds2_epu32(s1[l], s0[l], m_);                                   \
+		m_ = _mm_shuffle_epi32(m_, 0x0E);                                                  \
+		s0[l] = _mm_sha256rnds2_epu32(s0[l], s1[l], m_);                                   \
 	} while (0)
 
 SHANI void sha256x_blocks1(uint32_t h[8], const unsigned char *p, size_t n)
@@ -124,8 +120,8 @@ SHANI void sha256x_blocks1(uint32_t h[8], const unsigned char *p, size_t n)
 	store_state(h, s0[0], s1[0]);
 }
 
-SHANI void sha256x_blocks4(uint32_t *h[SHA256X_LANES],
-			   const unsigned char *p[SHA256X_LANES], size_t n)
+SHANI void sha256x_blocks4(uint32_t *h[SHA256X_LANES], const unsigned char *p[SHA256X_LANES],
+			   size_t n)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 	__m128i s0[4], s1[4], w[4][4];
@@ -174,8 +170,7 @@ void sha256x_blocks1(uint32_t h[8], const unsigned char *p, size_t n)
 	(void)n;
 }
 
-void sha256x_blocks4(uint32_t *h[SHA256X_LANES],
-		     const unsigned char *p[SHA256X_LANES], size_t n)
+void sha256x_blocks4(uint32_t *h[SHA256X_LANES], const unsigned char *p[SHA256X_LANES], size_t n)
 {
 	(void)h;
 	(void)p;

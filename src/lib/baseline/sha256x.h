@@ -30,8 +30,7 @@ void sha256x_init(uint32_t h[8]);
 /* n blocks of one stream */
 void sha256x_blocks1(uint32_t h[8], const unsigned char *p, size_t n);
 /* n blocks of each of four streams */
-void sha256x_blocks4(uint32_t *h[SHA256X_LANES],
-		     const unsigned char *p[SHA256X_LANES], size_t n);
+void sha256x_blocks4(uint32_t *h[SHA256X_LANES], const unsigned char *p[SHA256X_LANES], size_t n);
 /*
  * sha256x_final - hash the tail (fewer than 64 bytes) and the padding of
  * a stream of total bytes in all, and write the digest

@@ -131,8 +131,7 @@ int sign_data(const char *priv, const void *data, size_t n, struct buf *line)
 	return rc;
 }
 
-int sign_check(const char *pub, const void *data, size_t n, const char *line,
-	       size_t len)
+int sign_check(const char *pub, const void *data, size_t n, const char *line, size_t len)
 {
 	EVP_PKEY *key;
 	EVP_MD_CTX *md;

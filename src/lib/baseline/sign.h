@@ -33,8 +33,7 @@ int sign_data(const char *priv, const void *data, size_t n, struct buf *line);
  * sign_check - 0 if line is a valid signature of data[0..n) under the
  * public key pub; -EBADMSG if not.
  */
-int sign_check(const char *pub, const void *data, size_t n, const char *line,
-	       size_t len);
+int sign_check(const char *pub, const void *data, size_t n, const char *line, size_t len);
 /* sign_parse_line - the 64 signature bytes of a signature line; 0 or -EINVAL */
 int sign_parse_line(const char *line, size_t len, unsigned char sig[64]);
 

@@ -35,8 +35,7 @@ struct walker {
 	struct buf path;
 };
 
-int walk_excluded(const char *path, size_t path_len, const char *const *pat,
-		  size_t npat)
+int walk_excluded(const char *path, size_t path_len, const char *const *pat, size_t npat)
 {
 	const char *base = path;
 
@@ -154,8 +153,8 @@ static int open_regular(int dirfd, const char *name, struct stat *st)
 }
 
 /* visit - report one entry; descend if it is a directory we may enter */
-static int visit(struct walker *w, int dirfd, const char *at_name,
-		 unsigned char d_type, size_t name_off, int depth)
+static int visit(struct walker *w, int dirfd, const char *at_name, unsigned char d_type,
+		 size_t name_off, int depth)
 {
 	const struct walk_opts *o = w->o;
 	struct walk_entry e;
@@ -180,8 +179,7 @@ static int visit(struct walker *w, int dirfd, const char *at_name,
 		/* out of fds: not the file's fault; the caller opens it later */
 	}
 	/* ROOT itself is followed if it is a symlink (as find -H does) */
-	if (e.fd < 0 &&
-	    fstatat(dirfd, at_name, &e.st, depth ? AT_SYMLINK_NOFOLLOW : 0)) {
+	if (e.fd < 0 && fstatat(dirfd, at_name, &e.st, depth ? AT_SYMLINK_NOFOLLOW : 0)) {
 		report(w, w->path.data, plen, -errno);
 		return 0;
 	}
@@ -220,8 +218,7 @@ static int visit(struct walker *w, int dirfd, const char *at_name,
 	{
 		struct stat st;
 		/* the directory we opened must be the one we looked at */
-		if (fstat(fd, &st) || st.st_dev != e.st.st_dev ||
-		    st.st_ino != e.st.st_ino) {
+		if (fstat(fd, &st) || st.st_dev != e.st.st_dev || st.st_ino != e.st.st_ino) {
 			report(w, w->path.data, plen, -ESTALE);
 			close(fd);
 			return 0;
@@ -253,8 +250,7 @@ static int walk_dir(struct walker *w, int fd, int depth)
 				buf_addc(&w->path, '/');
 			off = w->path.len;
 			buf_addstr(&w->path, names[i] + 1);
-			stop = visit(w, fd, names[i] + 1, (unsigned char)names[i][0],
-				     off, depth);
+			stop = visit(w, fd, names[i] + 1, (unsigned char)names[i][0], off, depth);
 		}
 		free(names[i]);
 	}

@@ -44,11 +44,11 @@
 struct walk_entry {
 	const char *path; /* full path: ROOT, "/", names; NUL-terminated */
 	size_t path_len;
-	const char *name; /* last component (points into path) */
-	int dirfd;        /* the parent directory; AT_FDCWD for ROOT */
+	const char *name;    /* last component (points into path) */
+	int dirfd;	     /* the parent directory; AT_FDCWD for ROOT */
 	const char *at_name; /* name to use with dirfd (ROOT itself for ROOT) */
-	struct stat st;   /* lstat of the entry */
-	int depth;        /* 0 for ROOT */
+	struct stat st;	     /* lstat of the entry */
+	int depth;	     /* 0 for ROOT */
 	/*
 	 * With open_files: a regular file below ROOT is opened (read-only,
 	 * O_NOATIME where allowed) and st is the fstat of that fd, which the
@@ -61,11 +61,11 @@ struct walk_entry {
 };
 
 struct walk_opts {
-	int one_fs;                  /* stay on ROOT's file system */
-	int open_files;              /* open regular files (walk_entry.fd) */
-	const char *const *exclude;  /* fnmatch patterns */
+	int one_fs;		    /* stay on ROOT's file system */
+	int open_files;		    /* open regular files (walk_entry.fd) */
+	const char *const *exclude; /* fnmatch patterns */
 	size_t nexclude;
-	const char *const *skip;     /* exact paths */
+	const char *const *skip; /* exact paths */
 	size_t nskip;
 	/* visit - every entry; 0 go on, WALK_PRUNE skip the subtree, other: stop */
 	int (*visit)(const struct walk_entry *e, void *ctx);
@@ -76,8 +76,7 @@ struct walk_opts {
 
 int walk_tree(const char *root, const struct walk_opts *o);
 /* walk_excluded - 1 if path matches one of the patterns (rule above) */
-int walk_excluded(const char *path, size_t path_len, const char *const *pat,
-		  size_t npat);
+int walk_excluded(const char *path, size_t path_len, const char *const *pat, size_t npat);
 /* walk_skip_fs - 1 if the directory fd is on proc or sysfs */
 int walk_skip_fs(int dirfd);
 

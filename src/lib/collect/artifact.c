@@ -37,14 +37,12 @@ void artifact_mirror_name(struct buf *out, const char *path)
 
 static int open_noatime(int dirfd, const char *name)
 {
-	return noatime_open(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-					     O_NOFOLLOW | O_NONBLOCK);
+	return noatime_open(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
 }
 
 /* copy_fd - at most cap bytes of fd into the case; 1 if truncated */
-static int copy_fd(struct evidence *ev, const char *name, int fd,
-		   unsigned long long cap, unsigned char d[HASH_LEN],
-		   unsigned long long *size)
+static int copy_fd(struct evidence *ev, const char *name, int fd, unsigned long long cap,
+		   unsigned char d[HASH_LEN], unsigned long long *size)
 {
 	struct evidence_file *f;
 	unsigned long long left = cap;
@@ -79,8 +77,8 @@ static int copy_fd(struct evidence *ev, const char *name, int fd,
 	return rc ? rc : trunc;
 }
 
-int artifact_copy(struct evidence *ev, const char *path,
-		  unsigned long long cap, struct artifact_stats *st)
+int artifact_copy(struct evidence *ev, const char *path, unsigned long long cap,
+		  struct artifact_stats *st)
 {
 	struct buf name = BUF_INIT;
 	unsigned char d[HASH_LEN];
@@ -109,8 +107,7 @@ int artifact_copy(struct evidence *ev, const char *path,
 		st->truncated += rc == 1;
 	}
 	if (rc == 1) {
-		evidence_log(ev, "truncated: %s: first %llu bytes copied",
-			     name.data, size);
+		evidence_log(ev, "truncated: %s: first %llu bytes copied", name.data, size);
 		rc = 0;
 	}
 	buf_release(&name);
@@ -175,8 +172,7 @@ static int visit(const struct walk_entry *e, void *arg)
 	if (S_ISREG(s->st_mode) && c->copies < c->o->max_copies) {
 		int fd = -1;
 		artifact_mirror_name(&name, e->path);
-		if (!faccessat(evidence_dirfd(c->ev), name.data, F_OK,
-			       AT_SYMLINK_NOFOLLOW)) {
+		if (!faccessat(evidence_dirfd(c->ev), name.data, F_OK, AT_SYMLINK_NOFOLLOW)) {
 			/* an earlier step took it already: the manifest has it */
 			json_str(&j, "copy", name.data, name.len);
 		} else if ((fd = open_noatime(e->dirfd, e->at_name)) < 0) {
@@ -229,9 +225,8 @@ static void walk_error(const char *path, size_t len, int err, void *arg)
 	buf_release(&line);
 }
 
-int artifact_list(struct evidence *ev, struct evidence_file *lf,
-		  const char *root, const struct artifact_list_opts *o,
-		  struct artifact_stats *st)
+int artifact_list(struct evidence *ev, struct evidence_file *lf, const char *root,
+		  const struct artifact_list_opts *o, struct artifact_stats *st)
 {
 	struct list_ctx c = { ev, lf, o, st, 0 };
 	struct walk_opts w = {

@@ -34,30 +34,29 @@ struct artifact_stats {
 };
 
 struct artifact_list_opts {
-	unsigned long long cap;    /* per copied file */
+	unsigned long long cap;	       /* per copied file */
 	unsigned long long max_copies; /* per listing; 0: none */
-	int only_setid;            /* list only setuid/setgid files */
+	int only_setid;		       /* list only setuid/setgid files */
 	int one_fs;
-	const char *const *skip;   /* exact paths never entered (the case) */
+	const char *const *skip; /* exact paths never entered (the case) */
 	size_t nskip;
-	int max_depth;             /* 0: no limit */
+	int max_depth; /* 0: no limit */
 	/* the walk stops (-EINTR, or -ETIME past the deadline) when these say */
 	volatile sig_atomic_t *stop;
-	double deadline;           /* step_now() seconds; 0: none */
+	double deadline; /* step_now() seconds; 0: none */
 };
 
 /* artifact_mirror_name - "files/" + the escaped path (absolute path) */
 void artifact_mirror_name(struct buf *out, const char *path);
 /* artifact_copy - path into its mirror name; *truncated set when over cap */
-int artifact_copy(struct evidence *ev, const char *path,
-		  unsigned long long cap, struct artifact_stats *st);
+int artifact_copy(struct evidence *ev, const char *path, unsigned long long cap,
+		  struct artifact_stats *st);
 /*
  * artifact_list - every entry below root as a JSON line into lf; regular
  * files copied while max_copies lasts.  0, or -errno when root itself
  * cannot be looked at.
  */
-int artifact_list(struct evidence *ev, struct evidence_file *lf,
-		  const char *root, const struct artifact_list_opts *o,
-		  struct artifact_stats *st);
+int artifact_list(struct evidence *ev, struct evidence_file *lf, const char *root,
+		  const struct artifact_list_opts *o, struct artifact_stats *st);
 
 #endif

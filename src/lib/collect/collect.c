@@ -36,9 +36,8 @@ struct ctx {
 };
 
 /* one line of collect.json and of case.log for a step that ran or not */
-static void record(struct ctx *c, const char *step, int phase,
-		   const char *status, const struct step_result *r,
-		   const char *output, const char *detail)
+static void record(struct ctx *c, const char *step, int phase, const char *status,
+		   const struct step_result *r, const char *output, const char *detail)
 {
 	struct json j;
 	char secs[32];
@@ -78,12 +77,11 @@ static void record(struct ctx *c, const char *step, int phase,
 	else
 		c->s->failed++;
 	if (r)
-		evidence_log(c->ev, "step %s: %s in %.3f s%s%s", step, status,
-			     r->seconds, detail && *detail ? ": " : "",
-			     detail ? detail : "");
-	else
-		evidence_log(c->ev, "step %s: %s%s%s", step, status,
+		evidence_log(c->ev, "step %s: %s in %.3f s%s%s", step, status, r->seconds,
 			     detail && *detail ? ": " : "", detail ? detail : "");
+	else
+		evidence_log(c->ev, "step %s: %s%s%s", step, status, detail && *detail ? ": " : "",
+			     detail ? detail : "");
 	if (r && r->err.len) {
 		/* the step's own messages, a line each, escaped */
 		const char *p = r->err.data, *end = p + r->err.len;
@@ -136,8 +134,8 @@ static double limit_for(struct ctx *c, double own)
  * run_cmd - a stranger command as a step.  found1: exit 1 means "found
  * something" (ok), not "partial".  Returns the exit code, or -1.
  */
-static int run_cmd(struct ctx *c, const char *step, int phase, double own,
-		   const char *out, int found1, char *const argv[])
+static int run_cmd(struct ctx *c, const char *step, int phase, double own, const char *out,
+		   int found1, char *const argv[])
 {
 	struct step_result r;
 	const char *status;
@@ -167,8 +165,7 @@ static int run_cmd(struct ctx *c, const char *step, int phase, double own,
 		if (r.signo)
 			snprintf(detail, sizeof(detail), "killed by signal %d", r.signo);
 		else if (r.timed_out)
-			snprintf(detail, sizeof(detail), "stopped after %.0f s",
-				 r.seconds);
+			snprintf(detail, sizeof(detail), "stopped after %.0f s", r.seconds);
 		else if (r.out_err)
 			snprintf(detail, sizeof(detail), "output partial: %s",
 				 strerror(-r.out_err));
@@ -181,8 +178,8 @@ static int run_cmd(struct ctx *c, const char *step, int phase, double own,
 /* adopt_tree - every file a child wrote under rel joins the manifest */
 static void adopt_tree(struct ctx *c, const char *rel, int depth)
 {
-	int fd = openat(evidence_dirfd(c->ev), rel,
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd =
+	    openat(evidence_dirfd(c->ev), rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d;
 	struct dirent *e;
 
@@ -273,8 +270,7 @@ static void step_system(struct ctx *c)
 		{ "/proc/loadavg", "system/loadavg" },
 	};
 	struct step_result r;
-	struct buf out = BUF_INIT, src = BUF_INIT, why = BUF_INIT,
-		   detail = BUF_INIT;
+	struct buf out = BUF_INIT, src = BUF_INIT, why = BUF_INIT, detail = BUF_INIT;
 	struct json j;
 	struct timespec rt, bt;
 	long long rtc = 0;
@@ -322,8 +318,7 @@ static void step_system(struct ctx *c)
 	buf_rtrim(&detail);
 	if (detail.len && detail.data[detail.len - 1] == ';')
 		buf_setlen(&detail, detail.len - 1);
-	record(c, "system", 1, bad ? "partial" : "ok", &r, "system/",
-	       detail.data);
+	record(c, "system", 1, bad ? "partial" : "ok", &r, "system/", detail.data);
 	buf_release(&out);
 	buf_release(&src);
 	buf_release(&why);
@@ -358,8 +353,8 @@ static void add_suspect(const struct jv *v, void *arg)
 			const struct jv *f = flags->items[i];
 			if (f->type != JV_STR)
 				continue;
-			score += !strcmp(f->str, "hidden")	  ? 5
-				 : !strcmp(f->str, "preload")	  ? 4
+			score += !strcmp(f->str, "hidden")	    ? 5
+				 : !strcmp(f->str, "preload")	    ? 4
 				 : !strcmp(f->str, "name_mismatch") ? 3
 				 : !strcmp(f->str, "exe_deleted")   ? 2
 								    : 1;
@@ -387,15 +382,13 @@ static void load_suspects(struct ctx *c, struct suspects *s)
 	struct buf b = BUF_INIT;
 	size_t bad;
 
-	if (buf_read_at(&b, evidence_dirfd(c->ev), "live/suspicious.jsonl",
-			64 * MiB)) {
+	if (buf_read_at(&b, evidence_dirfd(c->ev), "live/suspicious.jsonl", 64 * MiB)) {
 		buf_release(&b);
 		return;
 	}
 	bad = jsonl_each(b.data, b.len, add_suspect, s);
 	if (bad)
-		evidence_log(c->ev, "live/suspicious.jsonl: %zu unreadable lines",
-			     bad);
+		evidence_log(c->ev, "live/suspicious.jsonl: %zu unreadable lines", bad);
 	if (s->n)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_suspect);
 	buf_release(&b);
@@ -443,16 +436,18 @@ static void step_suspects(struct ctx *c)
 		evidence_log(c->ev, "suspects: the %zu named with --suspect", s.n);
 	}
 	if (s.n > max) {
-		evidence_log(c->ev, "suspects: %zu flagged; the first %zu by their "
-				    "flags are taken", s.n, max);
+		evidence_log(c->ev,
+			     "suspects: %zu flagged; the first %zu by their "
+			     "flags are taken",
+			     s.n, max);
 		c->nsteps += (unsigned)max * 3;
 	} else {
 		c->nsteps += (unsigned)s.n * 3;
 	}
 	for (size_t i = 0; i < s.n && i < max; i++) {
 		char pid[16], name[64];
-		struct buf dir = BUF_INIT, rel = BUF_INIT, exe = BUF_INIT,
-			   ref = BUF_INIT, out = BUF_INIT;
+		struct buf dir = BUF_INIT, rel = BUF_INIT, exe = BUF_INIT, ref = BUF_INIT,
+			   out = BUF_INIT;
 		int rrc;
 
 		snprintf(pid, sizeof(pid), "%d", (int)s.v[i].pid);
@@ -488,8 +483,7 @@ static void step_suspects(struct ctx *c)
 		snprintf(name, sizeof(name), "strings %s", pid);
 		if (access(exe.data, R_OK)) {
 			c->idx++;
-			record(c, name, 3, "skipped", NULL, NULL,
-			       "no recovered executable");
+			record(c, name, 3, "skipped", NULL, NULL, "no recovered executable");
 		} else if (may_start(c, name, 3)) {
 			char *av[] = { "strings", "-a", "-t", "x", exe.data, NULL };
 			buf_reset(&out);
@@ -497,14 +491,12 @@ static void step_suspects(struct ctx *c)
 			run_cmd(c, name, 3, 60, out.data, 0, av);
 		}
 		snprintf(name, sizeof(name), "sdiff %s", pid);
-		if (access(exe.data, R_OK) || !s.v[i].exe ||
-		    !reference_for(s.v[i].exe, &ref)) {
+		if (access(exe.data, R_OK) || !s.v[i].exe || !reference_for(s.v[i].exe, &ref)) {
 			c->idx++;
 			record(c, name, 3, "skipped", NULL, NULL,
 			       "no file at the executable's path to compare with");
 		} else if (may_start(c, name, 3)) {
-			char *av[] = { "sdiff", "--summary", "--json", ref.data,
-				       exe.data, NULL };
+			char *av[] = { "sdiff", "--summary", "--json", ref.data, exe.data, NULL };
 			buf_reset(&out);
 			buf_addf(&out, "suspects/%s/sdiff.jsonl", pid);
 			run_cmd(c, name, 3, 60, out.data, 1, av);
@@ -531,8 +523,7 @@ struct lister {
 	int stopped;
 };
 
-static void lister_begin(struct lister *l, struct ctx *c, const char *name,
-			 double own)
+static void lister_begin(struct lister *l, struct ctx *c, const char *name, double own)
 {
 	memset(l, 0, sizeof(*l));
 	l->c = c;
@@ -562,8 +553,8 @@ static void lister_tree(struct lister *l, const char *root)
 	}
 }
 
-static void lister_end(struct lister *l, const char *step, int phase,
-		       const char *output, double t0, const char *started)
+static void lister_end(struct lister *l, const char *step, int phase, const char *output, double t0,
+		       const char *started)
 {
 	struct step_result r;
 	const char *status = "ok";
@@ -580,15 +571,13 @@ static void lister_end(struct lister *l, const char *step, int phase,
 		buf_addstr(&l->detail, "the listing could not be created; ");
 	}
 	if (l->st.errors) {
-		buf_addf(&l->detail, "%llu paths could not be read; ",
-			 l->st.errors);
+		buf_addf(&l->detail, "%llu paths could not be read; ", l->st.errors);
 		status = "partial";
 	}
 	if (l->st.truncated)
-		buf_addf(&l->detail, "%llu copies truncated at the size cap; ",
-			 l->st.truncated);
-	buf_addf(&l->detail, "%llu listed, %llu copied (%llu bytes)",
-		 l->st.listed, l->st.copied, l->st.bytes);
+		buf_addf(&l->detail, "%llu copies truncated at the size cap; ", l->st.truncated);
+	buf_addf(&l->detail, "%llu listed, %llu copied (%llu bytes)", l->st.listed, l->st.copied,
+		 l->st.bytes);
 	if (l->stopped == -EINTR)
 		status = "interrupted";
 	else if (l->stopped)
@@ -613,25 +602,47 @@ static void copy_one(struct lister *l, const char *path, unsigned long long cap)
 }
 
 static const char *const home_files[] = {
-	".bash_history", ".zsh_history", ".history", ".sh_history",
-	".ash_history", ".local/share/fish/fish_history", ".python_history",
-	".mysql_history", ".psql_history", ".lesshst", ".viminfo",
-	".ssh/authorized_keys", ".ssh/authorized_keys2", ".ssh/known_hosts",
-	".ssh/config", ".ssh/rc", ".bashrc", ".bash_profile", ".bash_login",
-	".bash_logout", ".profile", ".zshrc", ".zprofile", ".config/autostart",
+	".bash_history",
+	".zsh_history",
+	".history",
+	".sh_history",
+	".ash_history",
+	".local/share/fish/fish_history",
+	".python_history",
+	".mysql_history",
+	".psql_history",
+	".lesshst",
+	".viminfo",
+	".ssh/authorized_keys",
+	".ssh/authorized_keys2",
+	".ssh/known_hosts",
+	".ssh/config",
+	".ssh/rc",
+	".bashrc",
+	".bash_profile",
+	".bash_login",
+	".bash_logout",
+	".profile",
+	".zshrc",
+	".zprofile",
+	".config/autostart",
 	NULL,
 };
 
 static void step_users(struct ctx *c)
 {
 	static const char *const fixed[] = {
-		"/run/utmp", "/var/run/utmp", "/var/log/wtmp", "/var/log/btmp",
-		"/var/log/lastlog", "/etc/passwd", "/etc/group", "/etc/sudoers",
-		"/etc/ssh/sshd_config", "/etc/hosts", "/etc/resolv.conf", NULL,
+		"/run/utmp",	 "/var/run/utmp",    "/var/log/wtmp",
+		"/var/log/btmp", "/var/log/lastlog", "/etc/passwd",
+		"/etc/group",	 "/etc/sudoers",     "/etc/ssh/sshd_config",
+		"/etc/hosts",	 "/etc/resolv.conf", NULL,
 	};
 	struct lister l;
 	struct buf pw = BUF_INIT;
-	struct { char **v; size_t n; } homes = { NULL, 0 };
+	struct {
+		char **v;
+		size_t n;
+	} homes = { NULL, 0 };
 	double t0 = step_now();
 	char started[32];
 
@@ -699,19 +710,22 @@ static void step_users(struct ctx *c)
 static void step_persistence(struct ctx *c)
 {
 	static const char *const roots[] = {
-		"/etc/crontab", "/etc/anacrontab", "/etc/cron.d",
-		"/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
-		"/etc/cron.monthly", "/var/spool/cron", "/etc/systemd/system",
-		"/run/systemd/system", "/etc/rc.local", "/etc/init.d",
-		"/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
-		"/etc/profile", "/etc/profile.d", "/etc/bash.bashrc",
-		"/etc/environment", "/etc/update-motd.d", "/etc/xdg/autostart",
-		"/etc/modules-load.d", "/etc/modprobe.d", "/etc/sudoers.d",
-		"/etc/pam.d", "/etc/ssh", NULL,
+		"/etc/crontab",	       "/etc/anacrontab",    "/etc/cron.d",
+		"/etc/cron.hourly",    "/etc/cron.daily",    "/etc/cron.weekly",
+		"/etc/cron.monthly",   "/var/spool/cron",    "/etc/systemd/system",
+		"/run/systemd/system", "/etc/rc.local",	     "/etc/init.d",
+		"/etc/ld.so.preload",  "/etc/ld.so.conf",    "/etc/ld.so.conf.d",
+		"/etc/profile",	       "/etc/profile.d",     "/etc/bash.bashrc",
+		"/etc/environment",    "/etc/update-motd.d", "/etc/xdg/autostart",
+		"/etc/modules-load.d", "/etc/modprobe.d",    "/etc/sudoers.d",
+		"/etc/pam.d",	       "/etc/ssh",	     NULL,
 	};
 	static const char *const full_roots[] = {
-		"/usr/lib/systemd/system", "/usr/lib/systemd/user",
-		"/etc/systemd/user", "/usr/local/lib/systemd", NULL,
+		"/usr/lib/systemd/system",
+		"/usr/lib/systemd/user",
+		"/etc/systemd/user",
+		"/usr/local/lib/systemd",
+		NULL,
 	};
 	struct lister l;
 	double t0 = step_now();
@@ -726,21 +740,20 @@ static void step_persistence(struct ctx *c)
 	if (c->full)
 		for (size_t i = 0; full_roots[i]; i++)
 			lister_tree(&l, full_roots[i]);
-	lister_end(&l, "persistence", 4, "persist/persistence.jsonl", t0,
-		   started);
+	lister_end(&l, "persistence", 4, "persist/persistence.jsonl", t0, started);
 }
 
 static void step_setid(struct ctx *c)
 {
 	/* where setuid programs live, and where an intruder leaves one */
 	static const char *const quick[] = {
-		"/usr/bin", "/usr/sbin", "/usr/local", "/usr/lib/openssh",
-		"/usr/libexec", "/usr/lib/dbus-1.0", "/bin", "/sbin", "/tmp",
-		"/var/tmp", "/dev/shm", "/dev/mqueue", NULL,
+		"/usr/bin",	"/usr/sbin",	     "/usr/local", "/usr/lib/openssh",
+		"/usr/libexec", "/usr/lib/dbus-1.0", "/bin",	   "/sbin",
+		"/tmp",		"/var/tmp",	     "/dev/shm",   "/dev/mqueue",
+		NULL,
 	};
 	/* big trees: their first levels only, in the quick profile */
-	static const char *const shallow[] = { "/home", "/root", "/opt", "/srv",
-					       "/var/www", NULL };
+	static const char *const shallow[] = { "/home", "/root", "/opt", "/srv", "/var/www", NULL };
 	static const char *const full[] = { "/", NULL };
 	struct lister l;
 	double t0 = step_now();
@@ -822,13 +835,11 @@ int collect_run(const struct collect_opts *o, struct collect_summary *s)
 	c.t0 = step_now();
 	c.skip[0] = o->dir;
 	c.nsteps = 12;
-	evidence_log(c.ev, "profile: %s; budget: %.0f s%s%s",
-		     c.full ? "full" : "quick", o->budget,
+	evidence_log(c.ev, "profile: %s; budget: %.0f s%s%s", c.full ? "full" : "quick", o->budget,
 		     o->dump_suspects ? "; dump suspects" : "",
 		     o->freeze_suspects ? "; freeze suspects" : "");
 	if ((rc = step_init()))
-		evidence_log(c.ev, "the running binary cannot be opened: %s",
-			     strerror(-rc));
+		evidence_log(c.ev, "the running binary cannot be opened: %s", strerror(-rc));
 
 	/* 1: what changes fastest and says how to read the rest */
 	if (may_start(&c, "system", 1))
@@ -842,8 +853,7 @@ int collect_run(const struct collect_opts *o, struct collect_summary *s)
 		if (may_start(&c, "ps", 2))
 			run_cmd(&c, "ps", 2, 60, "live/ps.jsonl", 0, ps);
 		if (may_start(&c, "suspicious", 2))
-			run_cmd(&c, "suspicious", 2, 60, "live/suspicious.jsonl",
-				1, sus);
+			run_cmd(&c, "suspicious", 2, 60, "live/suspicious.jsonl", 1, sus);
 		if (may_start(&c, "lsof", 2))
 			run_cmd(&c, "lsof", 2, 120, "live/lsof.jsonl", 0, lsof);
 		if (may_start(&c, "hidden", 2))
@@ -879,13 +889,14 @@ int collect_run(const struct collect_opts *o, struct collect_summary *s)
 		       "profile quick (use --profile full)");
 	} else if (!has_command(&c, "timeline")) {
 		c.idx++;
-		record(&c, "timeline", 5, "skipped", NULL, NULL,
-		       "not available in this binary");
+		record(&c, "timeline", 5, "skipped", NULL, NULL, "not available in this binary");
 	} else if (may_start(&c, "timeline", 5)) {
-		char *av[] = { "timeline", "--format=jsonl", "/etc", "/bin",
-			       "/sbin", "/usr/bin", "/usr/sbin", "/usr/local",
-			       "/usr/lib", "/root", "/home", "/tmp", "/var/tmp",
-			       "/dev/shm", "/var/spool/cron", NULL };
+		char *av[] = { "timeline",  "--format=jsonl", "/etc",
+			       "/bin",	    "/sbin",	      "/usr/bin",
+			       "/usr/sbin", "/usr/local",     "/usr/lib",
+			       "/root",	    "/home",	      "/tmp",
+			       "/var/tmp",  "/dev/shm",	      "/var/spool/cron",
+			       NULL };
 		run_cmd(&c, "timeline", 5, 300, "check/timeline.jsonl", 0, av);
 	}
 	if (may_start(&c, "logs", 5))
@@ -895,8 +906,9 @@ int collect_run(const struct collect_opts *o, struct collect_summary *s)
 		s->interrupted = 1;
 	if (evidence_add_buf(c.ev, "collect.json", c.cj.data, c.cj.len))
 		s->failed++;
-	status = s->interrupted ? 130 : (s->failed || s->partial || s->skipped ||
-					 s->suspects) ? 1 : 0;
+	status = s->interrupted						  ? 130
+		 : (s->failed || s->partial || s->skipped || s->suspects) ? 1
+									  : 0;
 	s->seal_err = evidence_close(c.ev, status);
 	buf_release(&c.cj);
 	return 0;

@@ -44,15 +44,15 @@
 enum collect_profile { COLLECT_QUICK = 1, COLLECT_FULL = 2 };
 
 struct collect_opts {
-	const char *dir;       /* absolute path of the case folder */
+	const char *dir; /* absolute path of the case folder */
 	enum collect_profile profile;
-	double budget;         /* seconds for the whole case; 0: none */
+	double budget; /* seconds for the whole case; 0: none */
 	int dump_suspects;
 	int freeze_suspects;
-	const char *from;      /* trusted .debs for verify --from, or NULL */
-	const int *only;       /* with nonly: these PIDs are the suspects */
+	const char *from; /* trusted .debs for verify --from, or NULL */
+	const int *only;  /* with nonly: these PIDs are the suspects */
 	size_t nonly;
-	int argc;              /* the command line, for case.log */
+	int argc; /* the command line, for case.log */
 	char **argv;
 	volatile sig_atomic_t *stop; /* set by the caller on SIGINT/SIGTERM */
 	/* progress - a step starts (i of n); may be NULL */
@@ -62,10 +62,10 @@ struct collect_opts {
 
 struct collect_summary {
 	unsigned steps, ok, partial, failed, skipped;
-	unsigned suspects;     /* processes flagged by ps --suspicious */
-	unsigned hidden;       /* hidden --json findings */
+	unsigned suspects; /* processes flagged by ps --suspicious */
+	unsigned hidden;   /* hidden --json findings */
 	int interrupted;
-	int seal_err;          /* -errno when the manifest was not written */
+	int seal_err; /* -errno when the manifest was not written */
 };
 
 int collect_run(const struct collect_opts *o, struct collect_summary *s);

@@ -63,8 +63,7 @@ size_t manifest_parse(const char *p, size_t n, struct manifest *m)
 			escaped = 1;
 			s++;
 		}
-		if (le - s < 67 || !is_hex(s) || s[64] != ' ' ||
-		    (s[65] != ' ' && s[65] != '*')) {
+		if (le - s < 67 || !is_hex(s) || s[64] != ' ' || (s[65] != ' ' && s[65] != '*')) {
 			m->bad_lines++;
 			p = nl ? nl + 1 : end;
 			continue;
@@ -109,8 +108,8 @@ int manifest_open_at(int dirfd, const char *name)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		.resolve =
+		    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 	char *copy, *p, *slash;
 	int fd, next;
@@ -146,8 +145,7 @@ int manifest_open_at(int dirfd, const char *name)
 		fd = next;
 		p = slash + 1;
 	}
-	next = openat(fd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-				     O_NOCTTY);
+	next = openat(fd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (next < 0)
 		next = -errno;
 	close(fd);
@@ -190,8 +188,7 @@ void manifest_check(int dirfd, struct manifest *m)
 	pool_run(m->n, 0, check_one, NULL, &c);
 }
 
-const struct manifest_entry_r *manifest_find(const struct manifest *m,
-					     const char *name)
+const struct manifest_entry_r *manifest_find(const struct manifest *m, const char *name)
 {
 	struct manifest_entry_r key = { .name = (char *)name };
 	if (!m->n)
@@ -202,11 +199,16 @@ const struct manifest_entry_r *manifest_find(const struct manifest *m,
 const char *manifest_state_name(enum manifest_state s)
 {
 	switch (s) {
-	case MANIFEST_OK: return "ok";
-	case MANIFEST_CHANGED: return "changed since sealing";
-	case MANIFEST_MISSING: return "missing";
-	case MANIFEST_UNREADABLE: return "unreadable";
-	default: return "not checked";
+	case MANIFEST_OK:
+		return "ok";
+	case MANIFEST_CHANGED:
+		return "changed since sealing";
+	case MANIFEST_MISSING:
+		return "missing";
+	case MANIFEST_UNREADABLE:
+		return "unreadable";
+	default:
+		return "not checked";
 	}
 }
 

@@ -50,8 +50,7 @@ int manifest_name_ok(const char *name, size_t n);
 int manifest_open_at(int dirfd, const char *name);
 void manifest_check(int dirfd, struct manifest *m);
 /* manifest_find - the entry for name, or NULL */
-const struct manifest_entry_r *manifest_find(const struct manifest *m,
-					     const char *name);
+const struct manifest_entry_r *manifest_find(const struct manifest *m, const char *name);
 const char *manifest_state_name(enum manifest_state s);
 void manifest_release(struct manifest *m);
 

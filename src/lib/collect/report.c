@@ -35,12 +35,23 @@ static void h(struct buf *o, const char *s, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		switch (p[i]) {
-		case '&': buf_addstr(o, "&amp;"); break;
-		case '<': buf_addstr(o, "&lt;"); break;
-		case '>': buf_addstr(o, "&gt;"); break;
-		case '"': buf_addstr(o, "&quot;"); break;
-		case '\'': buf_addstr(o, "&#39;"); break;
-		default: buf_addc(o, p[i]);
+		case '&':
+			buf_addstr(o, "&amp;");
+			break;
+		case '<':
+			buf_addstr(o, "&lt;");
+			break;
+		case '>':
+			buf_addstr(o, "&gt;");
+			break;
+		case '"':
+			buf_addstr(o, "&quot;");
+			break;
+		case '\'':
+			buf_addstr(o, "&#39;");
+			break;
+		default:
+			buf_addc(o, p[i]);
 		}
 	}
 	buf_release(&e);
@@ -70,8 +81,8 @@ static void href(struct buf *o, const char *name)
 	buf_addstr(o, "<a href=\"");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '/' || *p == '.' ||
-		    *p == '_' || *p == '-' || *p == '~')
+		    (*p >= '0' && *p <= '9') || *p == '/' || *p == '.' || *p == '_' || *p == '-' ||
+		    *p == '~')
 			buf_addc(o, *p);
 		else {
 			buf_addc(o, '%');
@@ -112,8 +123,7 @@ struct rep {
 };
 
 /* read a case file; state says what the manifest thinks of it */
-static int case_read(struct rep *r, const char *name, struct buf *out,
-		     const char **state)
+static int case_read(struct rep *r, const char *name, struct buf *out, const char **state)
 {
 	const struct manifest_entry_r *m = manifest_find(&r->man, name);
 	int fd = manifest_open_at(r->dirfd, name), rc;
@@ -129,8 +139,7 @@ static int case_read(struct rep *r, const char *name, struct buf *out,
 			break;
 		buf_grow(out, 65536);
 		n = read(fd, out->data + out->len,
-			 out->cap - out->len - 1 < 65536 ? out->cap - out->len - 1
-							 : 65536);
+			 out->cap - out->len - 1 < 65536 ? out->cap - out->len - 1 : 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -320,7 +329,9 @@ static void process_finding(const struct jv *v, void *arg)
 			buf_addc(&f->text, '\n');
 		} else if (!strcmp(fl, "preload")) {
 			score += 4;
-			buf_addstr(&f->why, "a library is preloaded into it (LD_PRELOAD or /etc/ld.so.preload)");
+			buf_addstr(
+			    &f->why,
+			    "a library is preloaded into it (LD_PRELOAD or /etc/ld.so.preload)");
 			buf_addstr(&f->text, "a library is preloaded into it\n");
 		} else if (!strcmp(fl, "hidden")) {
 			score += 5;
@@ -349,8 +360,10 @@ static void process_finding(const struct jv *v, void *arg)
 			size_t lines = 0;
 			for (size_t k = 0; k < sd.len; k++)
 				lines += sd.data[k] == '\n';
-			buf_addf(&f->why, "<li><b>strings</b>: %zu strings differ from the "
-					  "file now at its path (", lines);
+			buf_addf(&f->why,
+				 "<li><b>strings</b>: %zu strings differ from the "
+				 "file now at its path (",
+				 lines);
 			href(&f->why, name.data);
 			buf_addstr(&f->why, ")</li>\n");
 			buf_addf(&f->text, "      strings: %zu differ from the file at its path\n",
@@ -368,8 +381,8 @@ static void process_finding(const struct jv *v, void *arg)
 		buf_addf(&exe_name, "suspects/%s/recover/exe", pids);
 		m = manifest_find(&r->man, exe_name.data);
 		if (m) {
-			buf_addf(&f->text, "      evidence: %s sha256 %.64s\n",
-				 exe_name.data, m->hex);
+			buf_addf(&f->text, "      evidence: %s sha256 %.64s\n", exe_name.data,
+				 m->hex);
 		} else {
 			buf_addstr(&f->ev, "<li class=bad>its executable was not "
 					   "recovered (see what is missing)</li>\n");
@@ -454,9 +467,8 @@ struct listing {
 
 static int standard_setid(const char *p)
 {
-	static const char *const ok[] = { "/usr/bin/", "/usr/sbin/", "/usr/lib/",
-					  "/usr/libexec/", "/bin/", "/sbin/",
-					  "/lib/", NULL };
+	static const char *const ok[] = { "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/usr/libexec/",
+					  "/bin/",     "/sbin/",     "/lib/",	  NULL };
 	for (size_t i = 0; ok[i]; i++)
 		if (!strncmp(p, ok[i], strlen(ok[i])))
 			return 1;
@@ -476,8 +488,7 @@ static void listing_entry(const struct jv *v, void *arg)
 	if (l->kind == 0 && (jv_bool(v, "setuid", 0) || jv_bool(v, "setgid", 0)) &&
 	    !standard_setid(path))
 		hit = 1;
-	if (l->kind == 1 && !strcmp(type, "file") && mode &&
-	    strtoul(mode, NULL, 8) & 0111)
+	if (l->kind == 1 && !strcmp(type, "file") && mode && strtoul(mode, NULL, 8) & 0111)
 		hit = 1;
 	if (hit) {
 		l->hits++;
@@ -520,8 +531,8 @@ static void listing_entry(const struct jv *v, void *arg)
 	}
 }
 
-static void listing(struct rep *r, const char *name, int kind, int score,
-		    const char *title, const char *why)
+static void listing(struct rep *r, const char *name, int kind, int score, const char *title,
+		    const char *why)
 {
 	struct buf b = BUF_INIT;
 	struct listing l = { r, name, NULL, 0, kind };
@@ -736,15 +747,13 @@ static void proc_entry(const struct jv *v, void *arg)
 	p->line = buf_detach(&l, NULL);
 }
 
-static void tree(struct buf *o, struct procs *ps, long long parent, int depth,
-		 size_t *shown)
+static void tree(struct buf *o, struct procs *ps, long long parent, int depth, size_t *shown)
 {
 	int open = 0;
 	if (depth > 64)
 		return;
 	for (size_t i = 0; i < ps->n && *shown < MAX_ROWS; i++) {
-		if (ps->v[i].ppid != parent || ps->v[i].pid == parent ||
-		    !ps->v[i].line)
+		if (ps->v[i].ppid != parent || ps->v[i].pid == parent || !ps->v[i].line)
 			continue;
 		if (!open) {
 			buf_addstr(o, "<ul>\n");
@@ -816,8 +825,7 @@ static void net_entry(const struct jv *v, void *arg)
 {
 	struct net *n = arg;
 	const char *type = jv_str(v, "type", NULL), *name = jv_str(v, "name", NULL);
-	if (!type || !name || (strcmp(type, "IPv4") && strcmp(type, "IPv6")) ||
-	    n->rows >= MAX_ROWS)
+	if (!type || !name || (strcmp(type, "IPv4") && strcmp(type, "IPv6")) || n->rows >= MAX_ROWS)
 		return;
 	n->rows++;
 	buf_addf(n->o, "<tr><td>%lld</td><td>", jv_int(v, "pid", -1));
@@ -852,12 +860,10 @@ static void section_network(struct rep *r, struct buf *o)
 }
 
 size_t report_utmp_each(const void *p, size_t n,
-			void (*cb)(const struct report_login *l, void *ctx),
-			void *ctx)
+			void (*cb)(const struct report_login *l, void *ctx), void *ctx)
 {
 	size_t count = 0;
-	for (size_t off = 0; off + sizeof(struct utmp) <= n;
-	     off += sizeof(struct utmp)) {
+	for (size_t off = 0; off + sizeof(struct utmp) <= n; off += sizeof(struct utmp)) {
 		struct utmp u;
 		struct report_login l;
 		memcpy(&u, (const char *)p + off, sizeof(u));
@@ -884,8 +890,7 @@ struct logins {
 static void login_row(const struct report_login *l, void *arg)
 {
 	struct logins *g = arg;
-	if (l->type != USER_PROCESS && l->type != DEAD_PROCESS &&
-	    l->type != BOOT_TIME)
+	if (l->type != USER_PROCESS && l->type != DEAD_PROCESS && l->type != BOOT_TIME)
 		return;
 	if (g->rows++ >= 500)
 		return;
@@ -893,7 +898,7 @@ static void login_row(const struct report_login *l, void *arg)
 	fmt_time(g->o, l->when);
 	buf_addstr(g->o, "</td><td>");
 	buf_addstr(g->o, l->type == USER_PROCESS ? "login"
-			 : l->type == BOOT_TIME  ? "boot"
+			 : l->type == BOOT_TIME	 ? "boot"
 						 : "logout");
 	buf_addstr(g->o, "</td><td>");
 	hs(g->o, l->user);
@@ -918,8 +923,7 @@ static void section_users(struct rep *r, struct buf *o)
 {
 	static const char *const logs[] = { "files/run/utmp", "files/var/log/wtmp",
 					    "files/var/log/btmp", NULL };
-	static const char *const what[] = { "logged in now (utmp)",
-					    "logins (wtmp)",
+	static const char *const what[] = { "logged in now (utmp)", "logins (wtmp)",
 					    "failed logins (btmp)" };
 	int any = 0;
 
@@ -953,14 +957,14 @@ static void section_users(struct rep *r, struct buf *o)
 			    strncmp(n, "files/tmp/", 10) == 0 ||
 			    strncmp(n, "files/var/", 10) == 0 ||
 			    strncmp(n, "files/dev/", 10) == 0 ||
-			    strncmp(n, "files/run/", 10) == 0 ||
-			    strncmp(n, "files/usr/", 10) == 0)
+			    strncmp(n, "files/run/", 10) == 0 || strncmp(n, "files/usr/", 10) == 0)
 				continue;
 			evidence_row(r, &rows, n);
 		}
 		if (rows.len) {
 			any = 1;
-			buf_addstr(o, "<h3>shell histories, authorized_keys, profiles</h3>\n<ul>\n");
+			buf_addstr(o,
+				   "<h3>shell histories, authorized_keys, profiles</h3>\n<ul>\n");
 			buf_add(o, rows.data, rows.len);
 			buf_addstr(o, "</ul>\n");
 		}
@@ -1064,8 +1068,9 @@ static void step_bar(const struct jv *v, void *arg)
 		}
 		if (start - s->t0 + dur > s->total)
 			s->total = start - s->t0 + dur;
-		buf_addf(s->bars, "<rect x=\"%.3f\" y=\"%d\" width=\"%.3f\" height=\"8\" "
-				  "class=\"%s\"><title>",
+		buf_addf(s->bars,
+			 "<rect x=\"%.3f\" y=\"%d\" width=\"%.3f\" height=\"8\" "
+			 "class=\"%s\"><title>",
 			 start - s->t0, s->n * 10, dur > 0.01 ? dur : 0.01,
 			 strcmp(status, "ok") ? "sbad" : "sok");
 		hs(s->bars, step);
@@ -1087,8 +1092,9 @@ static void section_steps(struct rep *r, struct buf *o)
 	buf_addstr(o, "<h2 id=steps>Steps</h2>\n");
 	if (s.n && s.total > 0) {
 		/* one bar per step on a time axis: where the collection spent its time */
-		buf_addf(o, "<svg viewBox=\"0 0 %.3f %d\" preserveAspectRatio=\"none\" "
-			    "width=\"100%%\" height=\"%d\" role=img>\n",
+		buf_addf(o,
+			 "<svg viewBox=\"0 0 %.3f %d\" preserveAspectRatio=\"none\" "
+			 "width=\"100%%\" height=\"%d\" role=img>\n",
 			 s.total, s.n * 10, s.n * 4 + 10);
 		buf_add(o, bars.data, bars.len);
 		buf_addstr(o, "</svg>\n");
@@ -1109,8 +1115,10 @@ static void section_files(struct rep *r, struct buf *o)
 		buf_addstr(o, "<p class=bad>no manifest: nothing here is sealed</p>\n");
 		return;
 	}
-	buf_addf(o, "<p>%zu files in manifest.sha256 (check with <code>sha256sum -c "
-		    "manifest.sha256</code> in the folder)</p>\n<ul>\n", r->man.n);
+	buf_addf(o,
+		 "<p>%zu files in manifest.sha256 (check with <code>sha256sum -c "
+		 "manifest.sha256</code> in the folder)</p>\n<ul>\n",
+		 r->man.n);
 	for (size_t i = 0; i < r->man.n && i < MAX_ROWS; i++)
 		evidence_row(r, o, r->man.v[i].name);
 	if (r->man.n > MAX_ROWS)
@@ -1119,16 +1127,16 @@ static void section_files(struct rep *r, struct buf *o)
 }
 
 static const char css[] =
-	"body{font:14px/1.4 sans-serif;margin:2em;max-width:80em;color:#222}"
-	"h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;margin-top:2em}"
-	"code,pre,.h{font-family:monospace}.h{color:#666;font-size:.85em}"
-	".bad{color:#b00}.ok{color:#070}"
-	".finding{border-left:4px solid #b00;padding:.2em 1em;margin:1em 0;"
-	"background:#fff6f6}.finding h3{margin:.3em 0}"
-	".seal{padding:.5em 1em;border:1px solid #ccc}.seal.broken{border-color:#b00;"
-	"background:#fee}table{border-collapse:collapse}td,th{border:1px solid #ddd;"
-	"padding:2px 6px;text-align:left;vertical-align:top}ul{margin:.2em 0}"
-	"small{color:#666}.sok{fill:#7a7}.sbad{fill:#c55}pre{white-space:pre-wrap;margin:0}";
+    "body{font:14px/1.4 sans-serif;margin:2em;max-width:80em;color:#222}"
+    "h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;margin-top:2em}"
+    "code,pre,.h{font-family:monospace}.h{color:#666;font-size:.85em}"
+    ".bad{color:#b00}.ok{color:#070}"
+    ".finding{border-left:4px solid #b00;padding:.2em 1em;margin:1em 0;"
+    "background:#fff6f6}.finding h3{margin:.3em 0}"
+    ".seal{padding:.5em 1em;border:1px solid #ccc}.seal.broken{border-color:#b00;"
+    "background:#fee}table{border-collapse:collapse}td,th{border:1px solid #ddd;"
+    "padding:2px 6px;text-align:left;vertical-align:top}ul{margin:.2em 0}"
+    "small{color:#666}.sok{fill:#7a7}.sbad{fill:#c55}pre{white-space:pre-wrap;margin:0}";
 
 static int cmp_finding(const void *a, const void *b)
 {
@@ -1171,8 +1179,10 @@ static void header(struct rep *r, struct buf *o, struct buf *tx)
 					struct buf e = BUF_INIT;
 					escape_bytes(&e, sp + 1 + kl, (size_t)(le - sp - 1 - kl));
 					/* case.log is escaped already; do not double it */
-					if (escape_is_clean(sp + 1 + kl, (size_t)(le - sp - 1 - kl)))
-						buf_add(tx, sp + 1 + kl, (size_t)(le - sp - 1 - kl));
+					if (escape_is_clean(sp + 1 + kl,
+							    (size_t)(le - sp - 1 - kl)))
+						buf_add(tx, sp + 1 + kl,
+							(size_t)(le - sp - 1 - kl));
 					else
 						buf_add(tx, e.data, e.len);
 					buf_release(&e);
@@ -1189,8 +1199,8 @@ static void header(struct rep *r, struct buf *o, struct buf *tx)
 	buf_release(&b);
 }
 
-int report_build(int dirfd, const char *case_name, struct buf *html,
-		 struct buf *text, struct report_result *res)
+int report_build(int dirfd, const char *case_name, struct buf *html, struct buf *text,
+		 struct report_result *res)
 {
 	struct rep r;
 	struct buf b = BUF_INIT, body = BUF_INIT;
@@ -1243,8 +1253,7 @@ int report_build(int dirfd, const char *case_name, struct buf *html,
 		"setuid or setgid files outside the system's program folders",
 		"a setuid file runs with its owner's rights: one in /tmp, a home "
 		"or /dev/shm is a way back in");
-	listing(&r, "persist/tmp.jsonl", 1, 10,
-		"executable files in /tmp, /var/tmp or /dev/shm",
+	listing(&r, "persist/tmp.jsonl", 1, 10, "executable files in /tmp, /var/tmp or /dev/shm",
 		"world-writable folders where an intruder's tools are often "
 		"unpacked; most machines have a few harmless ones");
 	listing(&r, "persist/persistence.jsonl", 2, 0, "", "");
@@ -1262,9 +1271,10 @@ int report_build(int dirfd, const char *case_name, struct buf *html,
 	res->steps_not_ok = r.nmissing;
 
 	/* the page */
-	buf_addstr(html, "<!DOCTYPE html>\n<html lang=en><head><meta charset=\"utf-8\">\n"
-			 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-			 "style-src 'unsafe-inline'; img-src data:\">\n<title>stranger report: ");
+	buf_addstr(html,
+		   "<!DOCTYPE html>\n<html lang=en><head><meta charset=\"utf-8\">\n"
+		   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		   "style-src 'unsafe-inline'; img-src data:\">\n<title>stranger report: ");
 	hs(html, case_name);
 	buf_addstr(html, "</title>\n<style>");
 	buf_addstr(html, css);
@@ -1282,12 +1292,14 @@ int report_build(int dirfd, const char *case_name, struct buf *html,
 				 "no manifest.sha256; nothing in it can be checked</p>\n");
 		buf_addstr(text, "seal: NOT SEALED (no manifest.sha256)\n");
 	} else if (res->changed || res->missing || r.man.bad_lines) {
-		buf_addf(html, "<div class=\"seal broken\" id=seal><b>SEAL BROKEN</b>: %u "
-			       "files changed since sealing, %u missing or unreadable, "
-			       "%zu bad manifest lines<ul>\n",
+		buf_addf(html,
+			 "<div class=\"seal broken\" id=seal><b>SEAL BROKEN</b>: %u "
+			 "files changed since sealing, %u missing or unreadable, "
+			 "%zu bad manifest lines<ul>\n",
 			 res->changed, res->missing, r.man.bad_lines);
-		buf_addf(text, "seal: BROKEN: %u changed since sealing, %u missing or "
-			       "unreadable, %zu bad manifest lines\n",
+		buf_addf(text,
+			 "seal: BROKEN: %u changed since sealing, %u missing or "
+			 "unreadable, %zu bad manifest lines\n",
 			 res->changed, res->missing, r.man.bad_lines);
 		for (size_t i = 0; i < r.man.n; i++)
 			if (r.man.v[i].state != MANIFEST_OK) {
@@ -1300,8 +1312,10 @@ int report_build(int dirfd, const char *case_name, struct buf *html,
 			}
 		buf_addstr(html, "</ul></div>\n");
 	} else {
-		buf_addf(html, "<p class=seal id=seal><span class=ok>sealed</span>: all %zu "
-			       "files match manifest.sha256</p>\n", r.man.n);
+		buf_addf(html,
+			 "<p class=seal id=seal><span class=ok>sealed</span>: all %zu "
+			 "files match manifest.sha256</p>\n",
+			 r.man.n);
 		buf_addf(text, "seal: ok, %zu files match manifest.sha256\n", r.man.n);
 	}
 
@@ -1329,9 +1343,11 @@ int report_build(int dirfd, const char *case_name, struct buf *html,
 
 	buf_addstr(html, "<h2 id=missing>What is missing</h2>\n");
 	if (r.nmissing) {
-		buf_addf(html, "<p class=bad>%u steps did not complete; what they would "
-			       "have shown is not in this case</p>\n<table><tr><th>STEP</th>"
-			       "<th>STATUS</th><th>WHY</th></tr>\n", r.nmissing);
+		buf_addf(html,
+			 "<p class=bad>%u steps did not complete; what they would "
+			 "have shown is not in this case</p>\n<table><tr><th>STEP</th>"
+			 "<th>STATUS</th><th>WHY</th></tr>\n",
+			 r.nmissing);
 		buf_add(html, r.missing.data, r.missing.len);
 		buf_addstr(html, "</table>\n");
 		buf_addf(text, "\nmissing: %u steps did not complete\n", r.nmissing);

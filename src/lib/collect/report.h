@@ -32,25 +32,24 @@
 
 struct report_result {
 	unsigned findings;
-	unsigned changed;     /* files whose hash no longer matches */
-	unsigned missing;     /* listed files that are gone or unreadable */
+	unsigned changed; /* files whose hash no longer matches */
+	unsigned missing; /* listed files that are gone or unreadable */
 	unsigned steps_not_ok;
-	int sealed;           /* a manifest was there */
+	int sealed; /* a manifest was there */
 };
 
-int report_build(int dirfd, const char *case_name, struct buf *html,
-		 struct buf *text, struct report_result *res);
+int report_build(int dirfd, const char *case_name, struct buf *html, struct buf *text,
+		 struct report_result *res);
 
 /* one login record of utmp/wtmp */
 struct report_login {
-	int type;            /* ut_type */
+	int type; /* ut_type */
 	int pid;
 	char user[33], line[33], host[257];
-	long long when;      /* seconds since the epoch */
+	long long when; /* seconds since the epoch */
 };
 /* report_utmp_each - every whole record of a utmp/wtmp file; returns count */
 size_t report_utmp_each(const void *p, size_t n,
-			void (*cb)(const struct report_login *l, void *ctx),
-			void *ctx);
+			void (*cb)(const struct report_login *l, void *ctx), void *ctx);
 
 #endif

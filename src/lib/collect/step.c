@@ -69,8 +69,8 @@ static void end_group(pid_t pid, int sig)
 	kill(pid, sig);
 }
 
-int step_run(struct evidence *ev, char *const argv[], const char *out_name,
-	     double limit, volatile sig_atomic_t *stop, struct step_result *r)
+int step_run(struct evidence *ev, char *const argv[], const char *out_name, double limit,
+	     volatile sig_atomic_t *stop, struct step_result *r)
 {
 	int op[2] = { -1, -1 }, ep[2];
 	struct evidence_file *f = NULL;
@@ -137,8 +137,7 @@ int step_run(struct evidence *ev, char *const argv[], const char *out_name,
 		nfds_t np = 0;
 		double now = step_now();
 
-		if (!killed_at && ((limit > 0 && now - t0 > limit) ||
-				   (stop && *stop))) {
+		if (!killed_at && ((limit > 0 && now - t0 > limit) || (stop && *stop))) {
 			if (stop && *stop)
 				r->interrupted = 1;
 			else

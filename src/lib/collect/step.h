@@ -29,16 +29,16 @@
 #define STEP_ERR_MAX (64u << 10)
 
 struct step_result {
-	char started[32];     /* UTC ISO 8601 */
-	double seconds;       /* wall time */
-	int exit_code;        /* exit status, or -1 when killed by a signal */
-	int signo;            /* the signal that ended it, or 0 */
-	int timed_out;        /* ended by the time limit */
-	int interrupted;      /* ended because *stop was set */
-	int out_err;          /* -errno of the stdout evidence file, or 0 */
+	char started[32]; /* UTC ISO 8601 */
+	double seconds;	  /* wall time */
+	int exit_code;	  /* exit status, or -1 when killed by a signal */
+	int signo;	  /* the signal that ended it, or 0 */
+	int timed_out;	  /* ended by the time limit */
+	int interrupted;  /* ended because *stop was set */
+	int out_err;	  /* -errno of the stdout evidence file, or 0 */
 	unsigned long long out_size;
-	char out_sha256[65];  /* "" when no stdout file */
-	struct buf err;       /* stderr (escaped when logged) */
+	char out_sha256[65]; /* "" when no stdout file */
+	struct buf err;	     /* stderr (escaped when logged) */
 	unsigned long long err_dropped;
 };
 
@@ -49,8 +49,8 @@ int step_init(void);
  * command name), stdout into the evidence file out_name (NULL: discarded),
  * for at most limit seconds (<= 0: no limit).
  */
-int step_run(struct evidence *ev, char *const argv[], const char *out_name,
-	     double limit, volatile sig_atomic_t *stop, struct step_result *r);
+int step_run(struct evidence *ev, char *const argv[], const char *out_name, double limit,
+	     volatile sig_atomic_t *stop, struct step_result *r);
 void step_result_release(struct step_result *r);
 /* step_now - a monotonic clock in seconds */
 double step_now(void);

@@ -25,13 +25,12 @@
 struct region {
 	unsigned long long start, end;
 	unsigned flags;
-	int data;      /* bytes go into the core */
-	int anon;      /* private anonymous: pagemap says what is zero */
+	int data;		   /* bytes go into the core */
+	int anon;		   /* private anonymous: pagemap says what is zero */
 	unsigned long long offset; /* in the core */
 };
 
-void elfcore_note(struct buf *out, const char *name, unsigned type,
-		  const void *desc, size_t descsz)
+void elfcore_note(struct buf *out, const char *name, unsigned type, const void *desc, size_t descsz)
 {
 	Elf64_Nhdr nh;
 	size_t namesz = strlen(name) + 1;
@@ -157,11 +156,9 @@ int elfcore_file_note(const char *maps, size_t n, struct buf *desc)
 
 static int is_special_unreadable(const struct proc_map *m)
 {
-	static const char *const names[] = { "[vvar]", "[vvar_vclock]",
-					     "[vsyscall]" };
+	static const char *const names[] = { "[vvar]", "[vvar_vclock]", "[vsyscall]" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (m->path_len == strlen(names[i]) &&
-		    !memcmp(m->path, names[i], m->path_len))
+		if (m->path_len == strlen(names[i]) && !memcmp(m->path, names[i], m->path_len))
 			return 1;
 	return 0;
 }
@@ -182,14 +179,12 @@ static size_t regions_from_maps(const struct buf *maps, struct region **out)
 		}
 		r[n].start = m.start;
 		r[n].end = m.end;
-		r[n].flags = (m.perms[0] == 'r' ? PF_R : 0) |
-			     (m.perms[1] == 'w' ? PF_W : 0) |
+		r[n].flags = (m.perms[0] == 'r' ? PF_R : 0) | (m.perms[1] == 'w' ? PF_W : 0) |
 			     (m.perms[2] == 'x' ? PF_X : 0);
 		r[n].data = m.perms[0] == 'r' && !is_special_unreadable(&m);
-		r[n].anon = m.perms[3] == 'p' &&
-			    (!m.path_len || (m.path[0] == '[' && !m.inode &&
-					     (!strncmp(m.path, "[heap]", 6) ||
-					      !strncmp(m.path, "[stack", 6))));
+		r[n].anon = m.perms[3] == 'p' && (!m.path_len || (m.path[0] == '[' && !m.inode &&
+								  (!strncmp(m.path, "[heap]", 6) ||
+								   !strncmp(m.path, "[stack", 6))));
 		n++;
 	}
 	if (rc < 0)
@@ -199,8 +194,8 @@ static size_t regions_from_maps(const struct buf *maps, struct region **out)
 }
 
 /* The general registers: by ptrace, or rebuilt from /proc's syscall file. */
-static int thread_notes(struct buf *notes, struct seize *sz, pid_t pid,
-			pid_t tid, const struct proc_stat *pst, int *have_regs)
+static int thread_notes(struct buf *notes, struct seize *sz, pid_t pid, pid_t tid,
+			const struct proc_stat *pst, int *have_regs)
 {
 	struct elf_prstatus prs;
 	struct buf sysc = BUF_INIT;
@@ -243,14 +238,14 @@ static int thread_notes(struct buf *notes, struct seize *sz, pid_t pid,
 		rs = xmalloc(REGSET_MAX);
 		for (size_t i = 0; i < elfcore_arch.nregsets; i++) {
 			len = REGSET_MAX;
-			if (seize_regset(sz, tid, (int)elfcore_arch.regsets[i].type, rs,
-					 &len) || !len)
+			if (seize_regset(sz, tid, (int)elfcore_arch.regsets[i].type, rs, &len) ||
+			    !len)
 				continue;
 			if (elfcore_arch.fix_regset)
-				len = elfcore_arch.fix_regset(elfcore_arch.regsets[i].type,
-							      rs, len, REGSET_MAX);
+				len = elfcore_arch.fix_regset(elfcore_arch.regsets[i].type, rs, len,
+							      REGSET_MAX);
 			elfcore_note(notes, elfcore_arch.regsets[i].name,
-					     elfcore_arch.regsets[i].type, rs, len);
+				     elfcore_arch.regsets[i].type, rs, len);
 		}
 		free(rs);
 	}
@@ -258,8 +253,7 @@ static int thread_notes(struct buf *notes, struct seize *sz, pid_t pid,
 	return ok;
 }
 
-static void prpsinfo_note(struct buf *notes, int procfd,
-			  const struct proc_stat *pst)
+static void prpsinfo_note(struct buf *notes, int procfd, const struct proc_stat *pst)
 {
 	struct elf_prpsinfo ps;
 	struct buf b = BUF_INIT;
@@ -279,10 +273,8 @@ static void prpsinfo_note(struct buf *notes, int procfd,
 	ps.pr_pgrp = pst->pgrp;
 	ps.pr_sid = pst->session;
 	memcpy(ps.pr_fname, pst->comm,
-	       pst->comm_len < sizeof(ps.pr_fname) ? pst->comm_len
-						   : sizeof(ps.pr_fname) - 1);
-	if (!proc_read_at(procfd, "status", &b) &&
-	    !proc_parse_status(b.data, b.len, &st)) {
+	       pst->comm_len < sizeof(ps.pr_fname) ? pst->comm_len : sizeof(ps.pr_fname) - 1);
+	if (!proc_read_at(procfd, "status", &b) && !proc_parse_status(b.data, b.len, &st)) {
 		ps.pr_uid = st.uid[0];
 		ps.pr_gid = st.gid[0];
 	}
@@ -294,9 +286,8 @@ static void prpsinfo_note(struct buf *notes, int procfd,
 	buf_release(&b);
 }
 
-static int write_headers(struct evidence_file *f, const struct region *r,
-			 size_t nr, const struct buf *notes,
-			 unsigned long long data_off)
+static int write_headers(struct evidence_file *f, const struct region *r, size_t nr,
+			 const struct buf *notes, unsigned long long data_off)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
@@ -360,9 +351,8 @@ static int write_headers(struct evidence_file *f, const struct region *r,
 }
 
 /* dump_region - stream one mapping; returns 0, -ESRCH or a write error */
-static int dump_region(struct mem *mm, const struct region *r,
-		       struct evidence_file *f, struct elfcore_stats *st,
-		       unsigned long long *done, unsigned long long total,
+static int dump_region(struct mem *mm, const struct region *r, struct evidence_file *f,
+		       struct elfcore_stats *st, unsigned long long *done, unsigned long long total,
 		       elfcore_progress_fn progress, void *ctx, int gone)
 {
 	unsigned char present[EVIDENCE_BUFSZ / PAGE];
@@ -370,8 +360,7 @@ static int dump_region(struct mem *mm, const struct region *r,
 	int rc = 0;
 
 	while (a < r->end) {
-		size_t n = r->end - a < EVIDENCE_BUFSZ ? (size_t)(r->end - a)
-						       : EVIDENCE_BUFSZ;
+		size_t n = r->end - a < EVIDENCE_BUFSZ ? (size_t)(r->end - a) : EVIDENCE_BUFSZ;
 
 		if (gone || rc == -ESRCH) {
 			bad += n;
@@ -397,13 +386,13 @@ static int dump_region(struct mem *mm, const struct region *r,
 						return evidence_file_error(f);
 				} else {
 					void *b = evidence_file_buffer(f);
-					int m = mem_read(mm, a + i * PAGE, b, (j - i) * PAGE,
-							 &bad);
+					int m = mem_read(mm, a + i * PAGE, b, (j - i) * PAGE, &bad);
 					if (evidence_file_commit(f, (j - i) * PAGE, 1))
 						return evidence_file_error(f);
 					if (m == -ESRCH) {
 						rc = -ESRCH;
-						if (j < np && evidence_file_skip(f, (np - j) * PAGE))
+						if (j < np &&
+						    evidence_file_skip(f, (np - j) * PAGE))
 							return evidence_file_error(f);
 						bad += (np - j) * PAGE;
 						break;
@@ -426,14 +415,14 @@ static int dump_region(struct mem *mm, const struct region *r,
 	}
 	if (bad && rc != -ESRCH)
 		warning("mapping %llx-%llx: %llu bytes could not be read (zeros "
-			"in the core)", r->start, r->end, bad);
+			"in the core)",
+			r->start, r->end, bad);
 	st->missing += bad;
 	return rc;
 }
 
-int elfcore_dump(pid_t pid, int procfd, const struct buf *maps,
-		 struct evidence_file *f, struct elfcore_stats *st,
-		 elfcore_progress_fn progress, void *ctx, struct buf *why)
+int elfcore_dump(pid_t pid, int procfd, const struct buf *maps, struct evidence_file *f,
+		 struct elfcore_stats *st, elfcore_progress_fn progress, void *ctx, struct buf *why)
 {
 	struct seize sz;
 	struct buf notes = BUF_INIT, b = BUF_INIT, fnote = BUF_INIT;
@@ -463,7 +452,8 @@ int elfcore_dump(pid_t pid, int procfd, const struct buf *maps,
 		st->ptrace_refused = rc;
 		warning("registers: %s; memory is read while the process runs, "
 			"registers come from /proc (stack and instruction "
-			"pointers only)", why->data);
+			"pointers only)",
+			why->data);
 		buf_reset(why);
 	} else {
 		held = 1;
@@ -495,11 +485,11 @@ int elfcore_dump(pid_t pid, int procfd, const struct buf *maps,
 	}
 	if (held && st->threads_regs < st->threads)
 		warning("%zu of %zu threads did not stop; their registers come "
-			"from /proc", st->threads - st->threads_regs, st->threads);
+			"from /proc",
+			st->threads - st->threads_regs, st->threads);
 
 	nr = regions_from_maps(maps, &r);
-	off = sizeof(Elf64_Ehdr) + (nr + 1) * sizeof(Elf64_Phdr) + notes.len +
-	      sizeof(Elf64_Shdr);
+	off = sizeof(Elf64_Ehdr) + (nr + 1) * sizeof(Elf64_Phdr) + notes.len + sizeof(Elf64_Shdr);
 	off = (off + PAGE - 1) & ~(PAGE - 1);
 	{
 		unsigned long long data_off = off;
@@ -522,8 +512,7 @@ int elfcore_dump(pid_t pid, int procfd, const struct buf *maps,
 	for (size_t i = 0; i < nr; i++) {
 		if (!r[i].data)
 			continue;
-		rc = dump_region(&mm, &r[i], f, st, &done, total, progress, ctx,
-				 gone);
+		rc = dump_region(&mm, &r[i], f, st, &done, total, progress, ctx, gone);
 		if (rc == -ESRCH) {
 			if (!gone)
 				warning("the process exited during the dump; the "

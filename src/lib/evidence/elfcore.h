@@ -40,30 +40,29 @@
 struct evidence_file;
 
 struct elfcore_stats {
-	size_t regions;            /* PT_LOAD headers */
-	size_t regions_data;       /* ... with data */
-	unsigned long long bytes;  /* memory bytes in the core */
-	unsigned long long missing;/* bytes that could not be read (zeros) */
+	size_t regions;		    /* PT_LOAD headers */
+	size_t regions_data;	    /* ... with data */
+	unsigned long long bytes;   /* memory bytes in the core */
+	unsigned long long missing; /* bytes that could not be read (zeros) */
 	size_t threads;
-	size_t threads_regs;       /* threads with full registers */
-	int ptrace_refused;        /* -errno from ptrace, 0 if it worked */
-	int vanished;              /* the process exited during the dump */
+	size_t threads_regs; /* threads with full registers */
+	int ptrace_refused;  /* -errno from ptrace, 0 if it worked */
+	int vanished;	     /* the process exited during the dump */
 };
 
-typedef void (*elfcore_progress_fn)(unsigned long long done,
-				    unsigned long long total, void *ctx);
+typedef void (*elfcore_progress_fn)(unsigned long long done, unsigned long long total, void *ctx);
 
 /*
  * elfcore_dump - write the core of pid (procfd: proc_open(pid); maps: a
  * snapshot of /proc/PID/maps) into f.
  */
-int elfcore_dump(pid_t pid, int procfd, const struct buf *maps,
-		 struct evidence_file *f, struct elfcore_stats *st,
-		 elfcore_progress_fn progress, void *ctx, struct buf *why);
+int elfcore_dump(pid_t pid, int procfd, const struct buf *maps, struct evidence_file *f,
+		 struct elfcore_stats *st, elfcore_progress_fn progress, void *ctx,
+		 struct buf *why);
 
 /* What /proc/PID/task/TID/syscall says about a blocked thread. */
 struct elfcore_syscall {
-	long long nr;                /* -1: not in a system call */
+	long long nr; /* -1: not in a system call */
 	unsigned long long args[6];
 	unsigned long long sp, pc;
 };
@@ -77,8 +76,8 @@ int elfcore_parse_syscall(const char *s, size_t n, struct elfcore_syscall *sc);
  */
 int elfcore_file_note(const char *maps, size_t n, struct buf *desc);
 /* elfcore_note - append one ELF note (name, type, desc, 4-byte padded) */
-void elfcore_note(struct buf *out, const char *name, unsigned type,
-		  const void *desc, size_t descsz);
+void elfcore_note(struct buf *out, const char *name, unsigned type, const void *desc,
+		  size_t descsz);
 
 /* For the architecture files. */
 struct elfcore_regset {
@@ -86,18 +85,16 @@ struct elfcore_regset {
 	const char *name;
 };
 struct elfcore_arch {
-	unsigned short machine;             /* EM_* */
+	unsigned short machine;		      /* EM_* */
 	const struct elfcore_regset *regsets; /* after NT_PRSTATUS */
 	size_t nregsets;
 	/* syscall_regs - the general registers (elf_gregset_t) from sc */
-	void (*syscall_regs)(void *gregs, size_t size,
-			     const struct elfcore_syscall *sc);
+	void (*syscall_regs)(void *gregs, size_t size, const struct elfcore_syscall *sc);
 	/*
 	 * fix_regset - bring a register set into the layout debuggers read
 	 * (NULL: none needed); returns the new length, at most cap.
 	 */
-	size_t (*fix_regset)(unsigned type, unsigned char *buf, size_t len,
-			     size_t cap);
+	size_t (*fix_regset)(unsigned type, unsigned char *buf, size_t len, size_t cap);
 };
 extern const struct elfcore_arch elfcore_arch;
 

@@ -27,8 +27,7 @@ static const struct elfcore_regset regsets[] = {
 	{ NT_ARM_TLS, "LINUX" },
 };
 
-static void syscall_regs(void *gregs, size_t size,
-			 const struct elfcore_syscall *sc)
+static void syscall_regs(void *gregs, size_t size, const struct elfcore_syscall *sc)
 {
 	struct aarch64_regs r;
 
@@ -44,7 +43,6 @@ static void syscall_regs(void *gregs, size_t size,
 }
 
 const struct elfcore_arch elfcore_arch = {
-	EM_AARCH64, regsets, sizeof(regsets) / sizeof(regsets[0]), syscall_regs,
-	NULL,
+	EM_AARCH64, regsets, sizeof(regsets) / sizeof(regsets[0]), syscall_regs, NULL,
 };
 #endif

@@ -28,8 +28,7 @@ static const struct elfcore_regset regsets[] = {
 	{ NT_X86_XSTATE, "LINUX" },
 };
 
-static void syscall_regs(void *gregs, size_t size,
-			 const struct elfcore_syscall *sc)
+static void syscall_regs(void *gregs, size_t size, const struct elfcore_syscall *sc)
 {
 	struct user_regs_struct r;
 
@@ -55,9 +54,8 @@ static void syscall_regs(void *gregs, size_t size,
 static const struct {
 	unsigned off, size;
 } classic[10] = {
-	[2] = { 576, 256 },  [3] = { 960, 64 },    [4] = { 1024, 64 },
-	[5] = { 1088, 64 },  [6] = { 1152, 512 },  [7] = { 1664, 1024 },
-	[9] = { 2688, 8 },
+	[2] = { 576, 256 },  [3] = { 960, 64 },	   [4] = { 1024, 64 }, [5] = { 1088, 64 },
+	[6] = { 1152, 512 }, [7] = { 1664, 1024 }, [9] = { 2688, 8 },
 };
 
 static size_t classic_size(uint64_t xcr0)
@@ -73,8 +71,7 @@ static size_t classic_size(uint64_t xcr0)
 	return 576;
 }
 
-static size_t fix_regset(unsigned type, unsigned char *buf, size_t len,
-			 size_t cap)
+static size_t fix_regset(unsigned type, unsigned char *buf, size_t len, size_t cap)
 {
 	uint64_t xcr0;
 	size_t want;
@@ -109,7 +106,6 @@ static size_t fix_regset(unsigned type, unsigned char *buf, size_t len,
 }
 
 const struct elfcore_arch elfcore_arch = {
-	EM_X86_64, regsets, sizeof(regsets) / sizeof(regsets[0]), syscall_regs,
-	fix_regset,
+	EM_X86_64, regsets, sizeof(regsets) / sizeof(regsets[0]), syscall_regs, fix_regset,
 };
 #endif

@@ -43,7 +43,7 @@ struct evidence {
 	struct manifest_entry *ents;
 	size_t nents, aents;
 	unsigned npartial;
-	struct buf partial; /* the lines of partial.txt */
+	struct buf partial;	  /* the lines of partial.txt */
 	unsigned long long bytes; /* accepted into every file so far */
 };
 
@@ -60,9 +60,9 @@ struct evidence_file {
 	char *name;
 	int fd;
 	int err;
-	unsigned long long size;   /* bytes accepted */
-	unsigned long long ondisk; /* bytes the file really holds */
-	unsigned long long hole;   /* zeros accepted but not yet on disk */
+	unsigned long long size;    /* bytes accepted */
+	unsigned long long ondisk;  /* bytes the file really holds */
+	unsigned long long hole;    /* zeros accepted but not yet on disk */
 	unsigned long long flushed; /* writeback started up to here */
 
 	struct hash_ctx hash;
@@ -230,8 +230,8 @@ int evidence_open(const char *dir, int argc, char **argv, struct evidence **out)
 	ev->path = xstrdup(dir);
 	ev->dirfd = dirfd;
 	buf_init(&ev->partial, 0);
-	ev->logfd = openat(dirfd, CASELOG,
-			   O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	ev->logfd =
+	    openat(dirfd, CASELOG, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 	if (ev->logfd < 0) {
 		rc = -errno;
 		close(dirfd);
@@ -244,15 +244,13 @@ int evidence_open(const char *dir, int argc, char **argv, struct evidence **out)
 	 * so a disk that fills up during the work still gets both.
 	 */
 	fallocate(ev->logfd, FALLOC_FL_KEEP_SIZE, 0, RESERVE);
-	ev->mfd = openat(dirfd, MANIFEST ".tmp",
-			 O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+	ev->mfd = openat(dirfd, MANIFEST ".tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
 	if (ev->mfd >= 0)
 		fallocate(ev->mfd, FALLOC_FL_KEEP_SIZE, 0, RESERVE);
 	evidence_log(ev, "stranger %s: case log", STRANGER_VERSION);
 	if (!uname(&u)) {
 		evidence_log(ev, "host: %s", u.nodename);
-		evidence_log(ev, "kernel: %s %s %s %s", u.sysname, u.release,
-			     u.version, u.machine);
+		evidence_log(ev, "kernel: %s %s %s %s", u.sysname, u.release, u.version, u.machine);
 	}
 	evidence_log(ev, "uid: %u euid: %u gid: %u egid: %u", (unsigned)getuid(),
 		     (unsigned)geteuid(), (unsigned)getgid(), (unsigned)getegid());
@@ -278,8 +276,7 @@ static int make_parents(int dirfd, const char *name)
 	for (;;) {
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		if (!len || (len == 2 && !memcmp(p, "..", 2)) ||
-		    (len == 1 && *p == '.'))
+		if (!len || (len == 2 && !memcmp(p, "..", 2)) || (len == 1 && *p == '.'))
 			return -EINVAL;
 		if (!slash)
 			return 0;
@@ -309,8 +306,8 @@ static void *hasher(void *arg)
 		it = f->q[f->qhead];
 		pthread_mutex_unlock(&f->mu);
 		while (it.zeros) {
-			size_t n = it.zeros < sizeof(zero_block) ? (size_t)it.zeros
-								 : sizeof(zero_block);
+			size_t n =
+			    it.zeros < sizeof(zero_block) ? (size_t)it.zeros : sizeof(zero_block);
 			hash_update(&f->hash, zero_block, n);
 			it.zeros -= n;
 		}
@@ -326,14 +323,13 @@ static void *hasher(void *arg)
 	return NULL;
 }
 
-static void queue(struct evidence_file *f, unsigned long long zeros,
-		  const char *p, size_t n, int release)
+static void queue(struct evidence_file *f, unsigned long long zeros, const char *p, size_t n,
+		  int release)
 {
 	pthread_mutex_lock(&f->mu);
 	while (f->qcount == QLEN)
 		pthread_cond_wait(&f->cv, &f->mu);
-	f->q[(f->qhead + f->qcount) % QLEN] =
-		(struct hash_item){ zeros, p, n, release };
+	f->q[(f->qhead + f->qcount) % QLEN] = (struct hash_item){ zeros, p, n, release };
 	f->qcount++;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
@@ -347,15 +343,13 @@ static void release_buffer(struct evidence_file *f, int i)
 	pthread_mutex_unlock(&f->mu);
 }
 
-int evidence_file_open(struct evidence *ev, const char *name,
-		       struct evidence_file **out)
+int evidence_file_open(struct evidence *ev, const char *name, struct evidence_file **out)
 {
 	struct evidence_file *f;
 	int rc, fd;
 
 	*out = NULL;
-	if (!strcmp(name, MANIFEST) || !strcmp(name, CASELOG) ||
-	    !strcmp(name, PARTIAL) ||
+	if (!strcmp(name, MANIFEST) || !strcmp(name, CASELOG) || !strcmp(name, PARTIAL) ||
 	    !strncmp(name, MANIFEST ".", sizeof(MANIFEST)))
 		return -EEXIST;
 	if (interrupt_signal())
@@ -363,8 +357,7 @@ int evidence_file_open(struct evidence *ev, const char *name,
 	rc = make_parents(ev->dirfd, name);
 	if (rc)
 		return rc;
-	fd = openat(ev->dirfd, name,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = openat(ev->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
 	f = xcalloc(1, sizeof(*f));
@@ -438,8 +431,8 @@ static int put(struct evidence_file *f, const char *p, size_t n, int rel)
 	f->hole = 0;
 	if (f->ondisk - f->flushed >= WRITEBACK) {
 		/* start writing back now, so the final fsync finds little to do */
-		sync_file_range(f->fd, (off_t)f->flushed,
-				(off_t)(f->ondisk - f->flushed), SYNC_FILE_RANGE_WRITE);
+		sync_file_range(f->fd, (off_t)f->flushed, (off_t)(f->ondisk - f->flushed),
+				SYNC_FILE_RANGE_WRITE);
 		f->flushed = f->ondisk;
 	}
 	return rel >= 0;
@@ -540,8 +533,7 @@ int evidence_file_skip(struct evidence_file *f, unsigned long long n)
 	return 0;
 }
 
-static void add_entry(struct evidence *ev, const char *name,
-		      const unsigned char d[HASH_LEN])
+static void add_entry(struct evidence *ev, const char *name, const unsigned char d[HASH_LEN])
 {
 	if (ev->nents == ev->aents) {
 		ev->aents = ev->aents ? 2 * ev->aents : 16;
@@ -592,8 +584,7 @@ int evidence_file_close(struct evidence_file *f, unsigned char digest[HASH_LEN],
 		ev->npartial++;
 		buf_addf(&line, "%s: only %llu bytes written: ", f->name, f->ondisk);
 		if (err == -EINTR)
-			buf_addf(&line, "interrupted by %s",
-				 interrupt_name(interrupt_signal()));
+			buf_addf(&line, "interrupted by %s", interrupt_name(interrupt_signal()));
 		else
 			buf_addstr(&line, strerror(-err));
 		evidence_log(ev, "partial: %s", line.data);
@@ -603,8 +594,7 @@ int evidence_file_close(struct evidence_file *f, unsigned char digest[HASH_LEN],
 	} else {
 		char hex[HASH_HEX_LEN + 1];
 		hash_hex(d, hex);
-		evidence_log(ev, "file: %s: %llu bytes, sha256 %s", f->name,
-			     f->ondisk, hex);
+		evidence_log(ev, "file: %s: %llu bytes, sha256 %s", f->name, f->ondisk, hex);
 	}
 	if (digest)
 		memcpy(digest, d, HASH_LEN);
@@ -619,8 +609,8 @@ int evidence_file_close(struct evidence_file *f, unsigned char digest[HASH_LEN],
 	return err;
 }
 
-int evidence_copy_fd(struct evidence *ev, const char *name, int fd,
-		     unsigned char digest[HASH_LEN], unsigned long long *size)
+int evidence_copy_fd(struct evidence *ev, const char *name, int fd, unsigned char digest[HASH_LEN],
+		     unsigned long long *size)
 {
 	struct evidence_file *f;
 	int rc = evidence_file_open(ev, name, &f);
@@ -649,8 +639,7 @@ int evidence_copy_fd(struct evidence *ev, const char *name, int fd,
 	return evidence_file_close(f, digest, size);
 }
 
-int evidence_add_buf(struct evidence *ev, const char *name, const void *p,
-		     size_t n)
+int evidence_add_buf(struct evidence *ev, const char *name, const void *p, size_t n)
 {
 	struct evidence_file *f;
 	int rc = evidence_file_open(ev, name, &f);
@@ -661,8 +650,8 @@ int evidence_add_buf(struct evidence *ev, const char *name, const void *p,
 	return evidence_file_close(f, NULL, NULL);
 }
 
-int evidence_adopt(struct evidence *ev, const char *name,
-		   unsigned char digest[HASH_LEN], unsigned long long *size)
+int evidence_adopt(struct evidence *ev, const char *name, unsigned char digest[HASH_LEN],
+		   unsigned long long *size)
 {
 	unsigned char d[HASH_LEN];
 	unsigned long long n = 0;
@@ -717,8 +706,8 @@ static int write_manifest(struct evidence *ev)
 	fd = ev->mfd;
 	ev->mfd = -1;
 	if (fd < 0)
-		fd = openat(ev->dirfd, MANIFEST ".tmp",
-			    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0400);
+		fd = openat(ev->dirfd, MANIFEST ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			    0400);
 	if (fd < 0) {
 		rc = -errno;
 		buf_release(&m);
@@ -761,10 +750,8 @@ int evidence_close(struct evidence *ev, int status)
 			ev->mfd = -1;
 			unlinkat(ev->dirfd, MANIFEST ".tmp", 0);
 		}
-		fd = openat(ev->dirfd, PARTIAL,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-		if (fd < 0 || write_all(fd, ev->partial.data, ev->partial.len, NULL) ||
-		    fsync(fd)) {
+		fd = openat(ev->dirfd, PARTIAL, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+		if (fd < 0 || write_all(fd, ev->partial.data, ev->partial.len, NULL) || fsync(fd)) {
 			evidence_log(ev, "partial: " PARTIAL " could not be written: %s",
 				     strerror(errno));
 		} else {
@@ -776,8 +763,7 @@ int evidence_close(struct evidence *ev, int status)
 			close(fd);
 	}
 	if (ev->npartial)
-		evidence_log(ev, "end: exit status %d; %u partial file(s)",
-			     status, ev->npartial);
+		evidence_log(ev, "end: exit status %d; %u partial file(s)", status, ev->npartial);
 	else
 		evidence_log(ev, "end: exit status %d", status);
 	if (fsync(ev->logfd) && !ev->log_err)

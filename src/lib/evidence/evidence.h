@@ -41,21 +41,18 @@
 struct evidence;
 struct evidence_file;
 
-int evidence_open(const char *dir, int argc, char **argv,
-		  struct evidence **out);
+int evidence_open(const char *dir, int argc, char **argv, struct evidence **out);
 /* evidence_path - the folder's path as given */
 const char *evidence_path(const struct evidence *ev);
 /* evidence_log - a timestamped line in case.log (text is escaped) */
-void evidence_log(struct evidence *ev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void evidence_log(struct evidence *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
  * evidence_close - log the exit status, write the manifest, fsync the
  * folder, free ev.  0, or -errno when the manifest could not be written.
  */
 int evidence_close(struct evidence *ev, int status);
 
-int evidence_file_open(struct evidence *ev, const char *name,
-		       struct evidence_file **out);
+int evidence_file_open(struct evidence *ev, const char *name, struct evidence_file **out);
 /* evidence_file_write - append n bytes; 0 or the file's (sticky) -errno */
 int evidence_file_write(struct evidence_file *f, const void *p, size_t n);
 /* evidence_file_skip - append n zero bytes, as a hole where possible */
@@ -81,11 +78,10 @@ int evidence_file_close(struct evidence_file *f, unsigned char digest[HASH_LEN],
  * evidence_copy_fd - stream everything from fd (from its current offset)
  * into the new file name; read errors make the file partial.
  */
-int evidence_copy_fd(struct evidence *ev, const char *name, int fd,
-		     unsigned char digest[HASH_LEN], unsigned long long *size);
+int evidence_copy_fd(struct evidence *ev, const char *name, int fd, unsigned char digest[HASH_LEN],
+		     unsigned long long *size);
 /* evidence_add_buf - a whole small file from memory */
-int evidence_add_buf(struct evidence *ev, const char *name, const void *p,
-		     size_t n);
+int evidence_add_buf(struct evidence *ev, const char *name, const void *p, size_t n);
 
 /*
  * evidence_adopt - a file that another process wrote under DIR (a
@@ -94,8 +90,8 @@ int evidence_add_buf(struct evidence *ev, const char *name, const void *p,
  * The name follows the rules of evidence_file_open; a symlink or
  * anything but a regular file is refused (-EINVAL).  0 or -errno.
  */
-int evidence_adopt(struct evidence *ev, const char *name,
-		   unsigned char digest[HASH_LEN], unsigned long long *size);
+int evidence_adopt(struct evidence *ev, const char *name, unsigned char digest[HASH_LEN],
+		   unsigned long long *size);
 /* evidence_dirfd - the folder's open fd (owned by ev; for reading back) */
 int evidence_dirfd(const struct evidence *ev);
 

@@ -23,19 +23,18 @@ struct recovered {
 	int failed;
 };
 
-static void row(struct recovered *rec, const char *name,
-		unsigned long long size, const unsigned char d[HASH_LEN],
-		const char *from, size_t from_len)
+static void row(struct recovered *rec, const char *name, unsigned long long size,
+		const unsigned char d[HASH_LEN], const char *from, size_t from_len)
 {
-	struct recover_item it = {name, size, {0}, from, from_len};
+	struct recover_item it = { name, size, { 0 }, from, from_len };
 
 	memcpy(it.digest, d, HASH_LEN);
 	rec->ops->copied(&it, rec->ops->ctx);
 }
 
 /* problem - tell the caller what could not be had; the copy is partial */
-__attribute__((format(printf, 2, 3))) static void problem(struct recovered *rec,
-							  const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void problem(struct recovered *rec, const char *fmt,
+							  ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
@@ -62,9 +61,8 @@ static int open_regular(int procfd, const char *file, struct stat *st)
 	return fd;
 }
 
-static void copy_one(struct evidence *ev, struct recovered *rec, int procfd,
-		     const char *file, const char *name, const char *from,
-		     size_t from_len)
+static void copy_one(struct evidence *ev, struct recovered *rec, int procfd, const char *file,
+		     const char *name, const char *from, size_t from_len)
 {
 	unsigned char d[HASH_LEN];
 	unsigned long long size = 0;
@@ -91,16 +89,14 @@ static void copy_one(struct evidence *ev, struct recovered *rec, int procfd,
 		problem(rec, "%s: cannot create: %s", name, strerror(-rc));
 	} else {
 		if (rc && rc != -EINTR) {
-			problem(rec, "%s (%s): partial copy: %s", name, e.data,
-				strerror(-rc));
+			problem(rec, "%s (%s): partial copy: %s", name, e.data, strerror(-rc));
 		}
 		row(rec, name, size, d, from, from_len);
 	}
 	buf_release(&e);
 }
 
-static void copy_proc_file(struct evidence *ev, struct recovered *rec,
-			   int procfd, const char *file)
+static void copy_proc_file(struct evidence *ev, struct recovered *rec, int procfd, const char *file)
 {
 	struct buf b = BUF_INIT;
 	int rc;
@@ -126,8 +122,7 @@ static void copy_proc_file(struct evidence *ev, struct recovered *rec,
 	buf_release(&b);
 }
 
-static void recover_fds(struct evidence *ev, struct recovered *rec, int procfd,
-			int all)
+static void recover_fds(struct evidence *ev, struct recovered *rec, int procfd, int all)
 {
 	int dfd = openat(procfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int *fds = NULL;
@@ -135,8 +130,7 @@ static void recover_fds(struct evidence *ev, struct recovered *rec, int procfd,
 	int rc;
 
 	if (dfd < 0 || (rc = proc_list_fds(dfd, &fds, &n))) {
-		problem(rec, "fd: cannot list the open files: %s",
-			strerror(errno));
+		problem(rec, "fd: cannot list the open files: %s", strerror(errno));
 		if (dfd >= 0)
 			close(dfd);
 		return;
@@ -153,12 +147,10 @@ static void recover_fds(struct evidence *ev, struct recovered *rec, int procfd,
 			continue;
 		proc_readlink_at(procfd, file, &link);
 		deleted = st.st_nlink == 0 ||
-			  (link.len > 10 && !memcmp(link.data + link.len - 10,
-						    " (deleted)", 10));
+			  (link.len > 10 && !memcmp(link.data + link.len - 10, " (deleted)", 10));
 		if (deleted || all) {
 			snprintf(name, sizeof(name), "fd/%d", fds[i]);
-			copy_one(ev, rec, procfd, file, name, link.data,
-				 link.len);
+			copy_one(ev, rec, procfd, file, name, link.data, link.len);
 		}
 		buf_release(&link);
 	}
@@ -187,13 +179,11 @@ static void recover_maps(struct evidence *ev, struct recovered *rec, int procfd,
 		if (!m.deleted || !m.path_len || m.path[0] != '/')
 			continue;
 		/* the executable's own mappings: DIR/exe has it already */
-		if (have_exe && exe.st_ino == m.inode &&
-		    major(exe.st_dev) == m.dev_major &&
+		if (have_exe && exe.st_ino == m.inode && major(exe.st_dev) == m.dev_major &&
 		    minor(exe.st_dev) == m.dev_minor)
 			continue;
 		for (i = 0; i < nseen; i++)
-			if (seen[i].ino == m.inode &&
-			    seen[i].dmaj == m.dev_major &&
+			if (seen[i].ino == m.inode && seen[i].dmaj == m.dev_major &&
 			    seen[i].dmin == m.dev_minor)
 				break;
 		if (i < nseen)
@@ -203,8 +193,7 @@ static void recover_maps(struct evidence *ev, struct recovered *rec, int procfd,
 		seen[nseen].dmin = m.dev_minor;
 		seen[nseen].ino = m.inode;
 		nseen++;
-		snprintf(file, sizeof(file), "map_files/%llx-%llx", m.start,
-			 m.end);
+		snprintf(file, sizeof(file), "map_files/%llx-%llx", m.start, m.end);
 		snprintf(name, sizeof(name), "map/%llx-%llx", m.start, m.end);
 		copy_one(ev, rec, procfd, file, name, m.path, m.path_len);
 	}
@@ -215,10 +204,9 @@ static void recover_maps(struct evidence *ev, struct recovered *rec, int procfd,
 	free(seen);
 }
 
-int recover_process(struct evidence *ev, int procfd, int all,
-		    const struct recover_ops *ops)
+int recover_process(struct evidence *ev, int procfd, int all, const struct recover_ops *ops)
 {
-	struct recovered rec = {ops, 0};
+	struct recovered rec = { ops, 0 };
 	struct buf maps = BUF_INIT, exe = BUF_INIT;
 
 	proc_readlink_at(procfd, "exe", &exe);

@@ -43,7 +43,6 @@ struct recover_ops {
 	void *ctx;
 };
 
-int recover_process(struct evidence *ev, int procfd, int all,
-		    const struct recover_ops *ops);
+int recover_process(struct evidence *ev, int procfd, int all, const struct recover_ops *ops);
 
 #endif

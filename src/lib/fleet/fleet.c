@@ -21,7 +21,9 @@
 #define FLEET_BAD_LINES_SHOWN 3
 
 static const char *const source_names[] = {
-	[FLEET_PS] = "ps", [FLEET_HIDDEN] = "hidden", [FLEET_VERIFY] = "verify",
+	[FLEET_PS] = "ps",
+	[FLEET_HIDDEN] = "hidden",
+	[FLEET_VERIFY] = "verify",
 };
 
 const char *fleet_source_name(enum fleet_source s)
@@ -30,7 +32,7 @@ const char *fleet_source_name(enum fleet_source s)
 }
 
 static void problem(struct fleet_host *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void problem(struct fleet_host *h, const char *fmt, ...)
 {
@@ -61,8 +63,7 @@ static void list_add(struct buf *l, const char *s, size_t n)
 	raw(l, s, n);
 }
 
-static struct fleet_finding *finding_new(struct fleet_report *r, size_t host,
-					 enum fleet_source src)
+static struct fleet_finding *finding_new(struct fleet_report *r, size_t host, enum fleet_source src)
 {
 	struct fleet_finding *f;
 	if (r->n == r->alloc) {
@@ -97,16 +98,17 @@ struct weight {
 /* what each flag or kind weighs: a hidden object outweighs a deleted
  * executable, which outweighs a renamed one; listening is only context */
 static const struct weight ps_weights[] = {
-	{ "hidden", 50 }, { "exe_deleted", 30 }, { "preload", 25 },
-	{ "name_mismatch", 20 }, { "listening", 5 }, { NULL, 10 },
+	{ "hidden", 50 },	 { "exe_deleted", 30 }, { "preload", 25 },
+	{ "name_mismatch", 20 }, { "listening", 5 },	{ NULL, 10 },
 };
 static const struct weight hidden_weights[] = {
-	{ "process", 60 }, { "module", 60 }, { "thread", 50 }, { "port", 50 },
-	{ "mount", 50 }, { "tool", 40 }, { "preload", 25 }, { "taint", 20 },
-	{ NULL, 30 },
+	{ "process", 60 }, { "module", 60 },  { "thread", 50 }, { "port", 50 }, { "mount", 50 },
+	{ "tool", 40 },	   { "preload", 25 }, { "taint", 20 },	{ NULL, 30 },
 };
 static const struct weight verify_weights[] = {
-	{ "changed", 20 }, { "missing", 10 }, { NULL, 10 },
+	{ "changed", 20 },
+	{ "missing", 10 },
+	{ NULL, 10 },
 };
 
 static int weigh(const struct weight *w, const char *word)
@@ -117,8 +119,7 @@ static int weigh(const struct weight *w, const char *word)
 	return w->score;
 }
 
-static void add_ps(struct fleet_report *r, size_t host, const struct jv *o,
-		   int include_listening)
+static void add_ps(struct fleet_report *r, size_t host, const struct jv *o, int include_listening)
 {
 	const struct jv **flags, **listening;
 	size_t nflags = jv_strs(o, "flags", &flags), n;
@@ -211,9 +212,8 @@ static int parse_object(const char *p, size_t n, struct jv **out)
 }
 
 /* parse - the lines of one file; the number of malformed lines */
-static size_t parse(struct fleet_report *r, size_t host, enum fleet_source src,
-		    const char *data, size_t len, int include_listening,
-		    size_t *first_bad, size_t nfirst)
+static size_t parse(struct fleet_report *r, size_t host, enum fleet_source src, const char *data,
+		    size_t len, int include_listening, size_t *first_bad, size_t nfirst)
 {
 	size_t bad = 0, line = 0;
 
@@ -241,8 +241,8 @@ static size_t parse(struct fleet_report *r, size_t host, enum fleet_source src,
 	return bad;
 }
 
-void fleet_read_jsonl(struct fleet_report *r, size_t host, enum fleet_source src,
-		      const char *data, size_t len, int include_listening)
+void fleet_read_jsonl(struct fleet_report *r, size_t host, enum fleet_source src, const char *data,
+		      size_t len, int include_listening)
 {
 	parse(r, host, src, data, len, include_listening, NULL, 0);
 }
@@ -325,8 +325,8 @@ static void read_step(struct fleet_report *r, size_t hi, int dfd, enum fleet_sou
 		h->checked = 0;
 	} else if (exit_status > 1) {
 		first_line(&why, &err);
-		problem(h, "%s: exit status %lld%s%s", step, exit_status,
-			why.len ? ": " : "", why.data);
+		problem(h, "%s: exit status %lld%s%s", step, exit_status, why.len ? ": " : "",
+			why.data);
 		h->checked = 0;
 	}
 	if (!rc) {
@@ -392,8 +392,7 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 	if (strcmp(h->status, "ok")) {
 		h->checked = 0;
 		if (have_status)
-			problem(h, "%s%s%s", h->status, h->detail.len ? ": " : "",
-				h->detail.data);
+			problem(h, "%s%s%s", h->status, h->detail.len ? ": " : "", h->detail.data);
 	}
 	if (have_status && !has_steps(status)) {
 		/* nothing ran there: unreachable, or stopped before the hunt */
@@ -405,8 +404,7 @@ static void read_host(struct fleet_report *r, size_t hi, int dirfd, int include_
 		}
 	} else {
 		for (int s = FLEET_PS; s <= FLEET_VERIFY; s++)
-			read_step(r, hi, dfd, (enum fleet_source)s,
-				  status, include_listening);
+			read_step(r, hi, dfd, (enum fleet_source)s, status, include_listening);
 	}
 	jv_free(status);
 	buf_release(&data);

@@ -31,23 +31,23 @@
 enum fleet_source { FLEET_PS, FLEET_HIDDEN, FLEET_VERIFY };
 
 struct fleet_finding {
-	size_t host;              /* index into the report's hosts */
+	size_t host; /* index into the report's hosts */
 	enum fleet_source source;
-	long long pid;            /* -1: none */
+	long long pid; /* -1: none */
 	int score;
-	struct buf flags;         /* comma list: ps flags, hidden:KIND, verify:STATUS */
-	struct buf command;       /* raw bytes: command line, object, or path */
-	struct buf listening;     /* comma list of PROTO:ADDR:PORT */
-	struct buf detail;        /* raw bytes: hidden's detail, verify's package */
+	struct buf flags;     /* comma list: ps flags, hidden:KIND, verify:STATUS */
+	struct buf command;   /* raw bytes: command line, object, or path */
+	struct buf listening; /* comma list of PROTO:ADDR:PORT */
+	struct buf detail;    /* raw bytes: hidden's detail, verify's package */
 };
 
 struct fleet_host {
-	char *name;               /* the folder's name (raw bytes) */
-	char *status;             /* from status.json; "unknown" when absent */
-	struct buf detail;        /* status.json's detail (raw bytes) */
-	int checked;              /* 1: every step ran and its output was read */
+	char *name;	   /* the folder's name (raw bytes) */
+	char *status;	   /* from status.json; "unknown" when absent */
+	struct buf detail; /* status.json's detail (raw bytes) */
+	int checked;	   /* 1: every step ran and its output was read */
 	size_t findings;
-	char **problems;          /* raw text, one per problem */
+	char **problems; /* raw text, one per problem */
 	size_t nproblems;
 };
 
@@ -61,8 +61,8 @@ struct fleet_report {
 /* include_listening: also a process whose only flag is `listening` */
 int fleet_read(const char *dir, int include_listening, struct fleet_report *r);
 /* fleet_read_jsonl - the findings of one step's output (for tests, fuzzing) */
-void fleet_read_jsonl(struct fleet_report *r, size_t host, enum fleet_source src,
-		      const char *data, size_t len, int include_listening);
+void fleet_read_jsonl(struct fleet_report *r, size_t host, enum fleet_source src, const char *data,
+		      size_t len, int include_listening);
 /* fleet_sort - the most suspicious first, then by host and PID */
 void fleet_sort(struct fleet_report *r);
 void fleet_release(struct fleet_report *r);

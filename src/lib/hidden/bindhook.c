@@ -34,8 +34,10 @@ static int sys_bpf(int cmd, union bpf_attr *a)
 	return (int)syscall(__NR_bpf, cmd, a, sizeof(*a));
 }
 
-#define INSN(c, d, s, o, i) \
-	{ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) }
+#define INSN(c, d, s, o, i)                                                                        \
+	{                                                                                          \
+		.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)                \
+	}
 
 /*
  * The program, for a socket that has just been given its port:
@@ -66,8 +68,8 @@ static int load_prog(int map, int family)
 
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_CGROUP_SOCK;
-	a.expected_attach_type = family == AF_INET6 ? BPF_CGROUP_INET6_POST_BIND
-						    : BPF_CGROUP_INET4_POST_BIND;
+	a.expected_attach_type =
+	    family == AF_INET6 ? BPF_CGROUP_INET6_POST_BIND : BPF_CGROUP_INET4_POST_BIND;
 	a.insns = (uint64_t)(uintptr_t)insns;
 	a.insn_cnt = sizeof(insns) / sizeof(insns[0]);
 	a.license = (uint64_t)(uintptr_t) "GPL";
@@ -182,8 +184,8 @@ struct bindhook *bindhook_open(int family)
 	memset(&a, 0, sizeof(a));
 	a.link_create.prog_fd = (uint32_t)h->prog;
 	a.link_create.target_fd = (uint32_t)cg;
-	a.link_create.attach_type = family == AF_INET6 ? BPF_CGROUP_INET6_POST_BIND
-						       : BPF_CGROUP_INET4_POST_BIND;
+	a.link_create.attach_type =
+	    family == AF_INET6 ? BPF_CGROUP_INET6_POST_BIND : BPF_CGROUP_INET4_POST_BIND;
 	h->link = sys_bpf(BPF_LINK_CREATE, &a);
 	close(cg);
 	if (h->link < 0)

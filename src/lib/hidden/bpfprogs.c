@@ -20,11 +20,11 @@ static const struct {
 	int id;
 	const char *name;
 } helpers[BPFPROGS_NHELPERS] = {
-    {BPF_FUNC_probe_write_user, "bpf_probe_write_user"},
-    {BPF_FUNC_override_return, "bpf_override_return"},
-    {BPF_FUNC_send_signal, "bpf_send_signal"},
-    {BPF_FUNC_send_signal_thread, "bpf_send_signal_thread"},
-    {BPF_FUNC_sys_bpf, "bpf_sys_bpf"},
+	{ BPF_FUNC_probe_write_user, "bpf_probe_write_user" },
+	{ BPF_FUNC_override_return, "bpf_override_return" },
+	{ BPF_FUNC_send_signal, "bpf_send_signal" },
+	{ BPF_FUNC_send_signal_thread, "bpf_send_signal_thread" },
+	{ BPF_FUNC_sys_bpf, "bpf_sys_bpf" },
 };
 
 const char *bpfprogs_type_name(uint32_t type)
@@ -43,8 +43,8 @@ const char *bpfprogs_helper_name(unsigned i)
 }
 
 /* one kallsyms line: "ADDR TYPE NAME[\t[module]]"; 1 and the parts if so */
-static int ksym_line(const char *s, size_t n, unsigned long long *addr,
-		     const char **name, size_t *name_len)
+static int ksym_line(const char *s, size_t n, unsigned long long *addr, const char **name,
+		     size_t *name_len)
 {
 	size_t i = 0, k;
 	unsigned long long a = 0;
@@ -52,11 +52,9 @@ static int ksym_line(const char *s, size_t n, unsigned long long *addr,
 	for (; i < n && isxdigit((unsigned char)s[i]); i++) {
 		if (i >= 16)
 			return 0;
-		a = a * 16 +
-		    (unsigned long long)(isdigit((unsigned char)s[i])
-					     ? s[i] - '0'
-					     : (tolower((unsigned char)s[i]) -
-						'a' + 10));
+		a = a * 16 + (unsigned long long)(isdigit((unsigned char)s[i])
+						      ? s[i] - '0'
+						      : (tolower((unsigned char)s[i]) - 'a' + 10));
 	}
 	if (!i || i + 3 > n || s[i] != ' ' || s[i + 2] != ' ')
 		return 0;
@@ -73,7 +71,7 @@ static int ksym_line(const char *s, size_t n, unsigned long long *addr,
 
 int bpfprogs_kallsyms(const char *s, size_t n, struct bpfprogs_targets *t)
 {
-	unsigned long long base = 0, addr[BPFPROGS_NHELPERS] = {0};
+	unsigned long long base = 0, addr[BPFPROGS_NHELPERS] = { 0 };
 	const char *end = s + n;
 
 	memset(t, 0, sizeof(*t));
@@ -106,16 +104,14 @@ int bpfprogs_kallsyms(const char *s, size_t n, struct bpfprogs_targets *t)
 	return 0;
 }
 
-unsigned bpfprogs_scan_insns(const void *insns, size_t len,
-			     const struct bpfprogs_targets *t,
+unsigned bpfprogs_scan_insns(const void *insns, size_t len, const struct bpfprogs_targets *t,
 			     size_t *hidden_calls)
 {
 	const unsigned char *p = insns;
 	unsigned bits = 0;
 
 	*hidden_calls = 0;
-	for (size_t off = 0; off + sizeof(struct bpf_insn) <= len;
-	     off += sizeof(struct bpf_insn)) {
+	for (size_t off = 0; off + sizeof(struct bpf_insn) <= len; off += sizeof(struct bpf_insn)) {
 		struct bpf_insn in;
 		memcpy(&in, p + off, sizeof(in));
 		if (in.code != (BPF_JMP | BPF_CALL) || in.src_reg != 0)
@@ -171,8 +167,8 @@ static void name_of(char *dst, size_t dsz, const char *name, size_t name_len)
 	}
 }
 
-uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name,
-			    size_t name_len, char *out, size_t outsz)
+uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name, size_t name_len,
+			    char *out, size_t outsz)
 {
 	const unsigned char *p = info;
 	char nm[256];
@@ -203,14 +199,12 @@ uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name,
 			break;
 		case PE_KPROBE:
 		case PE_KRETPROBE:
-			snprintf(out, outsz, "%s %s+%u",
-				 pe == PE_KPROBE ? "kprobe" : "kretprobe",
+			snprintf(out, outsz, "%s %s+%u", pe == PE_KPROBE ? "kprobe" : "kretprobe",
 				 nm[0] ? nm : "?", off);
 			break;
 		case PE_UPROBE:
 		case PE_URETPROBE:
-			snprintf(out, outsz, "%s %s+%u",
-				 pe == PE_UPROBE ? "uprobe" : "uretprobe",
+			snprintf(out, outsz, "%s %s+%u", pe == PE_UPROBE ? "uprobe" : "uretprobe",
 				 nm[0] ? nm : "?", off);
 			break;
 		case PE_EVENT:
@@ -228,8 +222,7 @@ uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name,
 		snprintf(out, outsz, "uprobe_multi");
 		break;
 	default: {
-		const char *s =
-		    libbpf_bpf_link_type_str((enum bpf_link_type)type);
+		const char *s = libbpf_bpf_link_type_str((enum bpf_link_type)type);
 		snprintf(out, outsz, "%s", s ? s : "link");
 	}
 	}
@@ -243,17 +236,14 @@ int bpfprogs_syscall_hook(const char *hook)
 	if (!name)
 		return 0;
 	name++;
-	if (!strncmp(hook, "tracepoint ", 11) ||
-	    !strncmp(hook, "raw_tracepoint ", 15))
-		return !strncmp(name, "sys_enter", 9) ||
-		       !strncmp(name, "sys_exit", 8);
+	if (!strncmp(hook, "tracepoint ", 11) || !strncmp(hook, "raw_tracepoint ", 15))
+		return !strncmp(name, "sys_enter", 9) || !strncmp(name, "sys_exit", 8);
 	if (!strncmp(hook, "kprobe ", 7) || !strncmp(hook, "kretprobe ", 10) ||
 	    !strncmp(hook, "fentry ", 7) || !strncmp(hook, "fexit ", 6) ||
 	    !strncmp(hook, "fmod_ret ", 9) || !strncmp(hook, "tracing ", 8)) {
 		/* sys_kill, __x64_sys_kill, __do_sys_kill, ksys_read,
 		 * do_sys_open */
-		for (const char *s = strstr(name, "sys_"); s;
-		     s = strstr(s + 1, "sys_"))
+		for (const char *s = strstr(name, "sys_"); s; s = strstr(s + 1, "sys_"))
 			if (s == name || s[-1] == '_' || s[-1] == 'k')
 				return 1;
 	}
@@ -310,18 +300,16 @@ struct holdrec {
 };
 
 /* fentry/fexit targets: the function's name in the BTF object */
-static void tracing_name(struct btf **vmp, uint32_t obj_id, uint32_t btf_id,
-			 uint32_t attach, char *out, size_t outsz)
+static void tracing_name(struct btf **vmp, uint32_t obj_id, uint32_t btf_id, uint32_t attach,
+			 char *out, size_t outsz)
 {
 	static const char *const kinds[] = {
-	    [BPF_TRACE_FENTRY] = "fentry",	   [BPF_TRACE_FEXIT] = "fexit",
-	    [BPF_MODIFY_RETURN] = "fmod_ret",	   [BPF_LSM_MAC] = "lsm",
-	    [BPF_TRACE_RAW_TP] = "raw_tracepoint",
+		[BPF_TRACE_FENTRY] = "fentry",	       [BPF_TRACE_FEXIT] = "fexit",
+		[BPF_MODIFY_RETURN] = "fmod_ret",      [BPF_LSM_MAC] = "lsm",
+		[BPF_TRACE_RAW_TP] = "raw_tracepoint",
 	};
 	const char *kind =
-	    attach < sizeof(kinds) / sizeof(kinds[0]) && kinds[attach]
-		? kinds[attach]
-		: "tracing";
+	    attach < sizeof(kinds) / sizeof(kinds[0]) && kinds[attach] ? kinds[attach] : "tracing";
 	struct btf *vm, *b = NULL;
 	const char *fn = NULL;
 
@@ -355,8 +343,7 @@ static void tracing_name(struct btf **vmp, uint32_t obj_id, uint32_t btf_id,
 	btf__free(b);
 }
 
-static void collect_links(struct bpfprogs *p, struct btf **vm,
-			  struct hookrec **hv, size_t *hn)
+static void collect_links(struct bpfprogs *p, struct btf **vm, struct hookrec **hv, size_t *hn)
 {
 	uint32_t id = 0;
 	size_t alloc = 0;
@@ -395,14 +382,13 @@ static void collect_links(struct bpfprogs *p, struct btf **vm,
 			ptr = 0;
 		}
 		if (ptr && info_by_fd(fd, info, sizeof(info)))
-			memset(name, 0,
-			       sizeof(name)); /* hook named without it */
+			memset(name, 0, sizeof(name)); /* hook named without it */
 		close(fd);
-		prog = bpfprogs_link_hook(info, sizeof(info), name,
-					  sizeof(name), hook, sizeof(hook));
+		prog =
+		    bpfprogs_link_hook(info, sizeof(info), name, sizeof(name), hook, sizeof(hook));
 		if (u32_at(info, 0) == LINK_TRACING)
-			tracing_name(vm, u32_at(info, 20), u32_at(info, 24),
-				     u32_at(info, 16), hook, sizeof(hook));
+			tracing_name(vm, u32_at(info, 20), u32_at(info, 24), u32_at(info, 16), hook,
+				     sizeof(hook));
 		if (!prog)
 			continue;
 		if (*hn == alloc) {
@@ -442,8 +428,7 @@ static void collect_holders(struct holdrec **hv, size_t *hn)
 			if (!isdigit((unsigned char)fe->d_name[0]))
 				continue;
 			long fdn = strtol(fe->d_name, NULL, 10);
-			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%ld",
-				 (int)pid, fdn);
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%ld", (int)pid, fdn);
 			n = readlink(fdpath, link, sizeof(link) - 1);
 			if (n <= 0)
 				continue;
@@ -452,19 +437,15 @@ static void collect_holders(struct holdrec **hv, size_t *hn)
 			    strcmp(link, "anon_inode:bpf_link") &&
 			    strcmp(link, "anon_inode:bpf-link"))
 				continue;
-			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fdinfo/%ld",
-				 (int)pid, fdn);
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fdinfo/%ld", (int)pid, fdn);
 			struct buf b = BUF_INIT;
 			if (!buf_read_file(&b, fdpath, 1 << 16)) {
-				const char *l =
-				    b.len ? strstr(b.data, "prog_id:") : NULL;
-				unsigned long v =
-				    l ? strtoul(l + 8, NULL, 10) : 0;
+				const char *l = b.len ? strstr(b.data, "prog_id:") : NULL;
+				unsigned long v = l ? strtoul(l + 8, NULL, 10) : 0;
 				if (v && v <= UINT32_MAX) {
 					if (*hn == alloc) {
 						alloc = alloc ? alloc * 2 : 32;
-						*hv = xreallocarray(
-						    *hv, alloc, sizeof(**hv));
+						*hv = xreallocarray(*hv, alloc, sizeof(**hv));
 					}
 					(*hv)[*hn].prog_id = (uint32_t)v;
 					(*hv)[(*hn)++].pid = pid;
@@ -521,8 +502,8 @@ static void need_targets(struct bpfprogs_targets *t, int *ok)
 	buf_release(&ks);
 }
 
-static void read_prog(struct bpfprog *g, int fd, struct bpfprogs_targets *t,
-		      int *targets_ok, struct btf **vm, unsigned *partial)
+static void read_prog(struct bpfprog *g, int fd, struct bpfprogs_targets *t, int *targets_ok,
+		      struct btf **vm, unsigned *partial)
 {
 	struct bpf_prog_info info;
 	void *insns;
@@ -537,8 +518,7 @@ static void read_prog(struct bpfprog *g, int fd, struct bpfprogs_targets *t,
 	}
 	g->type = info.type;
 	g->uid = info.created_by_uid;
-	memcpy(g->name, info.name,
-	       sizeof(info.name) < 16 ? sizeof(info.name) : 16);
+	memcpy(g->name, info.name, sizeof(info.name) < 16 ? sizeof(info.name) : 16);
 	g->name[16] = 0;
 	for (int i = 0; i < 8; i++)
 		snprintf(g->tag + 2 * i, 3, "%02x", info.tag[i]);
@@ -554,31 +534,26 @@ static void read_prog(struct bpfprog *g, int fd, struct bpfprogs_targets *t,
 		memset(&info, 0, sizeof(info));
 		info.xlated_prog_len = len;
 		info.xlated_prog_insns = (uint64_t)(uintptr_t)insns;
-		if (info_by_fd(fd, &info, sizeof(info)) ||
-		    info.xlated_prog_len > len) {
+		if (info_by_fd(fd, &info, sizeof(info)) || info.xlated_prog_len > len) {
 			(*partial)++;
 			g->helpers_unknown = 1;
 		} else {
-			g->helpers = bpfprogs_scan_insns(
-			    insns, info.xlated_prog_len, t, &hidden_calls);
+			g->helpers =
+			    bpfprogs_scan_insns(insns, info.xlated_prog_len, t, &hidden_calls);
 			if (hidden_calls)
 				g->helpers_unknown = 1;
 		}
 		free(insns);
 	}
-	if ((g->type == BPF_PROG_TYPE_TRACING ||
-	     g->type == BPF_PROG_TYPE_LSM) &&
-	    !g->hooks[0]) {
+	if ((g->type == BPF_PROG_TYPE_TRACING || g->type == BPF_PROG_TYPE_LSM) && !g->hooks[0]) {
 		/* fentry/fexit/LSM without a link: the target the program was
 		 * loaded for */
 		memset(&info, 0, sizeof(info));
-		if (!info_by_fd(fd, &info, sizeof(info)) &&
-		    info.attach_btf_id) {
+		if (!info_by_fd(fd, &info, sizeof(info)) && info.attach_btf_id) {
 			char hook[320];
-			tracing_name(
-			    vm, info.attach_btf_obj_id, info.attach_btf_id,
-			    g->type == BPF_PROG_TYPE_LSM ? BPF_LSM_MAC : 99,
-			    hook, sizeof(hook));
+			tracing_name(vm, info.attach_btf_obj_id, info.attach_btf_id,
+				     g->type == BPF_PROG_TYPE_LSM ? BPF_LSM_MAC : 99, hook,
+				     sizeof(hook));
 			free(g->hooks);
 			g->hooks = xstrdup(hook);
 		}
@@ -605,8 +580,7 @@ static void add_holders(struct bpfprogs *p)
 				dup |= g->holders[k] == holds[i].pid;
 			if (dup)
 				continue;
-			g->holders = xreallocarray(g->holders, g->nholders + 1,
-						   sizeof(pid_t));
+			g->holders = xreallocarray(g->holders, g->nholders + 1, sizeof(pid_t));
 			g->holders[g->nholders++] = holds[i].pid;
 		}
 		if (mine) {
@@ -700,11 +674,9 @@ void bpfprogs_release(struct bpfprogs *p)
 
 static int tracing_type(uint32_t type)
 {
-	return type == BPF_PROG_TYPE_KPROBE ||
-	       type == BPF_PROG_TYPE_TRACEPOINT ||
+	return type == BPF_PROG_TYPE_KPROBE || type == BPF_PROG_TYPE_TRACEPOINT ||
 	       type == BPF_PROG_TYPE_RAW_TRACEPOINT ||
-	       type == BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE ||
-	       type == BPF_PROG_TYPE_TRACING ||
+	       type == BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE || type == BPF_PROG_TYPE_TRACING ||
 	       type == BPF_PROG_TYPE_PERF_EVENT;
 }
 
@@ -736,8 +708,8 @@ void bpfprogs_helpers_text(unsigned bits, char *out, size_t outsz)
 		out[0] = 0;
 	for (unsigned i = 0; i < BPFPROGS_NHELPERS && k < outsz; i++)
 		if (bits & (1u << i)) {
-			int w = snprintf(out + k, outsz - k, "%s%s",
-					 k ? ", " : "", helpers[i].name);
+			int w =
+			    snprintf(out + k, outsz - k, "%s%s", k ? ", " : "", helpers[i].name);
 			if (w < 0)
 				break;
 			k += (size_t)w;
@@ -756,24 +728,17 @@ void bpfprogs_findings(const struct bpfprogs *p, struct hidden_report *r)
 			continue;
 		tn = bpfprogs_type_name(g->type);
 		snprintf(obj, sizeof(obj), "bpf-prog:%u", g->id);
-		bpfprogs_helpers_text(g->helpers & BPFPROGS_LIES, hel,
-				      sizeof(hel));
-		buf_addf(&d, "%s program '%s' calls %s from %s", tn ? tn : "?",
-			 g->name, hel,
-			 g->hooks && g->hooks[0]
-			     ? g->hooks
-			     : "a hook the kernel does not name");
+		bpfprogs_helpers_text(g->helpers & BPFPROGS_LIES, hel, sizeof(hel));
+		buf_addf(&d, "%s program '%s' calls %s from %s", tn ? tn : "?", g->name, hel,
+			 g->hooks && g->hooks[0] ? g->hooks : "a hook the kernel does not name");
 		if (g->nholders) {
 			buf_addstr(&d, "; held by pid");
 			for (size_t k = 0; k < g->nholders; k++)
-				buf_addf(&d, "%s %d", k ? "," : "",
-					 (int)g->holders[k]);
+				buf_addf(&d, "%s %d", k ? "," : "", (int)g->holders[k]);
 		} else {
-			buf_addstr(
-			    &d, "; no process holds it (pinned or attached)");
+			buf_addstr(&d, "; no process holds it (pinned or attached)");
 		}
-		hidden_add(r, HIDDEN_BPF, g->nholders ? g->holders[0] : 0, obj,
-			   "bpf", "", d.data);
+		hidden_add(r, HIDDEN_BPF, g->nholders ? g->holders[0] : 0, obj, "bpf", "", d.data);
 		buf_release(&d);
 	}
 }

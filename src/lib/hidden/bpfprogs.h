@@ -37,9 +37,8 @@ enum {
 	BPFPROGS_NHELPERS = 5,
 };
 /* the helpers that make a finding from a system-call hook */
-#define BPFPROGS_LIES                                                          \
-	(BPFPROGS_WRITE_USER | BPFPROGS_OVERRIDE | BPFPROGS_SIGNAL |           \
-	 BPFPROGS_SIGNAL_THREAD)
+#define BPFPROGS_LIES                                                                              \
+	(BPFPROGS_WRITE_USER | BPFPROGS_OVERRIDE | BPFPROGS_SIGNAL | BPFPROGS_SIGNAL_THREAD)
 
 /* helper call targets as translated instructions hold them */
 struct bpfprogs_targets {
@@ -65,8 +64,7 @@ int bpfprogs_kallsyms(const char *s, size_t n, struct bpfprogs_targets *t);
  * translated instructions call (untrusted; fuzzed).  *hidden_calls counts
  * helper calls whose target reads 0 (the kernel hid it).
  */
-unsigned bpfprogs_scan_insns(const void *insns, size_t len,
-			     const struct bpfprogs_targets *t,
+unsigned bpfprogs_scan_insns(const void *insns, size_t len, const struct bpfprogs_targets *t,
 			     size_t *hidden_calls);
 
 /*
@@ -77,8 +75,8 @@ unsigned bpfprogs_scan_insns(const void *insns, size_t len,
  * "raw_tracepoint sys_enter", "tracing btf 1234").  Untrusted; fuzzed.
  * Returns the link's program id, 0 if info is too short.
  */
-uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name,
-			    size_t name_len, char *out, size_t outsz);
+uint32_t bpfprogs_link_hook(const void *info, size_t len, const char *name, size_t name_len,
+			    char *out, size_t outsz);
 
 /* bpfprogs_syscall_hook - 1 if a hook text names a system-call hook */
 int bpfprogs_syscall_hook(const char *hook);

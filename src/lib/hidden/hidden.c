@@ -25,18 +25,14 @@
 #endif
 
 static const char *const kind_names[] = {
-	[HIDDEN_PROCESS] = "process", [HIDDEN_THREAD] = "thread",
-	[HIDDEN_MOUNT] = "mount",     [HIDDEN_PORT] = "port",
-	[HIDDEN_MODULE] = "module",   [HIDDEN_TAINT] = "taint",
-	[HIDDEN_PRELOAD] = "preload", [HIDDEN_TOOL] = "tool",
-	[HIDDEN_BPF] = "bpf",
+	[HIDDEN_PROCESS] = "process", [HIDDEN_THREAD] = "thread", [HIDDEN_MOUNT] = "mount",
+	[HIDDEN_PORT] = "port",	      [HIDDEN_MODULE] = "module", [HIDDEN_TAINT] = "taint",
+	[HIDDEN_PRELOAD] = "preload", [HIDDEN_TOOL] = "tool",	  [HIDDEN_BPF] = "bpf",
 };
 
 const char *hidden_kind_name(enum hidden_kind k)
 {
-	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0])
-		       ? kind_names[k]
-		       : "?";
+	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
 }
 
 void hidden_report_init(struct hidden_report *r)
@@ -56,9 +52,8 @@ void hidden_report_release(struct hidden_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-void hidden_add(struct hidden_report *r, enum hidden_kind kind, pid_t pid,
-		const char *object, const char *seen_by, const char *missing,
-		const char *detail)
+void hidden_add(struct hidden_report *r, enum hidden_kind kind, pid_t pid, const char *object,
+		const char *seen_by, const char *missing, const char *detail)
 {
 	struct hidden_finding *f;
 
@@ -89,7 +84,7 @@ enum {
 	V_KILL = 1,
 	V_PGID = 2,
 	V_STAT = 4,
-	V_TABLE = 8,    /* the pidtable view (BPF) */
+	V_TABLE = 8,	/* the pidtable view (BPF) */
 	V_NOTPROC = 16, /* /proc/PID is not procfs */
 	V_SYSCALLS = V_KILL | V_PGID | V_STAT,
 };
@@ -254,8 +249,7 @@ static int sweep_init(struct sweep *s, long max)
  * (one warning for the hidden command, none for ps: r is NULL there);
  * with --sweep=bpf it is an error.
  */
-static int sweep_table(struct sweep *s, const struct hidden_opts *o,
-		       struct hidden_report *r)
+static int sweep_table(struct sweep *s, const struct hidden_opts *o, struct hidden_report *r)
 {
 	enum hidden_sweep how = o ? o->sweep : HIDDEN_SWEEP_AUTO;
 	int rc;
@@ -281,7 +275,8 @@ static int sweep_table(struct sweep *s, const struct hidden_opts *o,
 	}
 	if (r)
 		warning("BPF PID sweep unavailable (%s): probing every PID with "
-			"system calls", pidsweep_strerror());
+			"system calls",
+			pidsweep_strerror());
 	return 0;
 }
 
@@ -289,8 +284,7 @@ static int sweep_table(struct sweep *s, const struct hidden_opts *o,
 static void sweep_probe(struct sweep *s, const uint64_t *targets, int threads)
 {
 	s->targets = targets;
-	pool_run((size_t)((s->max + CHUNK - 1) / CHUNK), (unsigned)threads,
-		 sweep_chunk, NULL, s);
+	pool_run((size_t)((s->max + CHUNK - 1) / CHUNK), (unsigned)threads, sweep_chunk, NULL, s);
 	s->targets = NULL;
 }
 
@@ -311,8 +305,7 @@ static void sweep_release(struct sweep *s)
 static unsigned sweep_mask(const struct sweep *s, long p)
 {
 	return (bit_get(s->kill, p) ? V_KILL : 0) | (bit_get(s->pgid, p) ? V_PGID : 0) |
-	       (bit_get(s->stat, p) ? V_STAT : 0) |
-	       (bit_get(s->table, p) ? V_TABLE : 0) |
+	       (bit_get(s->stat, p) ? V_STAT : 0) | (bit_get(s->table, p) ? V_TABLE : 0) |
 	       (bit_get(s->notproc, p) ? V_NOTPROC : 0);
 }
 
@@ -390,26 +383,25 @@ static void read_byname(pid_t pid, struct byname *b)
 	fd = proc_open(pid);
 	if (fd < 0)
 		return;
-	if (!proc_read_at(fd, "stat", &buf) &&
-	    !proc_parse_stat(buf.data, buf.len, &b->st))
+	if (!proc_read_at(fd, "stat", &buf) && !proc_parse_stat(buf.data, buf.len, &b->st))
 		b->have_stat = 1;
 	buf_reset(&buf);
-	if (!proc_read_at(fd, "status", &buf) &&
-	    !proc_parse_status(buf.data, buf.len, &b->ss))
+	if (!proc_read_at(fd, "status", &buf) && !proc_parse_status(buf.data, buf.len, &b->ss))
 		b->have_status = 1;
 	buf_release(&buf);
 	close(fd);
 }
 
 /* probes_text - the probe views in `all`, split by whether m has them */
-static void probes_text(unsigned m, unsigned all, struct buf *seen,
-			struct buf *miss)
+static void probes_text(unsigned m, unsigned all, struct buf *seen, struct buf *miss)
 {
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} v[] = { { V_TABLE, "pidtable" }, { V_KILL, "kill" },
-		  { V_PGID, "getpgid" },   { V_STAT, "stat" } };
+	} v[] = { { V_TABLE, "pidtable" },
+		  { V_KILL, "kill" },
+		  { V_PGID, "getpgid" },
+		  { V_STAT, "stat" } };
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct buf *b = (m & v[i].bit) ? seen : miss;
@@ -421,8 +413,7 @@ static void probes_text(unsigned m, unsigned all, struct buf *seen,
 	}
 }
 
-static void views_text(unsigned m, unsigned all, struct buf *seen,
-		       struct buf *miss, int listed)
+static void views_text(unsigned m, unsigned all, struct buf *seen, struct buf *miss, int listed)
 {
 	buf_addstr(listed ? seen : miss, "getdents");
 	probes_text(m, all, seen, miss);
@@ -499,12 +490,10 @@ void hidden_mounts_parse(const char *s, size_t n, struct hidden_report *r)
 			size_t mplen = (size_t)(fe - f), k = 6;
 			long pid = 0;
 			if (mplen > 6 && !memcmp(mp, "/proc/", 6)) {
-				while (k < mplen && mp[k] >= '0' && mp[k] <= '9' &&
-				       pid < 100000000)
+				while (k < mplen && mp[k] >= '0' && mp[k] <= '9' && pid < 100000000)
 					pid = pid * 10 + (mp[k++] - '0');
 			}
-			if (k > 6 && (k == mplen || mp[k] == '/') && pid > 0 &&
-			    pid <= 0x7fffffff) {
+			if (k > 6 && (k == mplen || mp[k] == '/') && pid > 0 && pid <= 0x7fffffff) {
 				char obj[24];
 				struct buf why = BUF_INIT;
 				const char *src = NULL;
@@ -519,10 +508,12 @@ void hidden_mounts_parse(const char *s, size_t n, struct hidden_report *r)
 				buf_add(&why, mp, mplen > 256 ? 256 : mplen);
 				if (src) {
 					buf_addstr(&why, ": ");
-					buf_add(&why, src, (size_t)(eol - src) > 256 ? 256 : (size_t)(eol - src));
+					buf_add(&why, src,
+						(size_t)(eol - src) > 256 ? 256
+									  : (size_t)(eol - src));
 				}
-				hidden_add(r, HIDDEN_MOUNT, (pid_t)pid, obj, "mountinfo",
-					   "procfs", why.data);
+				hidden_add(r, HIDDEN_MOUNT, (pid_t)pid, obj, "mountinfo", "procfs",
+					   why.data);
 				buf_release(&why);
 			}
 		}
@@ -570,8 +561,8 @@ struct cand {
 	int ppid_of; /* named as the parent of this listed pid, or 0 */
 };
 
-static void cand_add(struct cand **v, size_t *n, size_t *alloc, pid_t pid,
-		     unsigned m, int listed, pid_t ppid_of)
+static void cand_add(struct cand **v, size_t *n, size_t *alloc, pid_t pid, unsigned m, int listed,
+		     pid_t ppid_of)
 {
 	if (*n == *alloc) {
 		*alloc = *alloc ? 2 * *alloc : 32;
@@ -601,8 +592,8 @@ static void comm_of(pid_t pid, struct byname *b, char *out, size_t cap)
  * and after a fresh listing that does not show it.  For a thread, the
  * fresh listing is its thread group's task list.
  */
-static int confirm_unlisted(struct sweep *s, pid_t pid, unsigned *m_out,
-			    struct byname *b, pid_t *tgid_out)
+static int confirm_unlisted(struct sweep *s, pid_t pid, unsigned *m_out, struct byname *b,
+			    pid_t *tgid_out)
 {
 	struct byname b2;
 	unsigned m1, m2;
@@ -626,8 +617,7 @@ static int confirm_unlisted(struct sweep *s, pid_t pid, unsigned *m_out,
 	read_byname(pid, &b2);
 	if (listed || !m2)
 		return 0;
-	if (b->have_stat != b2.have_stat ||
-	    (b->have_stat && b->st.starttime != b2.st.starttime))
+	if (b->have_stat != b2.have_stat || (b->have_stat && b->st.starttime != b2.st.starttime))
 		return 0; /* a different process took the pid */
 	*m_out = m1 & m2;
 	*tgid_out = tgid;
@@ -654,8 +644,8 @@ static int confirm_denied(struct sweep *s, pid_t pid, unsigned *m_out)
 	return 1;
 }
 
-static int scan(const struct hidden_opts *o, struct hidden_report *r,
-		pid_t **hidden_out, size_t *nhidden)
+static int scan(const struct hidden_opts *o, struct hidden_report *r, pid_t **hidden_out,
+		size_t *nhidden)
 {
 	struct listing l;
 	struct sweep s;
@@ -790,8 +780,7 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 			snprintf(why, sizeof(why), "parent of listed process %d",
 				 (int)c[i].ppid_of);
 			views_text(0, s.all, &seen, &miss, 0);
-			hidden_add(r, HIDDEN_PROCESS, c[i].pid, "?", "ppid", miss.data,
-				   why);
+			hidden_add(r, HIDDEN_PROCESS, c[i].pid, "?", "ppid", miss.data, why);
 			buf_release(&seen);
 			buf_release(&miss);
 			continue;
@@ -813,8 +802,8 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 					snprintf(why, sizeof(why), "thread of process %d",
 						 (int)tgid);
 					if (r)
-						hidden_add(r, HIDDEN_THREAD, tgid, comm,
-							   seen.data, miss.data, why);
+						hidden_add(r, HIDDEN_THREAD, tgid, comm, seen.data,
+							   miss.data, why);
 				}
 				buf_release(&seen);
 				buf_release(&miss);
@@ -822,8 +811,8 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 			}
 			views_text(m, s.all, &seen, &miss, 0);
 			if (r)
-				hidden_add(r, HIDDEN_PROCESS, c[i].pid, comm, seen.data,
-					   miss.data, "running but missing from the /proc listing");
+				hidden_add(r, HIDDEN_PROCESS, c[i].pid, comm, seen.data, miss.data,
+					   "running but missing from the /proc listing");
 			hid = xreallocarray(hid, nh + 1, sizeof(*hid));
 			hid[nh++] = c[i].pid;
 		} else if (r) {
@@ -843,8 +832,7 @@ static int scan(const struct hidden_opts *o, struct hidden_report *r,
 			read_byname(c[i].pid, &b);
 			comm_of(c[i].pid, &b, comm, sizeof(comm));
 			views_text(m, s.all, &seen, &miss, 1);
-			hidden_add(r, HIDDEN_PROCESS, c[i].pid, comm, seen.data,
-				   miss.data,
+			hidden_add(r, HIDDEN_PROCESS, c[i].pid, comm, seen.data, miss.data,
 				   !m ? "listed in /proc but every probe denies it"
 				      : "system calls disagree about this pid");
 		}

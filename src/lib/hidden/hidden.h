@@ -48,29 +48,29 @@
 
 enum hidden_kind {
 	HIDDEN_PROCESS, /* a process some views deny */
-	HIDDEN_THREAD,  /* a thread missing from its process's task list */
-	HIDDEN_MOUNT,   /* something mounted over /proc/PID */
-	HIDDEN_PORT,    /* a port some views deny */
-	HIDDEN_MODULE,  /* a kernel module some views deny */
-	HIDDEN_TAINT,   /* kernel taint no visible module explains */
+	HIDDEN_THREAD,	/* a thread missing from its process's task list */
+	HIDDEN_MOUNT,	/* something mounted over /proc/PID */
+	HIDDEN_PORT,	/* a port some views deny */
+	HIDDEN_MODULE,	/* a kernel module some views deny */
+	HIDDEN_TAINT,	/* kernel taint no visible module explains */
 	HIDDEN_PRELOAD, /* libraries forced into processes */
-	HIDDEN_TOOL,    /* what a host tool leaves out */
-	HIDDEN_BPF,     /* a BPF program that can make others' views lie */
+	HIDDEN_TOOL,	/* what a host tool leaves out */
+	HIDDEN_BPF,	/* a BPF program that can make others' views lie */
 };
 
 struct hidden_finding {
 	enum hidden_kind kind;
-	pid_t pid;      /* 0 when no process is concerned */
-	char *object;   /* what: "1234", "tcp6 :::5120", "module foo" (raw) */
-	char *seen_by;  /* comma list of views that show it */
-	char *missing;  /* comma list of views that do not */
-	char *detail;   /* raw bytes: a name, a path, the reason */
+	pid_t pid;     /* 0 when no process is concerned */
+	char *object;  /* what: "1234", "tcp6 :::5120", "module foo" (raw) */
+	char *seen_by; /* comma list of views that show it */
+	char *missing; /* comma list of views that do not */
+	char *detail;  /* raw bytes: a name, a path, the reason */
 };
 
 struct hidden_report {
 	struct hidden_finding *v;
 	size_t n, alloc;
-	unsigned notes; /* views that could not be read (warned) */
+	unsigned notes;	 /* views that could not be read (warned) */
 	const char *why; /* when a scanner fails: what failed, if more than
 			    its -errno says (static text) */
 };
@@ -83,20 +83,19 @@ enum hidden_sweep {
 };
 
 struct hidden_opts {
-	long max_pid;     /* probe pids 1..max_pid-1; 0: /proc/sys/kernel/pid_max */
+	long max_pid; /* probe pids 1..max_pid-1; 0: /proc/sys/kernel/pid_max */
 	enum hidden_sweep sweep;
-	int threads;      /* parallel probes; 0: one per online CPU */
+	int threads;	    /* parallel probes; 0: one per online CPU */
 	unsigned settle_ms; /* pause before a re-probe; 0: 200 ms */
-	int port_probe;   /* enum portprobe_method; 0: auto */
+	int port_probe;	    /* enum portprobe_method; 0: auto */
 };
 
 const char *hidden_kind_name(enum hidden_kind k);
 void hidden_report_init(struct hidden_report *r);
 void hidden_report_release(struct hidden_report *r);
 /* hidden_add - append a finding; strings are copied, NULL becomes "" */
-void hidden_add(struct hidden_report *r, enum hidden_kind kind, pid_t pid,
-		const char *object, const char *seen_by, const char *missing,
-		const char *detail);
+void hidden_add(struct hidden_report *r, enum hidden_kind kind, pid_t pid, const char *object,
+		const char *seen_by, const char *missing, const char *detail);
 /* hidden_sleep_ms - the pause before a re-probe */
 void hidden_sleep_ms(unsigned ms);
 

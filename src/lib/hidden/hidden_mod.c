@@ -46,8 +46,7 @@ char hidden_mod_taint_letter(unsigned b)
 	return b < NTAINTS ? taints[b].letter : '?';
 }
 
-void hidden_mod_taint_decode(unsigned long long taint, char *letters,
-			     struct buf *long_out)
+void hidden_mod_taint_decode(unsigned long long taint, char *letters, struct buf *long_out)
 {
 	size_t k = 0;
 
@@ -59,8 +58,7 @@ void hidden_mod_taint_decode(unsigned long long taint, char *letters,
 			if (long_out->len)
 				buf_addstr(long_out, ", ");
 			if (b < NTAINTS)
-				buf_addf(long_out, "%c: %s", taints[b].letter,
-					 taints[b].what);
+				buf_addf(long_out, "%c: %s", taints[b].letter, taints[b].what);
 			else
 				buf_addf(long_out, "bit %u", b);
 		}
@@ -69,8 +67,7 @@ void hidden_mod_taint_decode(unsigned long long taint, char *letters,
 }
 
 /* next_field - the next space-separated field of s[*pos..n) */
-static int next_field(const char *s, size_t n, size_t *pos, const char **f,
-		      size_t *flen)
+static int next_field(const char *s, size_t n, size_t *pos, const char **f, size_t *flen)
 {
 	size_t i = *pos;
 
@@ -108,8 +105,7 @@ static int valid_modname(const char *s, size_t n)
 }
 
 /* name size refcount deps state address [(taint)] */
-int hidden_mod_parse_modules_line(const char *s, size_t n,
-				  struct hidden_mod_line *m)
+int hidden_mod_parse_modules_line(const char *s, size_t n, struct hidden_mod_line *m)
 {
 	const char *f[7];
 	size_t fl[7], pos = 0, k = 0;
@@ -128,8 +124,7 @@ int hidden_mod_parse_modules_line(const char *s, size_t n,
 }
 
 /* address type name [module] */
-int hidden_mod_parse_kallsyms_line(const char *s, size_t n,
-				   char name[HIDDEN_MOD_NAME_MAX])
+int hidden_mod_parse_kallsyms_line(const char *s, size_t n, char name[HIDDEN_MOD_NAME_MAX])
 {
 	const char *f[4];
 	size_t fl[4], pos = 0, k = 0;
@@ -211,8 +206,8 @@ struct modviews {
 };
 
 /* each_line - call fn on every line of b */
-static void each_line(const struct buf *b,
-		      void (*fn)(const char *s, size_t n, void *ctx), void *ctx)
+static void each_line(const struct buf *b, void (*fn)(const char *s, size_t n, void *ctx),
+		      void *ctx)
 {
 	const char *p = b->data, *end = b->data + b->len;
 
@@ -284,8 +279,8 @@ static int read_views(struct modviews *v)
 		while ((de = readdir(d))) {
 			char path[300];
 			if (de->d_name[0] == '.' ||
-			    (size_t)snprintf(path, sizeof(path), "%s/initstate",
-					     de->d_name) >= sizeof(path))
+			    (size_t)snprintf(path, sizeof(path), "%s/initstate", de->d_name) >=
+				sizeof(path))
 				continue;
 			if (!faccessat(dirfd(d), path, F_OK, 0))
 				names_add(&v->sys, de->d_name);
@@ -308,16 +303,13 @@ static void release_views(struct modviews *v)
 /* which views list name: a bit per view (1 modules, 2 sys, 4 kallsyms) */
 static unsigned seen_mask(const struct modviews *v, const char *name)
 {
-	return (names_has(&v->mods, name) ? 1u : 0) |
-	       (names_has(&v->sys, name) ? 2u : 0) |
+	return (names_has(&v->mods, name) ? 1u : 0) | (names_has(&v->sys, name) ? 2u : 0) |
 	       (v->have_kallsyms && names_has(&v->syms, name) ? 4u : 0);
 }
 
-static void views_text(unsigned mask, unsigned have, struct buf *seen,
-		       struct buf *missing)
+static void views_text(unsigned mask, unsigned have, struct buf *seen, struct buf *missing)
 {
-	static const char *const names[] = { "proc_modules", "sys_module",
-					     "kallsyms" };
+	static const char *const names[] = { "proc_modules", "sys_module", "kallsyms" };
 	for (unsigned i = 0; i < 3; i++) {
 		struct buf *b = (mask & (1u << i)) ? seen : missing;
 		if (!(have & (1u << i)))
@@ -370,8 +362,8 @@ int hidden_scan_modules(struct hidden_report *r, unsigned settle_ms)
 				if (m1 == have || m2 == have || m2 == 0)
 					continue;
 				views_text(m1 & m2, have, &seen, &miss);
-				hidden_add(r, HIDDEN_MODULE, 0, cand.v[i], seen.data,
-					   miss.data, "module listed by some views only");
+				hidden_add(r, HIDDEN_MODULE, 0, cand.v[i], seen.data, miss.data,
+					   "module listed by some views only");
 				buf_release(&seen);
 				buf_release(&miss);
 			}
@@ -392,11 +384,11 @@ int hidden_scan_modules(struct hidden_report *r, unsigned settle_ms)
 			continue;
 		hidden_mod_taint_decode(taint, letters, NULL);
 		snprintf(obj, sizeof(obj), "taint %c", letter);
-		buf_addf(&why, "kernel tainted %s (%llu) but no listed module "
-			       "carries %c: unloaded since, or hidden",
+		buf_addf(&why,
+			 "kernel tainted %s (%llu) but no listed module "
+			 "carries %c: unloaded since, or hidden",
 			 letters, taint, letter);
-		hidden_add(r, HIDDEN_TAINT, 0, obj, "tainted",
-			   "proc_modules,sys_module", why.data);
+		hidden_add(r, HIDDEN_TAINT, 0, obj, "tainted", "proc_modules,sys_module", why.data);
 		buf_release(&why);
 	}
 	names_release(&cand);

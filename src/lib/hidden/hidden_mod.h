@@ -23,28 +23,25 @@ struct hidden_report;
 
 struct hidden_mod_line {
 	char name[HIDDEN_MOD_NAME_MAX];
-	char state[16];  /* Live, Loading, Unloading */
-	char taint[32];  /* the letters between parentheses, or "" */
+	char state[16]; /* Live, Loading, Unloading */
+	char taint[32]; /* the letters between parentheses, or "" */
 };
 
 /* hidden_mod_parse_modules_line - one /proc/modules line; 0, or -1 if malformed */
-int hidden_mod_parse_modules_line(const char *s, size_t n,
-				  struct hidden_mod_line *m);
+int hidden_mod_parse_modules_line(const char *s, size_t n, struct hidden_mod_line *m);
 /*
  * hidden_mod_parse_kallsyms_line - the module name of one /proc/kallsyms
  * line into name (NUL-terminated): 1 if the symbol belongs to a module,
  * 0 if it is the kernel's own (or a pseudo-module such as [bpf] or
  * [__builtin__*]), -1 if malformed.
  */
-int hidden_mod_parse_kallsyms_line(const char *s, size_t n,
-				   char name[HIDDEN_MOD_NAME_MAX]);
+int hidden_mod_parse_kallsyms_line(const char *s, size_t n, char name[HIDDEN_MOD_NAME_MAX]);
 /*
  * hidden_mod_taint_decode - append one letter per set bit, in the
  * kernel's order ("POE"), to letters (size >= 40, NUL-terminated), and
  * when long_out is not NULL the descriptions, comma-separated.
  */
-void hidden_mod_taint_decode(unsigned long long taint, char *letters,
-			     struct buf *long_out);
+void hidden_mod_taint_decode(unsigned long long taint, char *letters, struct buf *long_out);
 /* hidden_mod_taint_letter - the letter of bit b, or '?' */
 char hidden_mod_taint_letter(unsigned b);
 

@@ -81,8 +81,7 @@ static int used(const struct views *v, int which, unsigned port)
 
 static int is_inet_listener(const struct sock_entry *e)
 {
-	return (e->family == AF_INET || e->family == AF_INET6) && e->inode &&
-	       sock_is_listening(e);
+	return (e->family == AF_INET || e->family == AF_INET6) && e->inode && sock_is_listening(e);
 }
 
 /* ---- sockets held by processes ------------------------------------------ */
@@ -255,8 +254,8 @@ struct holder {
  * sock_diag only since Linux 6.9); anything else, a listener or a UDP
  * socket, should have been listed.  1 when found, filling *out.
  */
-static int find_holder(const struct held *h, const struct views *v, int which,
-		       unsigned port, struct holder *out)
+static int find_holder(const struct held *h, const struct views *v, int which, unsigned port,
+		       struct holder *out)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		struct sockaddr_storage ss;
@@ -286,10 +285,10 @@ static int find_holder(const struct held *h, const struct views *v, int which,
 			out->pid = h->pid[i];
 			out->fd = h->fd[i];
 			out->bound_only =
-				type == SOCK_STREAM &&
-				!getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &al) &&
-				!listening && getpeername(fd, (struct sockaddr *)&peer, &pl) &&
-				errno == ENOTCONN;
+			    type == SOCK_STREAM &&
+			    !getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &al) &&
+			    !listening && getpeername(fd, (struct sockaddr *)&peer, &pl) &&
+			    errno == ENOTCONN;
 		}
 		close(fd);
 		if (hit)
@@ -312,8 +311,7 @@ static void describe(struct buf *b, const struct sock_entry *e)
 static int same_listener(const struct sock_table *t, const struct sock_entry *e)
 {
 	const struct sock_entry *f = sock_find(t, e->inode);
-	return f && f->proto == e->proto && f->lport == e->lport &&
-	       is_inet_listener(f);
+	return f && f->proto == e->proto && f->lport == e->lport && is_inet_listener(f);
 }
 
 int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
@@ -361,8 +359,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	/* ports in use that neither table showed before or after the probe */
 	for (int w = 0; !rc && w < PP_NPROTO; w++)
 		for (unsigned p = 1; p < 65536; p++)
-			if (portprobe_used(map, w, p) && !used(&a, w, p) &&
-			    !used(&b, w, p)) {
+			if (portprobe_used(map, w, p) && !used(&a, w, p) && !used(&b, w, p)) {
 				cand = xreallocarray(cand, ncand + 1, sizeof(*cand));
 				memset(&cand[ncand], 0, sizeof(*cand));
 				cand[ncand].which = w;
@@ -381,7 +378,8 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	/* listeners no process holds: only when every process's fds were read */
 	if (h.unreadable) {
 		warning("the open files of %zu processes are unreadable: "
-			"sockets are not matched with their holders", h.unreadable);
+			"sockets are not matched with their holders",
+			h.unreadable);
 		r->notes++;
 	}
 	for (size_t i = 0; !h.unreadable && i < b.nl.n + b.pf.n; i++) {
@@ -472,8 +470,7 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 	}
 	if (unheld) {
 		for (size_t i = 0; i < c.nl.n + c.pf.n; i++) {
-			const struct sock_entry *e =
-				i < c.nl.n ? &c.nl.v[i] : &c.pf.v[i - c.nl.n];
+			const struct sock_entry *e = i < c.nl.n ? &c.nl.v[i] : &c.pf.v[i - c.nl.n];
 			struct buf obj = BUF_INIT, why = BUF_INIT;
 			if (!is_inet_listener(e) || !e->inode || h2.unreadable ||
 			    held_has(&h2, e->inode) || held_has(&h, e->inode))
@@ -482,13 +479,14 @@ int hidden_scan_ports(const struct hidden_opts *o, struct hidden_report *r)
 			if (i >= c.nl.n && c.have_nl && sock_find(&c.nl, e->inode))
 				continue;
 			describe(&obj, e);
-			buf_addf(&why, "listening socket (inode %llu) that no listed "
-				       "process holds",
+			buf_addf(&why,
+				 "listening socket (inode %llu) that no listed "
+				 "process holds",
 				 e->inode);
 			hidden_add(r, HIDDEN_PORT, 0, obj.data,
-				   c.have_nl && sock_find(&c.nl, e->inode) &&
-						   c.have_pf && sock_find(&c.pf, e->inode)
-					   ? "sock_diag,proc_net"
+				   c.have_nl && sock_find(&c.nl, e->inode) && c.have_pf &&
+					   sock_find(&c.pf, e->inode)
+				       ? "sock_diag,proc_net"
 				   : i < c.nl.n ? "sock_diag"
 						: "proc_net",
 				   "fd", why.data);

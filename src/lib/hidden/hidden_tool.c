@@ -58,8 +58,7 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int hidden_tool_run(const char *const *argv, unsigned timeout_ms,
-		    struct buf *out, struct buf *path)
+int hidden_tool_run(const char *const *argv, unsigned timeout_ms, struct buf *out, struct buf *path)
 {
 	struct buf exe = BUF_INIT;
 	int pfd[2], status = 0, rc = 0;
@@ -86,8 +85,7 @@ int hidden_tool_run(const char *const *argv, unsigned timeout_ms,
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 ||
-		    dup2(null, 2) < 0)
+		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(null, 2) < 0)
 			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
 		execv(exe.data, (char *const *)argv);
@@ -171,8 +169,7 @@ size_t hidden_tool_parse_pids(const char *s, size_t n, pid_t **out)
 	return cnt;
 }
 
-size_t hidden_tool_parse_ports(const char *s, size_t n, unsigned local,
-			       unsigned long long *bits)
+size_t hidden_tool_parse_ports(const char *s, size_t n, unsigned local, unsigned long long *bits)
 {
 	size_t i = 0, cnt = 0;
 
@@ -211,7 +208,7 @@ size_t hidden_tool_parse_ports(const char *s, size_t n, unsigned local,
 		if (d != al || port == 0 || port > 65535)
 			continue;
 		bits[((unsigned long)proto * 65536 + port) / 64] |=
-			1ULL << ((proto * 65536 + port) % 64);
+		    1ULL << ((proto * 65536 + port) % 64);
 		cnt++;
 	}
 	return cnt;
@@ -236,8 +233,7 @@ static void argv_text(struct buf *b, const char *path, const char *const *argv)
  * run_pids - run a pid-listing tool; the pids listed by /proc before and
  * after that it did not show.  -errno if the tool could not run.
  */
-static int run_pids(const char *const *argv, pid_t **missing, size_t *nmiss,
-		    struct buf *path)
+static int run_pids(const char *const *argv, pid_t **missing, size_t *nmiss, struct buf *path)
 {
 	pid_t *before = NULL, *after = NULL, *shown = NULL;
 	size_t nb = 0, na = 0, ns;
@@ -283,8 +279,7 @@ static void comm_of(pid_t pid, struct buf *out)
 	close(fd);
 }
 
-static void tool_pids(struct hidden_report *r, const char *view,
-		      const char *const *argv)
+static void tool_pids(struct hidden_report *r, const char *view, const char *const *argv)
 {
 	pid_t *m1 = NULL, *m2 = NULL;
 	size_t n1 = 0, n2 = 0;
@@ -309,8 +304,7 @@ static void tool_pids(struct hidden_report *r, const char *view,
 				continue;
 			comm_of(m1[i], &comm);
 			argv_text(&why, path.data, argv);
-			hidden_add(r, HIDDEN_TOOL, m1[i], comm.data, "getdents", view,
-				   why.data);
+			hidden_add(r, HIDDEN_TOOL, m1[i], comm.data, "getdents", view, why.data);
 			buf_release(&comm);
 			buf_release(&why);
 		}
@@ -331,8 +325,8 @@ static int listening(unsigned long long *bits)
 	rc = sock_table_load(&t);
 	for (size_t i = 0; !rc && i < t.n; i++) {
 		const struct sock_entry *e = &t.v[i];
-		if ((e->family != AF_INET && e->family != AF_INET6) ||
-		    !sock_is_listening(e) || e->lport > 65535)
+		if ((e->family != AF_INET && e->family != AF_INET6) || !sock_is_listening(e) ||
+		    e->lport > 65535)
 			continue;
 		unsigned k = (e->proto == IPPROTO_TCP ? 0 : 65536) + e->lport;
 		bits[k / 64] |= 1ULL << (k % 64);
@@ -341,8 +335,8 @@ static int listening(unsigned long long *bits)
 	return rc;
 }
 
-static int run_ports(const char *const *argv, unsigned local,
-		     unsigned long long *missing, struct buf *path)
+static int run_ports(const char *const *argv, unsigned local, unsigned long long *missing,
+		     struct buf *path)
 {
 	enum { WORDS = 2 * 65536 / 64 };
 	unsigned long long *before = xcalloc(WORDS, 8), *after = xcalloc(WORDS, 8),
@@ -371,8 +365,8 @@ static int run_ports(const char *const *argv, unsigned local,
 	return rc;
 }
 
-static void tool_ports(struct hidden_report *r, const char *view,
-		       const char *const *argv, unsigned local)
+static void tool_ports(struct hidden_report *r, const char *view, const char *const *argv,
+		       unsigned local)
 {
 	enum { WORDS = 2 * 65536 / 64 };
 	unsigned long long *m1 = xcalloc(WORDS, 8), *m2 = xcalloc(WORDS, 8);
@@ -391,8 +385,7 @@ static void tool_ports(struct hidden_report *r, const char *view,
 			struct buf why = BUF_INIT;
 			if (!((m1[k / 64] & m2[k / 64]) >> (k % 64) & 1))
 				continue;
-			snprintf(obj, sizeof(obj), "%s :%u", k < 65536 ? "tcp" : "udp",
-				 k % 65536);
+			snprintf(obj, sizeof(obj), "%s :%u", k < 65536 ? "tcp" : "udp", k % 65536);
 			argv_text(&why, path.data, argv);
 			hidden_add(r, HIDDEN_TOOL, 0, obj, "sock_diag", view, why.data);
 			buf_release(&why);

@@ -32,8 +32,8 @@ struct hidden_report;
  * The exit status (0..255), or -ENOENT (not in PATH), -ETIMEDOUT (killed
  * after timeout_ms), -errno.
  */
-int hidden_tool_run(const char *const *argv, unsigned timeout_ms,
-		    struct buf *out, struct buf *path);
+int hidden_tool_run(const char *const *argv, unsigned timeout_ms, struct buf *out,
+		    struct buf *path);
 
 /* hidden_tool_parse_pids - the leading number of each line, sorted; count */
 size_t hidden_tool_parse_pids(const char *s, size_t n, pid_t **out);
@@ -44,8 +44,7 @@ size_t hidden_tool_parse_pids(const char *s, size_t n, pid_t **out);
  * address (4 for ss, 3 for netstat).  Bit (proto*65536 + port) is set in
  * bits (2 * 65536 bits).  Returns how many lines named a port.
  */
-size_t hidden_tool_parse_ports(const char *s, size_t n, unsigned local,
-			       unsigned long long *bits);
+size_t hidden_tool_parse_ports(const char *s, size_t n, unsigned local, unsigned long long *bits);
 
 /* hidden_tool_scan - run the tools found in PATH and report omissions */
 int hidden_tool_scan(const struct hidden_opts *o, struct hidden_report *r);

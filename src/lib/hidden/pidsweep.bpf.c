@@ -26,10 +26,8 @@ char LICENSE[] SEC("license") = "GPL";
  * turns into kfunc calls before the program is loaded (pidsweep.h says
  * why).
  */
-static struct task_struct *(*const task_from_vpid)(s32 vpid) =
-	(void *)PS_CALL_TASK_FROM_VPID;
-static void (*const task_release)(struct task_struct *p) =
-	(void *)PS_CALL_TASK_RELEASE;
+static struct task_struct *(*const task_from_vpid)(s32 vpid) = (void *)PS_CALL_TASK_FROM_VPID;
+static void (*const task_release)(struct task_struct *p) = (void *)PS_CALL_TASK_RELEASE;
 
 __u64 pidbits[PS_WORDS];
 

@@ -95,8 +95,8 @@ static long btf_extra(unsigned kind, unsigned vlen)
 	}
 }
 
-int pidsweep_btf_funcs(const void *data, size_t len, const char *const *names,
-		       size_t n, uint32_t *ids)
+int pidsweep_btf_funcs(const void *data, size_t len, const char *const *names, size_t n,
+		       uint32_t *ids)
 {
 	const unsigned char *p = data;
 	struct btf_header h;
@@ -110,10 +110,8 @@ int pidsweep_btf_funcs(const void *data, size_t len, const char *const *names,
 		return -EINVAL;
 	memcpy(&h, p, sizeof(h));
 	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > len ||
-	    h.type_off > len - h.hdr_len ||
-	    h.type_len > len - h.hdr_len - h.type_off ||
-	    h.str_off > len - h.hdr_len ||
-	    h.str_len > len - h.hdr_len - h.str_off)
+	    h.type_off > len - h.hdr_len || h.type_len > len - h.hdr_len - h.type_off ||
+	    h.str_off > len - h.hdr_len || h.str_len > len - h.hdr_len - h.str_off)
 		return -EINVAL;
 	types = p + h.hdr_len + h.type_off;
 	strs = p + h.hdr_len + h.str_off;
@@ -160,8 +158,7 @@ static int kfunc_ids(uint32_t *ids)
 	}
 	/* mapped where the kernel allows it (6.16 on), read where not */
 	if (!fstat(fd, &st) && st.st_size > 0)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ,
-			   MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (map != MAP_FAILED) {
 		data = map;
 		len = (size_t)st.st_size;
@@ -183,7 +180,7 @@ static int kfunc_ids(uint32_t *ids)
 	buf_release(&b);
 	if (rc == -ENOENT)
 		bpf_errmsg_set(&last_error, "the kernel has no %s kfunc",
-			  kfunc_names[ids[KF_FROM_VPID] ? KF_RELEASE : KF_FROM_VPID]);
+			       kfunc_names[ids[KF_FROM_VPID] ? KF_RELEASE : KF_FROM_VPID]);
 	else if (rc)
 		bpf_errmsg_set(&last_error, "%s: cannot read the kernel's BTF", VMLINUX_BTF);
 	return rc;
@@ -196,8 +193,7 @@ static int kfunc_ids(uint32_t *ids)
  * placeholder helper call into a call of its kfunc.  The instructions are
  * final here (subprograms appended, relocations done).
  */
-static int prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
-		   long cookie)
+static int prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	struct pidsweep *s = (struct pidsweep *)cookie;
 	size_t n = bpf_program__insn_cnt(prog);
@@ -245,11 +241,11 @@ int pidsweep_open(struct pidsweep **out)
 	/* for this object only: registered around its open and load */
 	hopts.cookie = (long)s;
 	hopts.prog_prepare_load_fn = prepare;
-	handler = libbpf_register_prog_handler("syscall", BPF_PROG_TYPE_SYSCALL,
-					       0, &hopts);
+	handler = libbpf_register_prog_handler("syscall", BPF_PROG_TYPE_SYSCALL, 0, &hopts);
 	if (handler < 0) {
 		rc = handler;
-		bpf_errmsg_set(&last_error, "cannot register the program's loader: %s", strerror(-rc));
+		bpf_errmsg_set(&last_error, "cannot register the program's loader: %s",
+			       strerror(-rc));
 		goto fail;
 	}
 	s->skel = pidsweep_bpf__open();
@@ -260,7 +256,8 @@ int pidsweep_open(struct pidsweep **out)
 		rc = pidsweep_bpf__load(s->skel);
 		if (rc) {
 			rc = rc < 0 ? rc : -errno;
-			bpf_errmsg_set(&last_error, "cannot load the BPF program: %s", strerror(-rc));
+			bpf_errmsg_set(&last_error, "cannot load the BPF program: %s",
+				       strerror(-rc));
 		} else if (!s->patched || !s->skel->bss) {
 			rc = -EINVAL;
 			bpf_errmsg_set(&last_error, "the BPF program was not prepared as expected");

@@ -58,7 +58,7 @@ int pidsweep_one(struct pidsweep *s, pid_t pid);
  * into ids (0 when absent).  0 when all are found, -ENOENT when some are
  * not, -EINVAL when the data is not BTF this walk understands.
  */
-int pidsweep_btf_funcs(const void *data, size_t len, const char *const *names,
-		       size_t n, uint32_t *ids);
+int pidsweep_btf_funcs(const void *data, size_t len, const char *const *names, size_t n,
+		       uint32_t *ids);
 
 #endif

@@ -23,9 +23,8 @@
 #define NO_RESULT 1  /* no completion came for the port */
 
 static const char *const method_names[PORTPROBE_NMETHODS] = {
-	[PORTPROBE_AUTO] = "auto",	   [PORTPROBE_BPF_URING] = "bpf-uring",
-	[PORTPROBE_BPF] = "bpf",	   [PORTPROBE_URING] = "uring",
-	[PORTPROBE_SYSCALLS] = "syscalls",
+	[PORTPROBE_AUTO] = "auto",   [PORTPROBE_BPF_URING] = "bpf-uring", [PORTPROBE_BPF] = "bpf",
+	[PORTPROBE_URING] = "uring", [PORTPROBE_SYSCALLS] = "syscalls",
 };
 
 int portprobe_method_parse(const char *name)
@@ -81,8 +80,7 @@ static int probe_socket(int which, int *family)
 	pthread_once(&dual_once, read_dual_default);
 	fd = socket(AF_INET6, type, 0);
 	if (fd >= 0 &&
-	    (dual_default ||
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0)) {
+	    (dual_default || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0)) {
 		*family = AF_INET6;
 		return fd;
 	}
@@ -143,12 +141,12 @@ struct run {
 	int method;    /* never PORTPROBE_AUTO here */
 	int family;    /* of every probe socket */
 	struct bindhook *hook;
-	int made;      /* some socket could be made */
+	int made; /* some socket could be made */
 };
 
 struct worker {
 	struct run *run;
-	int fd[PP_NPROTO];      /* the socket kept between binds, or -1 */
+	int fd[PP_NPROTO];	/* the socket kept between binds, or -1 */
 	int in_slot[PP_NPROTO]; /* bpf-uring: fd[which] is in fixed slot which */
 	int have_ring;
 	struct uring ring;
@@ -208,8 +206,7 @@ static void probe_port(struct worker *w, int which, unsigned port)
 	/* other errors (EPERM from the hook, EACCES below 1024): not in use */
 }
 
-static struct io_uring_sqe *prep_bind(struct worker *w, unsigned i, unsigned port,
-				      int slot)
+static struct io_uring_sqe *prep_bind(struct worker *w, unsigned i, unsigned port, int slot)
 {
 	struct io_uring_sqe *s = uring_sqe(&w->ring);
 
@@ -265,7 +262,7 @@ static int uring_batch(struct worker *w, int which, unsigned base, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		w->res[i] = NO_RESULT;
 	for (unsigned i = 0; !rc && i < n; i++)
-		rc = fresh ? prep_fresh(w, which, i, base + i)
+		rc = fresh				? prep_fresh(w, which, i, base + i)
 		     : prep_bind(w, i, base + i, which) ? 0
 							: -EBUSY;
 	if (rc)
@@ -425,8 +422,7 @@ static int choose(struct run *run, int method)
 {
 	int rc = 0;
 
-	if (method == PORTPROBE_AUTO || method == PORTPROBE_BPF ||
-	    method == PORTPROBE_BPF_URING) {
+	if (method == PORTPROBE_AUTO || method == PORTPROBE_BPF || method == PORTPROBE_BPF_URING) {
 		run->hook = bindhook_open(run->family);
 		if (!run->hook && method != PORTPROBE_AUTO)
 			return errno ? -errno : -EOPNOTSUPP;
@@ -435,8 +431,7 @@ static int choose(struct run *run, int method)
 		if (run->hook)
 			method = uring_check(0, run->family) ? PORTPROBE_BPF : PORTPROBE_BPF_URING;
 		else
-			method = uring_check(1, run->family) ? PORTPROBE_SYSCALLS
-							     : PORTPROBE_URING;
+			method = uring_check(1, run->family) ? PORTPROBE_SYSCALLS : PORTPROBE_URING;
 	} else if (method == PORTPROBE_BPF_URING || method == PORTPROBE_URING) {
 		rc = uring_check(method == PORTPROBE_URING, run->family);
 	}
@@ -444,8 +439,8 @@ static int choose(struct run *run, int method)
 	return rc;
 }
 
-int portprobe_all(struct portprobe_map *m, unsigned lo, unsigned hi,
-		  int threads, int method, int *ran)
+int portprobe_all(struct portprobe_map *m, unsigned lo, unsigned hi, int threads, int method,
+		  int *ran)
 {
 	struct run run = { .m = m, .lo = lo ? lo : 1, .hi = hi > 65535 ? 65535 : hi };
 	pthread_t tid[64];

@@ -54,8 +54,7 @@ struct portprobe_map {
 	uint64_t bits[PP_NPROTO][65536 / 64];
 };
 
-static inline int portprobe_used(const struct portprobe_map *m, int which,
-				 unsigned port)
+static inline int portprobe_used(const struct portprobe_map *m, int which, unsigned port)
 {
 	return (int)((m->bits[which][port >> 6] >> (port & 63)) & 1);
 }
@@ -72,8 +71,8 @@ const char *portprobe_proto_name(int which);
  * NULL): the method used.  -errno when the method cannot run, or when no
  * socket could be made at all.
  */
-int portprobe_all(struct portprobe_map *m, unsigned lo, unsigned hi,
-		  int threads, int method, int *ran);
+int portprobe_all(struct portprobe_map *m, unsigned lo, unsigned hi, int threads, int method,
+		  int *ran);
 /* portprobe_one - 1 in use, 0 free, -errno unknown (a fresh socket) */
 int portprobe_one(int which, unsigned port);
 

@@ -29,14 +29,13 @@ size_t preload_parse_list(const char *s, size_t n, struct buf *out)
 				i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' ||
-		    c == '\0') {
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == '\0') {
 			i++;
 			continue;
 		}
 		size_t start = i;
-		while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
-		       s[i] != '\r' && s[i] != ':' && s[i] != '\0' && s[i] != '#')
+		while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' &&
+		       s[i] != ':' && s[i] != '\0' && s[i] != '#')
 			i++;
 		buf_add(out, s + start, i - start);
 		buf_addc(out, '\0');
@@ -45,8 +44,7 @@ size_t preload_parse_list(const char *s, size_t n, struct buf *out)
 	return count;
 }
 
-int preload_env_value(const char *env, size_t n, const char *var,
-		      const char **val, size_t *vlen)
+int preload_env_value(const char *env, size_t n, const char *var, const char **val, size_t *vlen)
 {
 	size_t vl = strlen(var), i = 0;
 	int found = 0;
@@ -101,15 +99,13 @@ static int get_phdr(const struct img *im, uint64_t off, struct phdr *ph)
 {
 	if (im->is64)
 		return rd(im, off, 4, &ph->type) || rd(im, off + 8, 8, &ph->offset) ||
-		       rd(im, off + 16, 8, &ph->vaddr) ||
-		       rd(im, off + 32, 8, &ph->filesz);
+		       rd(im, off + 16, 8, &ph->vaddr) || rd(im, off + 32, 8, &ph->filesz);
 	return rd(im, off, 4, &ph->type) || rd(im, off + 4, 4, &ph->offset) ||
 	       rd(im, off + 8, 4, &ph->vaddr) || rd(im, off + 16, 4, &ph->filesz);
 }
 
 /* copy_str - the NUL-terminated string at off, bounded by limit and cap */
-static int copy_str(const struct img *im, uint64_t off, uint64_t limit,
-		    char *out, size_t cap)
+static int copy_str(const struct img *im, uint64_t off, uint64_t limit, char *out, size_t cap)
 {
 	size_t k = 0;
 
@@ -169,9 +165,8 @@ int preload_elf_parse(const unsigned char *data, size_t n, struct preload_elf *e
 		return 0;
 	e->dynamic = 1;
 	unsigned dsz = im.is64 ? 16 : 8;
-	for (uint64_t off = dyn.offset; dyn.filesz >= dsz &&
-					off <= dyn.offset + dyn.filesz - dsz &&
-					off >= dyn.offset;
+	for (uint64_t off = dyn.offset;
+	     dyn.filesz >= dsz && off <= dyn.offset + dyn.filesz - dsz && off >= dyn.offset;
 	     off += dsz) {
 		uint64_t tag, val;
 		if (rdw(&im, off, &tag) || rdw(&im, off + dsz / 2, &val))
@@ -214,8 +209,8 @@ int preload_elf_parse(const unsigned char *data, size_t n, struct preload_elf *e
 /* ---- one process ---------------------------------------------------------- */
 
 struct lib {
-	char *path;      /* as the maps show it */
-	char *base;      /* its file name */
+	char *path; /* as the maps show it */
+	char *base; /* its file name */
 	char soname[256];
 	struct buf needed;
 	size_t nneeded;
@@ -231,8 +226,8 @@ static const char *basename_of(const char *p)
 
 static int system_dir(const char *path)
 {
-	static const char *const dirs[] = { "/lib/",	 "/lib64/",	"/lib32/",
-					    "/libx32/",	 "/usr/lib/",	"/usr/lib64/",
+	static const char *const dirs[] = { "/lib/",	   "/lib64/",	  "/lib32/",
+					    "/libx32/",	   "/usr/lib/",	  "/usr/lib64/",
 					    "/usr/lib32/", "/usr/libx32/" };
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (!strncmp(path, dirs[i], strlen(dirs[i])))
@@ -279,8 +274,7 @@ static int parse_fd(int fd, struct preload_elf *e)
 	struct stat st;
 	int rc;
 
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > ELF_READ_MAX)
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size > ELF_READ_MAX)
 		return -EINVAL;
 	rc = buf_read_fd(&b, fd);
 	if (!rc)
@@ -329,8 +323,8 @@ static void explain(struct lib *v, size_t n, const char *name, int depth)
 		if (strcmp(v[i].soname, name) && strcmp(v[i].base, basename_of(name)))
 			continue;
 		v[i].explained = 1;
-		for (const char *p = v[i].needed.data;
-		     p < v[i].needed.data + v[i].needed.len; p += strlen(p) + 1)
+		for (const char *p = v[i].needed.data; p < v[i].needed.data + v[i].needed.len;
+		     p += strlen(p) + 1)
 			explain(v, n, p, depth + 1);
 	}
 }
@@ -384,11 +378,10 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 		size_t i;
 		if (m.perms[2] != 'x' || !m.path_len || m.path[0] != '/' || !m.inode)
 			continue;
-		if (m.inode == exe_st.st_ino &&
-		    makedev(m.dev_major, m.dev_minor) == exe_st.st_dev)
+		if (m.inode == exe_st.st_ino && makedev(m.dev_major, m.dev_minor) == exe_st.st_dev)
 			continue; /* the executable itself */
-		if (m.path_len >= 7 && (!memcmp(m.path, "/memfd:", 7) ||
-					!memcmp(m.path, "/dev/", 5)))
+		if (m.path_len >= 7 &&
+		    (!memcmp(m.path, "/memfd:", 7) || !memcmp(m.path, "/dev/", 5)))
 			continue;
 		char *path = xstrndup(m.path, m.path_len);
 		for (i = 0; i < nlibs && strcmp(libs[i].path, path); i++)
@@ -455,8 +448,7 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 		}
 		if (e.interp[0])
 			explain(libs, nlibs, e.interp, 0);
-		for (const char *p = needed.data; p < needed.data + needed.len;
-		     p += strlen(p) + 1)
+		for (const char *p = needed.data; p < needed.data + needed.len; p += strlen(p) + 1)
 			explain(libs, nlibs, p, 0);
 		buf_release(&needed);
 	}
@@ -466,8 +458,7 @@ int preload_check(pid_t pid, struct preload_proc *pp)
 		if (in_list(envlist.data, envlist.len, libs[i].path) ||
 		    in_list(glob.data, glob.len, libs[i].path))
 			continue; /* already named as preloaded */
-		if (system_dir(libs[i].path) || own_prefix(prefix.data, prefix.len,
-							   libs[i].path))
+		if (system_dir(libs[i].path) || own_prefix(prefix.data, prefix.len, libs[i].path))
 			continue; /* dlopen()ed from the system's or the program's own folders */
 		if (pp->why->len)
 			buf_addstr(pp->why, "; ");
@@ -496,16 +487,13 @@ int preload_scan(struct hidden_report *r)
 	size_t n = 0;
 	int rc;
 
-	if (!buf_read_file(&f, PRELOAD_FILE, 1 << 20) &&
-	    preload_parse_list(f.data, f.len, &list)) {
-		for (const char *p = list.data; p < list.data + list.len;
-		     p += strlen(p) + 1) {
+	if (!buf_read_file(&f, PRELOAD_FILE, 1 << 20) && preload_parse_list(f.data, f.len, &list)) {
+		for (const char *p = list.data; p < list.data + list.len; p += strlen(p) + 1) {
 			if (why.len)
 				buf_addc(&why, ' ');
 			buf_addstr(&why, p);
 		}
-		hidden_add(r, HIDDEN_PRELOAD, 0, PRELOAD_FILE, "ld.so.preload", "",
-			   why.data);
+		hidden_add(r, HIDDEN_PRELOAD, 0, PRELOAD_FILE, "ld.so.preload", "", why.data);
 	}
 	buf_release(&f);
 	buf_release(&list);

@@ -35,8 +35,7 @@ size_t preload_parse_list(const char *s, size_t n, struct buf *out);
  * preload_env_value - the value of the last VAR=... entry in an environ
  * block (NUL-separated); *val points into env.  1 found, 0 not.
  */
-int preload_env_value(const char *env, size_t n, const char *var,
-		      const char **val, size_t *vlen);
+int preload_env_value(const char *env, size_t n, const char *var, const char **val, size_t *vlen);
 
 /* What the dynamic section of an ELF file says. */
 struct preload_elf {
@@ -56,10 +55,10 @@ int preload_elf_parse(const unsigned char *data, size_t n, struct preload_elf *e
 
 /* The preload state of one process. */
 struct preload_proc {
-	int env;             /* LD_PRELOAD is set in its environment */
-	int global;          /* it maps a library named in /etc/ld.so.preload */
-	struct buf *why;     /* raw text: "LD_PRELOAD=...", the libraries */
-	size_t unexplained;  /* mapped libraries no dependency explains */
+	int env;	    /* LD_PRELOAD is set in its environment */
+	int global;	    /* it maps a library named in /etc/ld.so.preload */
+	struct buf *why;    /* raw text: "LD_PRELOAD=...", the libraries */
+	size_t unexplained; /* mapped libraries no dependency explains */
 };
 
 /*

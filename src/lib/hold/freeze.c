@@ -22,11 +22,16 @@
 const char *freeze_method_name(enum freeze_method m)
 {
 	switch (m) {
-	case FREEZE_CGROUP_V2: return "cgroup-v2";
-	case FREEZE_CGROUP_V1: return "cgroup-v1";
-	case FREEZE_SIGNAL: return "signal";
-	case FREEZE_AUTO: return "auto";
-	case FREEZE_NONE: break;
+	case FREEZE_CGROUP_V2:
+		return "cgroup-v2";
+	case FREEZE_CGROUP_V1:
+		return "cgroup-v1";
+	case FREEZE_SIGNAL:
+		return "signal";
+	case FREEZE_AUTO:
+		return "auto";
+	case FREEZE_NONE:
+		break;
 	}
 	return "none";
 }
@@ -292,8 +297,7 @@ static int state_read(pid_t root, struct state *st)
 			st->n++;
 		}
 	}
-	if (st->method != FREEZE_NONE &&
-	    (st->method == FREEZE_SIGNAL || st->cgroup.len))
+	if (st->method != FREEZE_NONE && (st->method == FREEZE_SIGNAL || st->cgroup.len))
 		rc = 0;
 	buf_release(&b);
 	if (rc)
@@ -324,9 +328,8 @@ static int all_stopped(pid_t pid)
 		struct buf b = BUF_INIT;
 		struct proc_stat st;
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)t[i]);
-		if (!buf_read_at(&b, AT_FDCWD, path, 0) &&
-		    !proc_parse_stat(b.data, b.len, &st) && st.state != 'T' &&
-		    st.state != 't' && st.state != 'Z' && st.state != 'X')
+		if (!buf_read_at(&b, AT_FDCWD, path, 0) && !proc_parse_stat(b.data, b.len, &st) &&
+		    st.state != 'T' && st.state != 't' && st.state != 'Z' && st.state != 'X')
 			ok = 0;
 		buf_release(&b);
 	}
@@ -457,7 +460,8 @@ static void undo_state(const struct state *st, size_t *gone, struct buf *why)
 	/* back home first, so nothing runs in a foreign cgroup */
 	for (size_t i = 0; rel && i < st->n; i++) {
 		struct buf cur = BUF_INIT, dst = BUF_INIT;
-		if (!cgroup_of(st->pids[i], (st->method == FREEZE_CGROUP_V1) ? "freezer" : NULL, &cur) &&
+		if (!cgroup_of(st->pids[i], (st->method == FREEZE_CGROUP_V1) ? "freezer" : NULL,
+			       &cur) &&
 		    !strcmp(cur.data, rel)) {
 			buf_addf(&dst, "%s%s", mnt,
 				 st->origins[i].len ? st->origins[i].data : home);
@@ -493,9 +497,8 @@ static void undo_state(const struct state *st, size_t *gone, struct buf *why)
 	buf_release(&v1);
 }
 
-static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
-			 struct state *st, struct freeze_result *res,
-			 struct buf *why)
+static int freeze_cgroup(pid_t root, enum freeze_method m, int tree, struct state *st,
+			 struct freeze_result *res, struct buf *why)
 {
 	struct buf v2 = BUF_INIT, v1 = BUF_INIT;
 	const char *mnt;
@@ -509,11 +512,9 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 		rc = -ENOTSUP;
 		goto out;
 	}
-	snprintf(res->cgroup, sizeof(res->cgroup), "%s/" CG_PREFIX "%d", mnt,
-		 (int)root);
+	snprintf(res->cgroup, sizeof(res->cgroup), "%s/" CG_PREFIX "%d", mnt, (int)root);
 	/* the intent first: which cgroup, by which method */
-	fd = st->method ? journal_reopen(root)
-			: journal_create(root, m, res->cgroup);
+	fd = st->method ? journal_reopen(root) : journal_create(root, m, res->cgroup);
 	if (fd < 0) {
 		rc = fd;
 		buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
@@ -545,7 +546,8 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 				rc = 0; /* recorded by the interrupted run */
 			} else {
 				const char *rel = cgroup_rel(res->cgroup, mnt);
-				rc = cgroup_of(pid, (m == FREEZE_CGROUP_V1) ? "freezer" : NULL, &origin);
+				rc = cgroup_of(pid, (m == FREEZE_CGROUP_V1) ? "freezer" : NULL,
+					       &origin);
 				/* already inside, from a run that left no record:
 				 * its home is unknown, the root's will do */
 				if (!rc && rel && !strcmp(origin.data, rel))
@@ -559,8 +561,7 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 			if (!rc)
 				moved++;
 			if (rc && done == 0) {
-				buf_addf(why, "cannot move %d into %s", (int)root,
-					 res->cgroup);
+				buf_addf(why, "cannot move %d into %s", (int)root, res->cgroup);
 				goto undo;
 			}
 		}
@@ -589,21 +590,20 @@ static int freeze_cgroup(pid_t root, enum freeze_method m, int tree,
 		goto undo;
 	}
 	goto out;
-undo:
-	{
-		struct state now;
-		size_t gone = 0;
-		char path[128];
-		if (!state_read(root, &now)) {
-			undo_state(&now, &gone, why);
-			state_release(&now);
-		} else {
-			cgroup_set(m, res->cgroup, 0);
-			rmdir(res->cgroup);
-		}
-		state_path(root, path, sizeof(path));
-		unlink(path);
+undo : {
+	struct state now;
+	size_t gone = 0;
+	char path[128];
+	if (!state_read(root, &now)) {
+		undo_state(&now, &gone, why);
+		state_release(&now);
+	} else {
+		cgroup_set(m, res->cgroup, 0);
+		rmdir(res->cgroup);
 	}
+	state_path(root, path, sizeof(path));
+	unlink(path);
+}
 out:
 	if (fd >= 0)
 		close(fd);
@@ -612,15 +612,14 @@ out:
 	return rc;
 }
 
-static int freeze_signal(pid_t root, int tree, struct state *st,
-			 struct freeze_result *res, struct buf *why)
+static int freeze_signal(pid_t root, int tree, struct state *st, struct freeze_result *res,
+			 struct buf *why)
 {
 	size_t done = 0, moved = 0;
 	int fd, rc = 0;
 	char path[128];
 
-	fd = st->method ? journal_reopen(root)
-			: journal_create(root, FREEZE_SIGNAL, "");
+	fd = st->method ? journal_reopen(root) : journal_create(root, FREEZE_SIGNAL, "");
 	if (fd < 0) {
 		buf_addstr(why, "cannot record the freeze under " FREEZE_STATE_DIR);
 		return fd;
@@ -692,8 +691,8 @@ undo:
 	return rc;
 }
 
-int freeze_pid(pid_t pid, enum freeze_method m, int tree,
-	       struct freeze_result *res, struct buf *why)
+int freeze_pid(pid_t pid, enum freeze_method m, int tree, struct freeze_result *res,
+	       struct buf *why)
 {
 	char path[128];
 	struct state st;
@@ -734,8 +733,7 @@ int freeze_pid(pid_t pid, enum freeze_method m, int tree,
 	return rc;
 }
 
-int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
-		struct buf *why)
+int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone, struct buf *why)
 {
 	struct state st;
 	char path[128];

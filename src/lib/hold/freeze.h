@@ -42,12 +42,12 @@ enum freeze_method {
 
 struct freeze_result {
 	enum freeze_method method;
-	char cgroup[512];  /* the freezer cgroup used, if any */
-	pid_t *pids;       /* processes frozen (root first) */
+	char cgroup[512]; /* the freezer cgroup used, if any */
+	pid_t *pids;	  /* processes frozen (root first) */
 	size_t npids;
 	size_t nthreads;
-	int resumed;       /* freeze: went on with an interrupted freeze;
-			    * thaw: undid one */
+	int resumed; /* freeze: went on with an interrupted freeze;
+		      * thaw: undid one */
 };
 
 const char *freeze_method_name(enum freeze_method m);
@@ -59,15 +59,14 @@ unsigned freeze_available(void);
  * kernel threads, -EINVAL a zombie; -EALREADY if stranger already froze
  * it.  An interrupted freeze of pid is resumed (res->resumed).
  */
-int freeze_pid(pid_t pid, enum freeze_method m, int tree,
-	       struct freeze_result *res, struct buf *why);
+int freeze_pid(pid_t pid, enum freeze_method m, int tree, struct freeze_result *res,
+	       struct buf *why);
 /*
  * freeze_thaw - undo freeze_pid by the method that froze it.  Processes
  * that exited while frozen are counted in *gone.  -ENOENT: not frozen by
  * stranger.  Also undoes an interrupted freeze (res->resumed).
  */
-int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone,
-		struct buf *why);
+int freeze_thaw(pid_t pid, struct freeze_result *res, size_t *gone, struct buf *why);
 /* freeze_query - how pid is frozen: by stranger's state, else T state */
 int freeze_query(pid_t pid, enum freeze_method *m);
 void freeze_result_release(struct freeze_result *res);

@@ -18,9 +18,9 @@
 #include "lib/proc/proc.h"
 #include "util/xalloc.h"
 
-#define STOP_WAIT_MS 2000    /* a running thread reaches its stop */
-#define FROZEN_WAIT_MS 200   /* a cgroup-frozen one, before the thaw */
-#define THAWED_WAIT_MS 5000  /* every task, while the cgroup is thawed */
+#define STOP_WAIT_MS 2000   /* a running thread reaches its stop */
+#define FROZEN_WAIT_MS 200  /* a cgroup-frozen one, before the thaw */
+#define THAWED_WAIT_MS 5000 /* every task, while the cgroup is thawed */
 
 static long long now_ms(void)
 {
@@ -252,8 +252,8 @@ static int thaw_into_stops(struct seize *s, int v1, struct buf *why)
 			rc = grab(s, (pid_t)tid, 1);
 			if (rc && rc != -ESRCH) {
 				/* a task that could run user code: do not thaw */
-				buf_addf(why, "cannot hold task %ld of the frozen cgroup: %s",
-					 tid, strerror(-rc));
+				buf_addf(why, "cannot hold task %ld of the frozen cgroup: %s", tid,
+					 strerror(-rc));
 				goto out;
 			}
 		}
@@ -276,8 +276,7 @@ static int thaw_into_stops(struct seize *s, int v1, struct buf *why)
 	/* the cgroup siblings stay frozen; only the process is held */
 	for (size_t i = 0; i < s->n; i++)
 		if (s->t[i].helper && s->t[i].stopped && s->t[i].tid > 0) {
-			ptrace(PTRACE_DETACH, s->t[i].tid, NULL,
-			       (void *)(long)s->t[i].sig);
+			ptrace(PTRACE_DETACH, s->t[i].tid, NULL, (void *)(long)s->t[i].sig);
 			s->t[i].stopped = 0;
 			s->t[i].tid = -s->t[i].tid;
 		}
@@ -298,9 +297,8 @@ int seize_stop(struct seize *s, pid_t pid, struct buf *why)
 	rc = grab_threads(s, why);
 	if (rc)
 		return rc;
-	if (wait_stops(s, m == FREEZE_CGROUP_V1 || m == FREEZE_CGROUP_V2
-				  ? FROZEN_WAIT_MS
-				  : STOP_WAIT_MS))
+	if (wait_stops(s, m == FREEZE_CGROUP_V1 || m == FREEZE_CGROUP_V2 ? FROZEN_WAIT_MS
+									 : STOP_WAIT_MS))
 		return 0;
 	if (m == FREEZE_CGROUP_V1 || m == FREEZE_CGROUP_V2) {
 		rc = thaw_into_stops(s, m == FREEZE_CGROUP_V1, why);
@@ -316,8 +314,7 @@ int seize_stopped(const struct seize *s, pid_t tid)
 	return t && t->stopped && !t->helper;
 }
 
-int seize_regset(const struct seize *s, pid_t tid, int type, void *buf,
-		 size_t *len)
+int seize_regset(const struct seize *s, pid_t tid, int type, void *buf, size_t *len)
 {
 	struct iovec iov = { buf, *len };
 

@@ -47,8 +47,7 @@ struct seize {
 
 int seize_stop(struct seize *s, pid_t pid, struct buf *why);
 /* seize_regset - PTRACE_GETREGSET of type into buf; *len in/out; 0/-errno */
-int seize_regset(const struct seize *s, pid_t tid, int type, void *buf,
-		 size_t *len);
+int seize_regset(const struct seize *s, pid_t tid, int type, void *buf, size_t *len);
 /* seize_stopped - 1 if tid is held in a ptrace stop */
 int seize_stopped(const struct seize *s, pid_t tid);
 /* seize_release - detach from every thread, leaving each as it was */

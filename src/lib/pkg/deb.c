@@ -22,8 +22,7 @@ struct inner {
 static int fail(struct deb_err *e, const char *what, struct archive *a)
 {
 	const char *why = a ? archive_error_string(a) : NULL;
-	snprintf(e->why, sizeof(e->why), "%s%s%s", what, why ? ": " : "",
-		 why ? why : "");
+	snprintf(e->why, sizeof(e->why), "%s%s%s", what, why ? ": " : "", why ? why : "");
 	return -EINVAL;
 }
 
@@ -131,8 +130,7 @@ int deb_read_control(int fd, struct dpkg_status *out, struct deb_err *e)
 	if (!t)
 		goto out;
 	while ((r = archive_read_next_header(t, &ent)) == ARCHIVE_OK) {
-		member_path(archive_entry_pathname(ent) ? archive_entry_pathname(ent) : "",
-			    &name);
+		member_path(archive_entry_pathname(ent) ? archive_entry_pathname(ent) : "", &name);
 		if (strcmp(name.data, "/control"))
 			continue;
 		for (;;) {
@@ -173,18 +171,24 @@ static char entry_type(struct archive_entry *ent)
 	if (archive_entry_hardlink(ent))
 		return 'h';
 	switch (archive_entry_filetype(ent)) {
-	case AE_IFREG: return 'f';
-	case AE_IFDIR: return 'd';
-	case AE_IFLNK: return 'l';
-	case AE_IFCHR: return 'c';
-	case AE_IFBLK: return 'b';
-	case AE_IFIFO: return 'p';
+	case AE_IFREG:
+		return 'f';
+	case AE_IFDIR:
+		return 'd';
+	case AE_IFLNK:
+		return 'l';
+	case AE_IFCHR:
+		return 'c';
+	case AE_IFBLK:
+		return 'b';
+	case AE_IFIFO:
+		return 'p';
 	}
 	return '?';
 }
 
-int deb_read_data(int fd, int (*fn)(const struct deb_file *f, void *ctx),
-		  void *ctx, struct deb_err *e)
+int deb_read_data(int fd, int (*fn)(const struct deb_file *f, void *ctx), void *ctx,
+		  struct deb_err *e)
 {
 	struct inner in = { NULL, NULL };
 	struct archive *t = NULL;

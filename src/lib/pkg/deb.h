@@ -28,7 +28,7 @@ struct deb_file {
 	unsigned mode;
 	unsigned long long size;
 	unsigned char sha[HASH_LEN]; /* type f */
-	const char *target;          /* type l: the link; h: the linked path */
+	const char *target;	     /* type l: the link; h: the linked path */
 };
 
 struct deb_err {
@@ -36,7 +36,7 @@ struct deb_err {
 };
 
 int deb_read_control(int fd, struct dpkg_status *out, struct deb_err *e);
-int deb_read_data(int fd, int (*fn)(const struct deb_file *f, void *ctx),
-		  void *ctx, struct deb_err *e);
+int deb_read_data(int fd, int (*fn)(const struct deb_file *f, void *ctx), void *ctx,
+		  struct deb_err *e);
 
 #endif

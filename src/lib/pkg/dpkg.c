@@ -13,8 +13,7 @@ static int is_space(char c)
 }
 
 /* next_line - [*pos, end of line) of s; advances *pos past the newline */
-static int next_line(const char *s, size_t n, size_t *pos, const char **l,
-		     size_t *len)
+static int next_line(const char *s, size_t n, size_t *pos, const char **l, size_t *len)
 {
 	const char *nl;
 
@@ -82,8 +81,7 @@ static char *abs_path(const char *s, size_t n)
 /* ---- status / control ---- */
 
 /* last_token - split the last space-separated token off [l, *len) */
-static void last_token(const char *l, size_t *len, const char **tok,
-		       size_t *tlen)
+static void last_token(const char *l, size_t *len, const char **tok, size_t *tlen)
 {
 	size_t end = *len, start;
 
@@ -100,8 +98,8 @@ static void last_token(const char *l, size_t *len, const char **tok,
 }
 
 /* conffile_line - " /path MD5 [obsolete|remove-on-upgrade]" */
-static void conffile_line(struct dpkg_pkg *p, const char *l, size_t len,
-			  struct dpkg_status *st, size_t lineno)
+static void conffile_line(struct dpkg_pkg *p, const char *l, size_t len, struct dpkg_status *st,
+			  size_t lineno)
 {
 	const char *tok;
 	size_t tlen;
@@ -224,8 +222,7 @@ void dpkg_parse_status(const char *s, size_t n, struct dpkg_status *st)
 			set_field(&cur.multiarch, v, vlen);
 		else if (field_is(l, klen, "Status")) {
 			trim(&v, &vlen);
-			cur.installed = vlen >= 10 &&
-					!memcmp(v + vlen - 10, " installed", 10);
+			cur.installed = vlen >= 10 && !memcmp(v + vlen - 10, " installed", 10);
 		} else if (field_is(l, klen, "Conffiles"))
 			in_conf = 1;
 	}
@@ -247,8 +244,7 @@ const struct dpkg_pkg *dpkg_find(const struct dpkg_status *st, const char *name)
 
 	for (size_t i = 0; i < st->n; i++) {
 		const struct dpkg_pkg *p = &st->p[i];
-		if (!p->installed || strlen(p->name) != nlen ||
-		    memcmp(p->name, name, nlen))
+		if (!p->installed || strlen(p->name) != nlen || memcmp(p->name, name, nlen))
 			continue;
 		if (colon && strcmp(colon + 1, p->arch))
 			continue;
@@ -344,8 +340,7 @@ void dpkg_diversions_release(struct dpkg_diversions *d)
 	memset(d, 0, sizeof(*d));
 }
 
-const struct dpkg_diversion *dpkg_diverted(const struct dpkg_diversions *d,
-					   const char *path)
+const struct dpkg_diversion *dpkg_diverted(const struct dpkg_diversions *d, const char *path)
 {
 	for (size_t i = 0; i < d->n; i++)
 		if (!strcmp(d->v[i].from, path))

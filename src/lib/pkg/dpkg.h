@@ -38,7 +38,7 @@ struct dpkg_conffile {
 
 struct dpkg_pkg {
 	char *name, *arch, *version, *multiarch; /* "" when absent */
-	int installed;                           /* Status: ... installed */
+	int installed;				 /* Status: ... installed */
 	struct dpkg_conffile *conf;
 	size_t nconf;
 };
@@ -94,8 +94,7 @@ void dpkg_sums_release(struct dpkg_sums *s);
 void dpkg_parse_diversions(const char *s, size_t n, struct dpkg_diversions *d);
 void dpkg_diversions_release(struct dpkg_diversions *d);
 /* dpkg_diverted - the diversion of path, or NULL */
-const struct dpkg_diversion *dpkg_diverted(const struct dpkg_diversions *d,
-					   const char *path);
+const struct dpkg_diversion *dpkg_diverted(const struct dpkg_diversions *d, const char *path);
 
 void dpkg_parse_cfg(const char *s, size_t n, struct dpkg_filters *f);
 void dpkg_filters_release(struct dpkg_filters *f);

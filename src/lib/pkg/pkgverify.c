@@ -19,8 +19,7 @@
 
 enum { READ_CHUNK = 256 * 1024, ADMIN_MAX = 256 << 20 };
 
-#define CFG_NAME_CHARS \
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+#define CFG_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 
 /* in_root - open path (absolute) below the tree's root */
 static int in_root(int rootfd, const char *path, unsigned long long flags)
@@ -58,8 +57,7 @@ int pkgverify_read_at(struct pkgverify *pv, const char *path, struct buf *out)
 static void read_cfg(struct pkgverify *pv)
 {
 	struct buf b = BUF_INIT;
-	int dfd = in_root(pv->rootfd, "/etc/dpkg/dpkg.cfg.d",
-			  O_RDONLY | O_DIRECTORY);
+	int dfd = in_root(pv->rootfd, "/etc/dpkg/dpkg.cfg.d", O_RDONLY | O_DIRECTORY);
 
 	/* dpkg reads the fragments in name order, then dpkg.cfg */
 	if (dfd >= 0) {
@@ -187,8 +185,7 @@ static int is_conffile(const struct dpkg_pkg *p, const char *path)
 	return 0;
 }
 
-static struct pkgverify_item *add_item(struct pkgverify *pv,
-				       const struct dpkg_pkg *p,
+static struct pkgverify_item *add_item(struct pkgverify *pv, const struct dpkg_pkg *p,
 				       const char *listed)
 {
 	const struct dpkg_diversion *d = dpkg_diverted(&pv->div, listed);
@@ -300,8 +297,7 @@ struct deb_add {
 	size_t first;
 };
 
-static const struct pkgverify_override *override(struct pkgverify *pv,
-						 const char *path)
+static const struct pkgverify_override * override(struct pkgverify *pv, const char *path)
 {
 	for (size_t i = 0; i < pv->novr; i++)
 		if (!strcmp(pv->ovr[i].path, path))
@@ -342,8 +338,7 @@ static int deb_entry(const struct deb_file *f, void *ctx)
 	return 0;
 }
 
-int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
-		      struct deb_err *e)
+int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p, struct deb_err *e)
 {
 	size_t nlen = strlen(p->name);
 	struct deb_err damaged;
@@ -365,11 +360,10 @@ int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
 		rc = deb_read_control(fd, &ctl, e);
 		if (rc && !damaged.why[0])
 			/* named like it, unreadable: said if nothing better is found */
-			snprintf(damaged.why, sizeof(damaged.why), "damaged .deb %.60s: %.120s",
-				 fn, e->why);
+			snprintf(damaged.why, sizeof(damaged.why), "damaged .deb %.60s: %.120s", fn,
+				 e->why);
 		match = !rc && ctl.n == 1 && !strcmp(ctl.p[0].name, p->name) &&
-			!strcmp(ctl.p[0].version, p->version) &&
-			!strcmp(ctl.p[0].arch, p->arch);
+			!strcmp(ctl.p[0].version, p->version) && !strcmp(ctl.p[0].arch, p->arch);
 		dpkg_status_release(&ctl);
 		if (!match) {
 			close(fd);
@@ -383,8 +377,7 @@ int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
 			while (pv->n > a.first)
 				item_release(&pv->v[--pv->n]);
 			memcpy(why, e->why, sizeof(why));
-			snprintf(e->why, sizeof(e->why), "damaged .deb %.60s: %.120s",
-				 fn, why);
+			snprintf(e->why, sizeof(e->why), "damaged .deb %.60s: %.120s", fn, why);
 			return rc;
 		}
 		return 0;
@@ -393,8 +386,7 @@ int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
 		memcpy(e->why, damaged.why, sizeof(e->why));
 		return -EINVAL;
 	}
-	snprintf(e->why, sizeof(e->why), "no .deb of version %s (%s)", p->version,
-		 p->arch);
+	snprintf(e->why, sizeof(e->why), "no .deb of version %s (%s)", p->version, p->arch);
 	return -ENOENT;
 }
 
@@ -405,8 +397,7 @@ struct run {
 	char **bufs;
 };
 
-static int hash_fd_kind(int fd, enum pkgverify_kind kind, unsigned char *out,
-			char *blk)
+static int hash_fd_kind(int fd, enum pkgverify_kind kind, unsigned char *out, char *blk)
 {
 	struct hash_ctx h;
 	int rc;
@@ -463,8 +454,7 @@ static void check_one(size_t i, unsigned worker, void *ctx)
 	} else {
 		/* debsums follows a final symlink; the .deb check does not */
 		fd = in_root(r->pv->rootfd, it->path,
-			     O_RDONLY | O_NONBLOCK |
-				     (it->kind == PKGV_SHA256 ? O_NOFOLLOW : 0));
+			     O_RDONLY | O_NONBLOCK | (it->kind == PKGV_SHA256 ? O_NOFOLLOW : 0));
 		if (fd == -ELOOP) {
 			it->changed |= PKGV_TYPE;
 		} else if (fd < 0) {

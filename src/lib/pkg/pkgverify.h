@@ -42,9 +42,9 @@ enum pkgverify_result { PKGV_OK, PKGV_CHANGED, PKGV_MISSING, PKGV_UNREAD };
 enum { PKGV_CONTENT = 1, PKGV_TYPE = 2, PKGV_MODE = 4, PKGV_TARGET = 8 };
 
 struct pkgverify_item {
-	const char *pkg;  /* the package's name (owned by the status) */
-	char *path;       /* where the file is (diversions applied) */
-	char *listed;     /* the path as the package lists it */
+	const char *pkg; /* the package's name (owned by the status) */
+	char *path;	 /* where the file is (diversions applied) */
+	char *listed;	 /* the path as the package lists it */
 	int conffile, excluded;
 	enum pkgverify_kind kind;
 	unsigned char want[HASH_LEN], got[HASH_LEN]; /* MD5 uses 16 bytes */
@@ -81,8 +81,7 @@ int pkgverify_add_sums(struct pkgverify *pv, const struct dpkg_pkg *p);
 /* pkgverify_set_debdir - where pkgverify_add_deb() looks for archives */
 int pkgverify_set_debdir(struct pkgverify *pv, const char *dir);
 /* pkgverify_add_deb - find p's .deb (same name, version, architecture) */
-int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p,
-		      struct deb_err *e);
+int pkgverify_add_deb(struct pkgverify *pv, const struct dpkg_pkg *p, struct deb_err *e);
 /* pkgverify_read_at - append a regular file below ROOT (path absolute) */
 int pkgverify_read_at(struct pkgverify *pv, const char *path, struct buf *out);
 void pkgverify_run(struct pkgverify *pv, unsigned threads);

@@ -20,8 +20,7 @@ static int has_controller(const char *l, size_t n, const char *name)
 	return 0;
 }
 
-int cgroup_parse(const char *s, size_t n, const char *controller,
-		 struct buf *path)
+int cgroup_parse(const char *s, size_t n, const char *controller, struct buf *path)
 {
 	for (size_t pos = 0; pos < n;) {
 		const char *line = s + pos, *nl = memchr(line, '\n', n - pos);
@@ -30,15 +29,12 @@ int cgroup_parse(const char *s, size_t n, const char *controller,
 		int match;
 
 		pos += len + 1;
-		if (!c1 ||
-		    !(c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line))))
+		if (!c1 || !(c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line))))
 			continue;
 		if (!controller)
-			match =
-			    c2 == c1 + 1 && c1 - line == 1 && line[0] == '0';
+			match = c2 == c1 + 1 && c1 - line == 1 && line[0] == '0';
 		else
-			match = has_controller(c1 + 1, (size_t)(c2 - c1 - 1),
-					       controller);
+			match = has_controller(c1 + 1, (size_t)(c2 - c1 - 1), controller);
 		if (match) {
 			buf_add(path, c2 + 1, (size_t)(line + len - (c2 + 1)));
 			return 0;

@@ -21,8 +21,7 @@
 
 /* cgroup_parse - append the PATH of the first line of s[0..n) in the v2
  * hierarchy (controller NULL) or in the v1 hierarchy that has controller */
-int cgroup_parse(const char *s, size_t n, const char *controller,
-		 struct buf *path);
+int cgroup_parse(const char *s, size_t n, const char *controller, struct buf *path);
 /* cgroup_of - the same, read from /proc/PID/cgroup (pid 0: stranger's own) */
 int cgroup_of(pid_t pid, const char *controller, struct buf *path);
 

@@ -39,13 +39,20 @@ void files_release(struct file_list *l)
 static const char *type_of(mode_t m)
 {
 	switch (m & S_IFMT) {
-	case S_IFREG: return "REG";
-	case S_IFDIR: return "DIR";
-	case S_IFCHR: return "CHR";
-	case S_IFBLK: return "BLK";
-	case S_IFIFO: return "FIFO";
-	case S_IFLNK: return "LINK";
-	case S_IFSOCK: return "sock";
+	case S_IFREG:
+		return "REG";
+	case S_IFDIR:
+		return "DIR";
+	case S_IFCHR:
+		return "CHR";
+	case S_IFBLK:
+		return "BLK";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFLNK:
+		return "LINK";
+	case S_IFSOCK:
+		return "sock";
 	}
 	return "unknown";
 }
@@ -65,15 +72,14 @@ static const char suffix[] = " (deleted)";
 static size_t strip_deleted(const struct buf *link, int deleted)
 {
 	size_t sl = sizeof(suffix) - 1;
-	if (deleted && link->len >= sl &&
-	    !memcmp(link->data + link->len - sl, suffix, sl))
+	if (deleted && link->len >= sl && !memcmp(link->data + link->len - sl, suffix, sl))
 		return link->len - sl;
 	return link->len;
 }
 
 /* cwd, rtd, txt: a readlink and a stat through /proc/PID. */
-static int add_special(int procfd, const char *file, const char *fdname,
-		       struct file_list *l, struct stat *out)
+static int add_special(int procfd, const char *file, const char *fdname, struct file_list *l,
+		       struct stat *out)
 {
 	struct buf link = BUF_INIT;
 	struct stat st;
@@ -152,8 +158,8 @@ void files_map_cache(int on)
 	pthread_mutex_unlock(&mcache.mx);
 }
 
-static size_t mcache_at(const struct mstat *v, size_t cap,
-			unsigned long long dev, unsigned long long ino)
+static size_t mcache_at(const struct mstat *v, size_t cap, unsigned long long dev,
+			unsigned long long ino)
 {
 	size_t i = (size_t)((ino * 0x9e3779b97f4a7c15ULL) ^ dev) & (cap - 1);
 	while (v[i].used && (v[i].dev != dev || v[i].ino != ino))
@@ -162,8 +168,7 @@ static size_t mcache_at(const struct mstat *v, size_t cap,
 }
 
 /* 1 and *out filled when (dev, ino) is known, else 0 */
-static int mcache_get(unsigned long long dev, unsigned long long ino,
-		      struct mstat *out)
+static int mcache_get(unsigned long long dev, unsigned long long ino, struct mstat *out)
 {
 	int hit = 0;
 	pthread_mutex_lock(&mcache.mx);
@@ -178,8 +183,8 @@ static int mcache_get(unsigned long long dev, unsigned long long ino,
 	return hit;
 }
 
-static void mcache_put(unsigned long long dev, unsigned long long ino,
-		       unsigned long long size, int deleted)
+static void mcache_put(unsigned long long dev, unsigned long long ino, unsigned long long size,
+		       int deleted)
 {
 	pthread_mutex_lock(&mcache.mx);
 	if (!mcache.on)
@@ -190,7 +195,7 @@ static void mcache_put(unsigned long long dev, unsigned long long ino,
 		for (size_t k = 0; k < mcache.cap; k++)
 			if (mcache.v[k].used)
 				v[mcache_at(v, cap, mcache.v[k].dev, mcache.v[k].ino)] =
-					mcache.v[k];
+				    mcache.v[k];
 		free(mcache.v);
 		mcache.v = v;
 		mcache.cap = cap;
@@ -206,8 +211,7 @@ out:
 	pthread_mutex_unlock(&mcache.mx);
 }
 
-static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
-		    struct buf *notes)
+static int add_maps(int procfd, struct file_list *l, const struct stat *txt, struct buf *notes)
 {
 	struct buf maps = BUF_INIT;
 	struct proc_map m;
@@ -274,8 +278,7 @@ static int add_maps(int procfd, struct file_list *l, const struct stat *txt,
 }
 
 /* fdinfo: the offset and, for eventfds, the id lsof shows. */
-static void read_fdinfo(int procfd, int fd, unsigned long long *pos,
-			long long *eventfd_id)
+static void read_fdinfo(int procfd, int fd, unsigned long long *pos, long long *eventfd_id)
 {
 	char path[48], small[1024];
 	struct buf b = BUF_INIT;
@@ -372,8 +375,8 @@ static int pseudo_stat(const struct buf *link, struct stat *st)
 	return st->st_dev != 0;
 }
 
-static void add_fd(int procfd, int dfd, int fdnum, const struct sock_table *socks,
-		   unsigned what, struct file_list *l)
+static void add_fd(int procfd, int dfd, int fdnum, const struct sock_table *socks, unsigned what,
+		   struct file_list *l)
 {
 	char path[32];
 	struct buf link = BUF_INIT;
@@ -463,8 +466,7 @@ static void add_fd(int procfd, int dfd, int fdnum, const struct sock_table *sock
 			int fd = openat(dfd, path, O_PATH | O_CLOEXEC);
 			if (fd >= 0) {
 				snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
-				n = getxattr(fp, "system.sockprotoname", proto,
-					     sizeof(proto) - 1);
+				n = getxattr(fp, "system.sockprotoname", proto, sizeof(proto) - 1);
 				close(fd);
 			}
 			if (n > 0) {
@@ -483,8 +485,8 @@ out:
 	buf_release(&link);
 }
 
-int files_list(int procfd, unsigned what, const struct sock_table *socks,
-	       struct file_list *out, struct buf *notes)
+int files_list(int procfd, unsigned what, const struct sock_table *socks, struct file_list *out,
+	       struct buf *notes)
 {
 	struct stat txt;
 	int have_txt = 0, rc;

@@ -22,13 +22,13 @@
 #include "util/buf.h"
 
 struct file_rec {
-	char fd[16];        /* cwd rtd txt mem DEL NOFD, or "3u" */
-	int fdnum;          /* -1 unless a numbered fd */
-	char type[16];      /* REG DIR CHR BLK FIFO IPv4 IPv6 unix sock a_inode */
+	char fd[16];   /* cwd rtd txt mem DEL NOFD, or "3u" */
+	int fdnum;     /* -1 unless a numbered fd */
+	char type[16]; /* REG DIR CHR BLK FIFO IPv4 IPv6 unix sock a_inode */
 	char device[40];
 	char size_off[32];
 	char node[24];
-	char *name;         /* escaped, NUL-terminated */
+	char *name; /* escaped, NUL-terminated */
 	mode_t mode;
 	unsigned long long inode, size;
 	int deleted;
@@ -43,14 +43,14 @@ struct file_list {
 
 /* what to collect */
 enum {
-	FILES_FDS = 1,      /* numbered fds */
-	FILES_SPECIAL = 2,  /* cwd rtd txt */
-	FILES_MEM = 4,      /* mem and DEL */
+	FILES_FDS = 1,	   /* numbered fds */
+	FILES_SPECIAL = 2, /* cwd rtd txt */
+	FILES_MEM = 4,	   /* mem and DEL */
 	FILES_ALL = 7,
 };
 
-int files_list(int procfd, unsigned what, const struct sock_table *socks,
-	       struct file_list *out, struct buf *notes);
+int files_list(int procfd, unsigned what, const struct sock_table *socks, struct file_list *out,
+	       struct buf *notes);
 void files_release(struct file_list *l);
 /*
  * files_map_cache - on (1): until turned off, files_list stats each mapped

@@ -44,8 +44,7 @@ static int alive(pid_t pid)
 }
 
 /* read_page_mem - one page through /proc/PID/mem; bytes read or -errno */
-static ssize_t read_proc_mem(struct mem *m, unsigned long long addr, char *buf,
-			     size_t n)
+static ssize_t read_proc_mem(struct mem *m, unsigned long long addr, char *buf, size_t n)
 {
 	ssize_t r;
 
@@ -61,8 +60,7 @@ static ssize_t read_proc_mem(struct mem *m, unsigned long long addr, char *buf,
 	return r < 0 ? -errno : r;
 }
 
-int mem_read(struct mem *m, unsigned long long addr, void *buf, size_t n,
-	     unsigned long long *bad)
+int mem_read(struct mem *m, unsigned long long addr, void *buf, size_t n, unsigned long long *bad)
 {
 	char *out = buf;
 	size_t off = 0;
@@ -106,8 +104,8 @@ int mem_read(struct mem *m, unsigned long long addr, void *buf, size_t n,
 		}
 		if (m->no_vmr) /* a fault: skip one page */
 			len = (size_t)(PAGE - (a & (PAGE - 1))) < n - off
-				      ? (size_t)(PAGE - (a & (PAGE - 1)))
-				      : n - off;
+				  ? (size_t)(PAGE - (a & (PAGE - 1)))
+				  : n - off;
 		memset(out + off, 0, len);
 		*bad += len;
 		off += len;
@@ -115,8 +113,7 @@ int mem_read(struct mem *m, unsigned long long addr, void *buf, size_t n,
 	return 0;
 }
 
-int mem_present(struct mem *m, unsigned long long addr, size_t npages,
-		unsigned char *present)
+int mem_present(struct mem *m, unsigned long long addr, size_t npages, unsigned char *present)
 {
 	uint64_t ent[512];
 	size_t i = 0;

@@ -27,7 +27,7 @@ struct mem {
 	int memfd;     /* /proc/PID/mem, opened on first need; -1 if unusable */
 	int pagemapfd; /* /proc/PID/pagemap, likewise */
 	int tried_mem, tried_pagemap;
-	int no_vmr;    /* process_vm_readv refused: /proc/PID/mem only */
+	int no_vmr; /* process_vm_readv refused: /proc/PID/mem only */
 };
 
 void mem_init(struct mem *m, pid_t pid);
@@ -36,14 +36,12 @@ void mem_release(struct mem *m);
  * mem_read - fill buf with [addr, addr + n); unreadable pages become zeros
  * and their bytes are added to *bad.  0 or -ESRCH.
  */
-int mem_read(struct mem *m, unsigned long long addr, void *buf, size_t n,
-	     unsigned long long *bad);
+int mem_read(struct mem *m, unsigned long long addr, void *buf, size_t n, unsigned long long *bad);
 /*
  * mem_present - for npages pages from addr (page aligned), set present[i]
  * to 1 if the page is resident or swapped.  0, or -errno when pagemap
  * cannot be read (the caller then reads everything).
  */
-int mem_present(struct mem *m, unsigned long long addr, size_t npages,
-		unsigned char *present);
+int mem_present(struct mem *m, unsigned long long addr, size_t npages, unsigned char *present);
 
 #endif

@@ -22,8 +22,7 @@
 /* mounts_parse_cgroup - the first cgroup2 mount point into v2 and the
  * first v1 mount with the freezer controller into v1freezer (either may
  * be NULL); each is filled only while still empty */
-int mounts_parse_cgroup(const char *s, size_t n, struct buf *v2,
-			struct buf *v1freezer);
+int mounts_parse_cgroup(const char *s, size_t n, struct buf *v2, struct buf *v1freezer);
 /* mounts_cgroup - the same, read from /proc/self/mountinfo */
 int mounts_cgroup(struct buf *v2, struct buf *v1freezer);
 

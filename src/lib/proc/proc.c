@@ -406,8 +406,8 @@ int proc_maps_next(const char *s, size_t n, size_t *pos, struct proc_map *m)
 	memset(m, 0, sizeof(*m));
 	c.p = p;
 	c.end = le;
-	if (get_hex(&c, &m->start) || c.p >= le || *c.p++ != '-' ||
-	    get_hex(&c, &m->end) || m->end < m->start)
+	if (get_hex(&c, &m->start) || c.p >= le || *c.p++ != '-' || get_hex(&c, &m->end) ||
+	    m->end < m->start)
 		return -EINVAL;
 	skip_spaces(&c);
 	if (le - c.p < 4)

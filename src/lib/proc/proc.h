@@ -37,9 +37,9 @@ struct proc_stat {
 	unsigned long flags;
 	unsigned long long utime, stime; /* clock ticks */
 	long nice, num_threads;
-	unsigned long long starttime;    /* clock ticks after boot */
+	unsigned long long starttime; /* clock ticks after boot */
 	unsigned long long vsize;
-	long long rss;                   /* pages */
+	long long rss; /* pages */
 };
 
 struct proc_status {
@@ -59,7 +59,7 @@ struct proc_map {
 	unsigned long long inode;
 	const char *path; /* points into the input; not NUL-terminated */
 	size_t path_len;  /* without a " (deleted)" suffix */
-	int deleted;      /* the kernel appended " (deleted)" */
+	int deleted;	  /* the kernel appended " (deleted)" */
 };
 
 /* proc_list - every PID in /proc (raw getdents64), sorted ascending */

@@ -55,8 +55,7 @@ void sock_table_sort(struct sock_table *t)
 		qsort(t->v, t->n, sizeof(*t->v), cmp_inode);
 }
 
-const struct sock_entry *sock_find(const struct sock_table *t,
-				   unsigned long long inode)
+const struct sock_entry *sock_find(const struct sock_table *t, unsigned long long inode)
 {
 	size_t lo = 0, hi = t->n;
 	while (lo < hi) {
@@ -69,8 +68,7 @@ const struct sock_entry *sock_find(const struct sock_table *t,
 	return lo < t->n && t->v[lo].inode == inode ? &t->v[lo] : NULL;
 }
 
-static void parse_inet_msg(struct sock_table *t, const struct inet_diag_msg *m,
-			   int proto)
+static void parse_inet_msg(struct sock_table *t, const struct inet_diag_msg *m, int proto)
 {
 	struct sock_entry *e;
 	if (!m->idiag_inode && !t->unowned)
@@ -87,8 +85,7 @@ static void parse_inet_msg(struct sock_table *t, const struct inet_diag_msg *m,
 	memcpy(e->raddr, m->id.idiag_dst, 16);
 }
 
-static void parse_unix_msg(struct sock_table *t, const struct unix_diag_msg *m,
-			   size_t len)
+static void parse_unix_msg(struct sock_table *t, const struct unix_diag_msg *m, size_t len)
 {
 	struct sock_entry *e = add(t);
 	size_t off = NLMSG_ALIGN(sizeof(*m));
@@ -163,8 +160,7 @@ int sock_parse_nlmsgs(struct sock_table *t, const void *p, size_t n, int *done)
 	return 0;
 }
 
-static int dump(struct sock_table *t, int fd, const void *req, size_t reqlen,
-		int proto)
+static int dump(struct sock_table *t, int fd, const void *req, size_t reqlen, int proto)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct {
@@ -267,8 +263,7 @@ static int hexbytes(const char *s, size_t n, unsigned char *out, size_t outlen)
 }
 
 /* Split a line into at most max whitespace-separated fields. */
-static size_t fields(const char *p, const char *end, const char **f,
-		     size_t *fl, size_t max)
+static size_t fields(const char *p, const char *end, const char **f, size_t *fl, size_t max)
 {
 	size_t n = 0;
 	while (p < end && n < max) {
@@ -301,8 +296,7 @@ static int parse_ull(const char *s, size_t n, int base, unsigned long long *v)
 }
 
 /* "0100007F:1400": the kernel prints each 32-bit word in host order. */
-static int parse_inet_addr(const char *s, size_t n, int family,
-			   unsigned char *addr, unsigned *port)
+static int parse_inet_addr(const char *s, size_t n, int family, unsigned char *addr, unsigned *port)
 {
 	const char *colon = memchr(s, ':', n);
 	size_t alen = family == AF_INET ? 4 : 16;
@@ -323,8 +317,7 @@ static int parse_inet_addr(const char *s, size_t n, int family,
 	return 0;
 }
 
-int sock_parse_proc_inet(struct sock_table *t, const char *s, size_t n,
-			 int family, int proto)
+int sock_parse_proc_inet(struct sock_table *t, const char *s, size_t n, int family, int proto)
 {
 	const char *p = s, *end = s + n;
 	int first = 1;
@@ -344,8 +337,7 @@ int sock_parse_proc_inet(struct sock_table *t, const char *s, size_t n,
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
-		if (nf < 10 ||
-		    parse_inet_addr(f[1], fl[1], family, e.laddr, &e.lport) ||
+		if (nf < 10 || parse_inet_addr(f[1], fl[1], family, e.laddr, &e.lport) ||
 		    parse_inet_addr(f[2], fl[2], family, e.raddr, &e.rport) ||
 		    parse_ull(f[3], fl[3], 16, &st) || st > 255 ||
 		    parse_ull(f[7], fl[7], 10, &uid) || uid > 0xffffffffULL ||
@@ -385,11 +377,9 @@ int sock_parse_proc_unix(struct sock_table *t, const char *s, size_t n)
 			continue;
 		}
 		if (nf < 7 || fl[0] < 2 || f[0][fl[0] - 1] != ':' ||
-		    parse_ull(f[0], fl[0] - 1, 16, &num) ||
-		    parse_ull(f[3], fl[3], 16, &flags) ||
+		    parse_ull(f[0], fl[0] - 1, 16, &num) || parse_ull(f[3], fl[3], 16, &flags) ||
 		    parse_ull(f[4], fl[4], 16, &type) || type > 16 ||
-		    parse_ull(f[5], fl[5], 16, &st) || st > 16 ||
-		    parse_ull(f[6], fl[6], 10, &ino))
+		    parse_ull(f[5], fl[5], 16, &st) || st > 16 || parse_ull(f[6], fl[6], 10, &ino))
 			continue;
 		e = add(t);
 		e->inode = ino;
@@ -462,11 +452,16 @@ int sock_table_load(struct sock_table *t)
 const char *sock_state_name(int state)
 {
 	static const char *const names[] = {
-		[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
-		[TCP_SYN_RECV] = "SYN_RECV",       [TCP_FIN_WAIT1] = "FIN_WAIT1",
-		[TCP_FIN_WAIT2] = "FIN_WAIT2",     [TCP_TIME_WAIT] = "TIME_WAIT",
-		[TCP_CLOSE] = "CLOSE",             [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-		[TCP_LAST_ACK] = "LAST_ACK",       [TCP_LISTEN] = "LISTEN",
+		[TCP_ESTABLISHED] = "ESTABLISHED",
+		[TCP_SYN_SENT] = "SYN_SENT",
+		[TCP_SYN_RECV] = "SYN_RECV",
+		[TCP_FIN_WAIT1] = "FIN_WAIT1",
+		[TCP_FIN_WAIT2] = "FIN_WAIT2",
+		[TCP_TIME_WAIT] = "TIME_WAIT",
+		[TCP_CLOSE] = "CLOSE",
+		[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+		[TCP_LAST_ACK] = "LAST_ACK",
+		[TCP_LISTEN] = "LISTEN",
 		[TCP_CLOSING] = "CLOSING",
 	};
 	if (state > 0 && (size_t)state < sizeof(names) / sizeof(names[0]) && names[state])
@@ -482,8 +477,7 @@ static int all_zero(const unsigned char *a, size_t n)
 	return 1;
 }
 
-void sock_addr_format(struct buf *out, int family, const unsigned char *addr,
-		      unsigned port)
+void sock_addr_format(struct buf *out, int family, const unsigned char *addr, unsigned port)
 {
 	char tmp[INET6_ADDRSTRLEN];
 	size_t alen = family == AF_INET ? 4 : 16;
@@ -505,11 +499,16 @@ void sock_addr_format(struct buf *out, int family, const unsigned char *addr,
 static const char *unix_type_name(int type)
 {
 	switch (type) {
-	case SOCK_STREAM: return "STREAM";
-	case SOCK_DGRAM: return "DGRAM";
-	case SOCK_SEQPACKET: return "SEQPACKET";
-	case SOCK_RAW: return "RAW";
-	case SOCK_RDM: return "RDM";
+	case SOCK_STREAM:
+		return "STREAM";
+	case SOCK_DGRAM:
+		return "DGRAM";
+	case SOCK_SEQPACKET:
+		return "SEQPACKET";
+	case SOCK_RAW:
+		return "RAW";
+	case SOCK_RDM:
+		return "RDM";
 	}
 	return "UNKNOWN";
 }
@@ -522,7 +521,7 @@ void sock_describe(struct buf *out, const struct sock_entry *e)
 			buf_addc(out, ' ');
 		}
 		buf_addf(out, "type=%s (%s)", unix_type_name(e->type),
-			 e->state == 10  ? "LISTEN"
+			 e->state == 10	 ? "LISTEN"
 			 : e->state == 1 ? "CONNECTED"
 					 : "UNCONNECTED");
 		return;

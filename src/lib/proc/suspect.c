@@ -14,8 +14,7 @@
 #include "lib/proc/sock.h"
 
 const char *const suspect_flag_names[SUSPECT_NFLAGS] = {
-    "exe_deleted", "name_mismatch", "listening", "preload", "hidden",
-    "frozen",      "unreadable",
+	"exe_deleted", "name_mismatch", "listening", "preload", "hidden", "frozen", "unreadable",
 };
 
 static const char *base_name(const char *s, size_t n, size_t *len)
@@ -31,27 +30,22 @@ static const char *base_name(const char *s, size_t n, size_t *len)
 /* Does argv[0] name the executable (a symlink such as cc -> gcc-12)? */
 static int argv0_is_exe(int procfd, const char *a0, size_t len)
 {
-	static const char *const dirs[] = {"/usr/local/sbin", "/usr/local/bin",
-					   "/usr/sbin",	      "/usr/bin",
-					   "/sbin",	      "/bin"};
+	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+					    "/usr/bin",	       "/sbin",		 "/bin" };
 	struct stat exe, st;
 	char path[4200];
 
-	if (!len || len > 4000 || memchr(a0, '\0', len) != NULL ||
-	    fstatat(procfd, "exe", &exe, 0))
+	if (!len || len > 4000 || memchr(a0, '\0', len) != NULL || fstatat(procfd, "exe", &exe, 0))
 		return 0;
 	if (memchr(a0, '/', len)) {
 		/* relative to the process's own cwd, absolute as is */
-		snprintf(path, sizeof(path), "%s%.*s",
-			 a0[0] == '/' ? "" : "cwd/", (int)len, a0);
-		return !fstatat(a0[0] == '/' ? AT_FDCWD : procfd, path, &st,
-				0) &&
+		snprintf(path, sizeof(path), "%s%.*s", a0[0] == '/' ? "" : "cwd/", (int)len, a0);
+		return !fstatat(a0[0] == '/' ? AT_FDCWD : procfd, path, &st, 0) &&
 		       st.st_dev == exe.st_dev && st.st_ino == exe.st_ino;
 	}
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%.*s", dirs[i], (int)len, a0);
-		if (!stat(path, &st) && st.st_dev == exe.st_dev &&
-		    st.st_ino == exe.st_ino)
+		if (!stat(path, &st) && st.st_dev == exe.st_dev && st.st_ino == exe.st_ino)
 			return 1;
 	}
 	return 0;
@@ -67,8 +61,8 @@ static int argv0_is_exe(int procfd, const char *a0, size_t len)
  * not a program's name.  A bare argv[0] that names another program
  * ("exec -a kworker ./sshd") is what an intruder's renamed copy looks like.
  */
-int suspect_name_mismatch(int procfd, const struct proc_stat *st,
-			  const struct buf *exe, const struct buf *cmdline)
+int suspect_name_mismatch(int procfd, const struct proc_stat *st, const struct buf *exe,
+			  const struct buf *cmdline)
 {
 	size_t el, a0l, a1l = 0, cl = st->comm_len;
 	const char *eb, *a0, *a1 = NULL;
@@ -81,8 +75,7 @@ int suspect_name_mismatch(int procfd, const struct proc_stat *st,
 	a0 = base_name(cmdline->data, a0full, &a0l);
 	if (a0full + 1 < cmdline->len) {
 		const char *arg1 = cmdline->data + a0full + 1;
-		a1 = base_name(arg1, strnlen(arg1, cmdline->len - a0full - 1),
-			       &a1l);
+		a1 = base_name(arg1, strnlen(arg1, cmdline->len - a0full - 1), &a1l);
 	}
 	if (cl > 15)
 		cl = 15;
@@ -99,19 +92,16 @@ int suspect_name_mismatch(int procfd, const struct proc_stat *st,
 		a0++;
 		a0l--;
 	}
-	if (!a0l || memchr(cmdline->data, ' ', a0full) ||
-	    memchr(cmdline->data, ':', a0full))
+	if (!a0l || memchr(cmdline->data, ' ', a0full) || memchr(cmdline->data, ':', a0full))
 		return 0;
-	if ((a0l >= cl && !memcmp(a0, st->comm, cl)) ||
-	    (a0l == el && !memcmp(a0, eb, el)) ||
+	if ((a0l >= cl && !memcmp(a0, st->comm, cl)) || (a0l == el && !memcmp(a0, eb, el)) ||
 	    argv0_is_exe(procfd, cmdline->data, a0full))
 		return 0;
 	return 1;
 }
 
-void suspect_check(struct suspect *s, pid_t pid, int procfd,
-		   const struct proc_stat *st, const struct buf *cmdline,
-		   const struct sock_table *socks)
+void suspect_check(struct suspect *s, pid_t pid, int procfd, const struct proc_stat *st,
+		   const struct buf *cmdline, const struct sock_table *socks)
 {
 	static const char sfx[] = " (deleted)";
 	unsigned long long *inodes = NULL;
@@ -130,8 +120,7 @@ void suspect_check(struct suspect *s, pid_t pid, int procfd,
 	if (!xrc && !fstatat(procfd, "exe", &est, 0) && est.st_nlink == 0) {
 		s->exe_deleted = 1;
 		if (s->exe.len >= sizeof(sfx) - 1 &&
-		    !memcmp(s->exe.data + s->exe.len - (sizeof(sfx) - 1), sfx,
-			    sizeof(sfx) - 1))
+		    !memcmp(s->exe.data + s->exe.len - (sizeof(sfx) - 1), sfx, sizeof(sfx) - 1))
 			buf_setlen(&s->exe, s->exe.len - (sizeof(sfx) - 1));
 	}
 	if (s->exe_deleted)
@@ -140,14 +129,11 @@ void suspect_check(struct suspect *s, pid_t pid, int procfd,
 		s->flags |= SUSPECT_NAME_MISMATCH;
 	if (!files_socket_inodes(procfd, &inodes, &ninodes)) {
 		for (size_t i = 0; i < ninodes; i++) {
-			const struct sock_entry *e =
-			    sock_find(socks, inodes[i]);
+			const struct sock_entry *e = sock_find(socks, inodes[i]);
 			struct buf a = BUF_INIT;
-			if (!e || !sock_is_listening(e) ||
-			    s->nlisten >= SUSPECT_MAX_LISTEN)
+			if (!e || !sock_is_listening(e) || s->nlisten >= SUSPECT_MAX_LISTEN)
 				continue;
-			buf_addstr(&a,
-				   e->proto == IPPROTO_TCP ? "tcp:" : "udp:");
+			buf_addstr(&a, e->proto == IPPROTO_TCP ? "tcp:" : "udp:");
 			sock_addr_format(&a, e->family, e->laddr, e->lport);
 			s->listening[s->nlisten++] = buf_detach(&a, NULL);
 		}
@@ -156,7 +142,7 @@ void suspect_check(struct suspect *s, pid_t pid, int procfd,
 	if (s->nlisten)
 		s->flags |= SUSPECT_LISTENING;
 	{
-		struct preload_proc pp = {.why = &s->preload_why};
+		struct preload_proc pp = { .why = &s->preload_why };
 		if (preload_check(pid, &pp) == 1)
 			s->flags |= SUSPECT_PRELOAD;
 	}

@@ -40,12 +40,12 @@ enum {
 	SUSPECT_LISTENING = 4,
 	SUSPECT_PRELOAD = 8,
 	SUSPECT_HIDDEN = 16,
-	SUSPECT_FROZEN = 32,     /* set by the caller; said, not suspicious */
+	SUSPECT_FROZEN = 32,	 /* set by the caller; said, not suspicious */
 	SUSPECT_UNREADABLE = 64, /* the checks could not be made: unknown */
 	SUSPECT_NFLAGS = 7,
 	/* the flags that make a process suspicious */
-	SUSPECT_SUSPICIOUS = SUSPECT_EXE_DELETED | SUSPECT_NAME_MISMATCH |
-			     SUSPECT_LISTENING | SUSPECT_PRELOAD | SUSPECT_HIDDEN,
+	SUSPECT_SUSPICIOUS = SUSPECT_EXE_DELETED | SUSPECT_NAME_MISMATCH | SUSPECT_LISTENING |
+			     SUSPECT_PRELOAD | SUSPECT_HIDDEN,
 	SUSPECT_MAX_LISTEN = 64, /* listening sockets kept per process */
 };
 
@@ -55,7 +55,7 @@ extern const char *const suspect_flag_names[SUSPECT_NFLAGS];
 struct suspect {
 	unsigned flags;
 	int exe_deleted;
-	struct buf exe; /* where exe points, " (deleted)" cut off */
+	struct buf exe;			     /* where exe points, " (deleted)" cut off */
 	char *listening[SUSPECT_MAX_LISTEN]; /* "tcp:ADDR:PORT", "udp:..." */
 	size_t nlisten;
 	struct buf preload_why; /* raw text: why preload was flagged */
@@ -66,14 +66,13 @@ struct suspect {
  * and raw cmdline the caller has read; socks is the system's socket
  * table.  Kernel threads get nothing checked.  Release s after.
  */
-void suspect_check(struct suspect *s, pid_t pid, int procfd,
-		   const struct proc_stat *st, const struct buf *cmdline,
-		   const struct sock_table *socks);
+void suspect_check(struct suspect *s, pid_t pid, int procfd, const struct proc_stat *st,
+		   const struct buf *cmdline, const struct sock_table *socks);
 void suspect_release(struct suspect *s);
 
 /* suspect_name_mismatch - the name_mismatch rule alone; exe is the
  * executable's path (empty: nothing to compare, not a mismatch) */
-int suspect_name_mismatch(int procfd, const struct proc_stat *st,
-			  const struct buf *exe, const struct buf *cmdline);
+int suspect_name_mismatch(int procfd, const struct proc_stat *st, const struct buf *exe,
+			  const struct buf *cmdline);
 
 #endif

@@ -8,8 +8,7 @@
 #include "util/escape.h"
 
 int dnsfake_answer(const unsigned char *q, size_t n, const unsigned char addr[4],
-		   unsigned char *out, size_t cap, char *name, size_t namecap,
-		   unsigned *qtype)
+		   unsigned char *out, size_t cap, char *name, size_t namecap, unsigned *qtype)
 {
 	struct buf text = BUF_INIT;
 	size_t p = 12, qend, len;
@@ -43,7 +42,7 @@ int dnsfake_answer(const unsigned char *q, size_t n, const unsigned char addr[4]
 	}
 	memcpy(out, q, qend);
 	out[2] = (unsigned char)(0x84 | (q[2] & 0x01)); /* QR, AA, RD as asked */
-	out[3] = 0x80;                                  /* RA, no error */
+	out[3] = 0x80;					/* RA, no error */
 	out[4] = 0;
 	out[5] = 1;
 	out[6] = 0;

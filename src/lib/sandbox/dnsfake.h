@@ -20,7 +20,6 @@
 #include <stddef.h>
 
 int dnsfake_answer(const unsigned char *q, size_t n, const unsigned char addr[4],
-		   unsigned char *out, size_t cap, char *name, size_t namecap,
-		   unsigned *qtype);
+		   unsigned char *out, size_t cap, char *name, size_t namecap, unsigned *qtype);
 
 #endif

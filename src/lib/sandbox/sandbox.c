@@ -77,8 +77,7 @@ static int make_upper(struct buf *why)
 	}
 	for (size_t i = 0; i < sizeof(opaque) / sizeof(opaque[0]); i++) {
 		mode_t mode = strcmp(opaque[i], "upper/run") ? 01777 : 0755;
-		if (mkdirat(mfd, opaque[i], mode) ||
-		    fchmodat(mfd, opaque[i], mode, 0) ||
+		if (mkdirat(mfd, opaque[i], mode) || fchmodat(mfd, opaque[i], mode, 0) ||
 		    (d = openat(mfd, opaque[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 			buf_addf(why, "%s", opaque[i]);
 			close(mfd);
@@ -103,7 +102,7 @@ enum {
 	MSG_MAPPED = 'M', /* supervisor: mapped */
 	MSG_FILTER = 'S', /* pid 1: the seccomp listener (with the fd) */
 	MSG_READY = 'R',  /* program: waiting for the go */
-	MSG_EXIT = 'X',   /* pid 1: the program's wait status */
+	MSG_EXIT = 'X',	  /* pid 1: the program's wait status */
 	MSG_ERROR = 'E',  /* anyone inside: a step failed (text follows) */
 };
 
@@ -114,8 +113,7 @@ struct msg {
 	char text[200];
 };
 
-static int send_msg(int sock, char type, int err, int status, const char *text,
-		    int fd)
+static int send_msg(int sock, char type, int err, int status, const char *text, int fd)
 {
 	struct msg m;
 	struct iovec iov = { &m, sizeof(m) };
@@ -188,12 +186,12 @@ static int recv_msg(int sock, struct msg *m, int *fd)
 
 struct inside {
 	const struct sandbox_opts *o;
-	int sock;           /* to the supervisor */
-	int upper;          /* the detached tmpfs */
-	int go;             /* read end: the program execs when it gets a byte */
-	int out, err;       /* write ends of the program's stdout/stderr */
-	int progfd;         /* O_PATH of the program, for unreachable paths */
-	char **envp;        /* the program's environment */
+	int sock;     /* to the supervisor */
+	int upper;    /* the detached tmpfs */
+	int go;	      /* read end: the program execs when it gets a byte */
+	int out, err; /* write ends of the program's stdout/stderr */
+	int progfd;   /* O_PATH of the program, for unreachable paths */
+	char **envp;  /* the program's environment */
 };
 
 /*
@@ -204,8 +202,8 @@ struct inside {
 static char **make_env(void)
 {
 	static const char *const keep[] = { "PATH", "LANG", "LC_ALL", "TERM", NULL };
-	static const char *const fixed[] = { "HOME=/root", "USER=root", "LOGNAME=root",
-					     "SHELL=/bin/sh", "PWD=/", NULL };
+	static const char *const fixed[] = { "HOME=/root",    "USER=root", "LOGNAME=root",
+					     "SHELL=/bin/sh", "PWD=/",	   NULL };
 	char **v = xcalloc(16, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; keep[i]; i++) {
@@ -214,7 +212,8 @@ static char **make_env(void)
 		if (!val && strcmp(keep[i], "PATH"))
 			continue;
 		buf_addf(&b, "%s=%s", keep[i],
-			 val ? val : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+			 val ? val
+			     : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 		v[n++] = buf_detach(&b, NULL);
 	}
 	for (size_t i = 0; fixed[i]; i++)
@@ -258,11 +257,11 @@ static int make_dev(const char *root)
 	static const struct {
 		const char *name;
 		unsigned maj, min;
-	} nodes[] = { { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	} nodes[] = { { "null", 1, 3 },	  { "zero", 1, 5 },    { "full", 1, 7 },
 		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
 	static const char *const links[][2] = {
-		{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" },
-		{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+		{ "ptmx", "pts/ptmx" },		 { "fd", "/proc/self/fd" },
+		{ "stdin", "/proc/self/fd/0" },	 { "stdout", "/proc/self/fd/1" },
 		{ "stderr", "/proc/self/fd/2" },
 	};
 	char p[256];
@@ -271,8 +270,7 @@ static int make_dev(const char *root)
 		return -1;
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		snprintf(p, sizeof(p), "%s/dev/%s", root, nodes[i].name);
-		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) ||
-		    chmod(p, 0666))
+		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) || chmod(p, 0666))
 			return -1;
 	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
@@ -281,9 +279,8 @@ static int make_dev(const char *root)
 			return -1;
 	}
 	snprintf(p, sizeof(p), "%s/dev/pts", root);
-	if (mkdir(p, 0755) ||
-	    mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620"))
+	if (mkdir(p, 0755) || mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+				    "newinstance,ptmxmode=0666,mode=0620"))
 		return -1;
 	snprintf(p, sizeof(p), "%s/dev/shm", root);
 	if (mkdir(p, 01777) || chmod(p, 01777) ||
@@ -315,8 +312,7 @@ static _Noreturn void program_main(struct inside *in)
 	const struct sandbox_opts *o = in->o;
 
 	setsid();
-	if (null < 0 || dup2(null, 0) < 0 || dup2(in->out, 1) < 0 ||
-	    dup2(in->err, 2) < 0)
+	if (null < 0 || dup2(null, 0) < 0 || dup2(in->out, 1) < 0 || dup2(in->err, 2) < 0)
 		fail(in, "program's standard fds");
 	/* nothing of ours reaches the program beyond 0-2 */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC))
@@ -392,14 +388,13 @@ static _Noreturn void pid1_main(struct inside *in)
 		fail(in, "mount /sys");
 	if (make_dev(mnt))
 		fail(in, "/dev");
-	if (chdir(mnt) || syscall(SYS_pivot_root, ".", ".") ||
-	    umount2(".", MNT_DETACH) || chdir("/"))
+	if (chdir(mnt) || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) ||
+	    chdir("/"))
 		fail(in, "pivot_root");
 	{
 		/* not the responder's terminal */
 		int null = open("/dev/null", O_RDWR);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-		    dup2(null, 2) < 0)
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 			fail(in, "/dev/null");
 		if (null > 2)
 			close(null);
@@ -409,8 +404,8 @@ static _Noreturn void pid1_main(struct inside *in)
 		fail(in, "setgroups");
 	if (unshare(CLONE_NEWUSER))
 		fail(in, "user namespace");
-	if (send_msg(in->sock, MSG_USERNS, 0, 0, NULL, -1) ||
-	    recv_msg(in->sock, &m, NULL) || m.type != MSG_MAPPED)
+	if (send_msg(in->sock, MSG_USERNS, 0, 0, NULL, -1) || recv_msg(in->sock, &m, NULL) ||
+	    m.type != MSG_MAPPED)
 		_exit(2);
 	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 		fail(in, "setresuid");
@@ -454,7 +449,7 @@ static _Noreturn void pid1_main(struct inside *in)
 
 struct tracer {
 	pid_t pid;
-	int err;        /* its stderr */
+	int err; /* its stderr */
 	int attached;
 	int done;
 	int status;
@@ -475,8 +470,7 @@ static void tracer_read(struct tracer *t, struct sandbox_result *r)
 	}
 }
 
-static int tracer_start(const struct sandbox_opts *o, pid_t pid, struct tracer *t,
-			struct buf *why)
+static int tracer_start(const struct sandbox_opts *o, pid_t pid, struct tracer *t, struct buf *why)
 {
 	int pfd[2];
 	char spid[16], slim[16];
@@ -533,8 +527,8 @@ static void pipe_read(int *fd, struct buf *b, unsigned long long *total)
 	if (k > 0) {
 		*total += (unsigned long long)k;
 		if (b->len < OUT_KEEP)
-			buf_add(b, tmp, b->len + (size_t)k > OUT_KEEP ? OUT_KEEP - b->len
-								       : (size_t)k);
+			buf_add(b, tmp,
+				b->len + (size_t)k > OUT_KEEP ? OUT_KEEP - b->len : (size_t)k);
 	} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
 		close(*fd);
 		*fd = -1;
@@ -575,16 +569,16 @@ static void stop_all(struct sblimits *cg, struct sandbox_result *r, pid_t pid1)
 		free(v);
 }
 
-int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
-		struct buf *why)
+int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r, struct buf *why)
 {
 	struct sblimits cg;
-	struct inside in = { .o = o, .sock = -1, .upper = -1, .go = -1,
-			     .out = -1, .err = -1, .progfd = -1 };
+	struct inside in = {
+		.o = o, .sock = -1, .upper = -1, .go = -1, .out = -1, .err = -1, .progfd = -1
+	};
 	struct tracer t = { .pid = -1, .err = -1 };
 	struct sinkhole *sink = NULL;
-	int sp[2] = { -1, -1 }, gp[2] = { -1, -1 }, op[2] = { -1, -1 },
-	    ep[2] = { -1, -1 }, listener = -1, rc = 0, pid1_status = 0, pidfd = -1;
+	int sp[2] = { -1, -1 }, gp[2] = { -1, -1 }, op[2] = { -1, -1 }, ep[2] = { -1, -1 },
+	    listener = -1, rc = 0, pid1_status = 0, pidfd = -1;
 	pid_t pid1 = -1;
 	struct msg m;
 	double t0 = 0, deadline = 0;
@@ -601,8 +595,8 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 		goto out;
 	in.upper = rc;
 	rc = 0;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) ||
-	    pipe2(gp, O_CLOEXEC) || pipe2(op, O_CLOEXEC) || pipe2(ep, O_CLOEXEC)) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) || pipe2(gp, O_CLOEXEC) ||
+	    pipe2(op, O_CLOEXEC) || pipe2(ep, O_CLOEXEC)) {
 		rc = -errno;
 		buf_addstr(why, "pipes");
 		goto out;
@@ -617,8 +611,9 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	in.out = op[1];
 	in.err = ep[1];
 	fflush(NULL);
-	pid1 = (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
-						 CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD,
+	pid1 = (pid_t)syscall(SYS_clone,
+			      CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
+				  CLONE_NEWIPC | SIGCHLD,
 			      NULL, NULL, NULL, 0);
 	if (pid1 < 0) {
 		rc = -errno;
@@ -678,8 +673,9 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 				int cgfd = open(cg.v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC), nfd;
 				snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid1);
 				nfd = open(p, O_RDONLY | O_CLOEXEC);
-				rc = cgfd < 0 || nfd < 0 ? -errno
-					: sinkhole_new(cgfd, nfd, &sink, e, sizeof(e));
+				rc = cgfd < 0 || nfd < 0
+					 ? -errno
+					 : sinkhole_new(cgfd, nfd, &sink, e, sizeof(e));
 				if (cgfd >= 0)
 					close(cgfd);
 				if (nfd >= 0)
@@ -736,8 +732,8 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 	r->backend[0] = '\0';
 	snprintf(r->backend, sizeof(r->backend), "%s",
 		 strstr(r->trace_err.data, "using ptrace") ? "ptrace"
-		 : o->backend				    ? o->backend
-							    : "bpf");
+		 : o->backend				   ? o->backend
+							   : "bpf");
 	evidence_iso8601(r->start_iso);
 	t0 = now_s();
 	deadline = o->timeout > 0 ? t0 + o->timeout : 0;
@@ -772,8 +768,7 @@ int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
 			pf[n++] = (struct pollfd){ sfd[i], POLLIN, 0 };
 		poll(pf, n, 100);
 		now = now_s();
-		if (pf[0].revents & POLLIN && !recv_msg(sp[0], &m, NULL) &&
-		    m.type == MSG_EXIT) {
+		if (pf[0].revents & POLLIN && !recv_msg(sp[0], &m, NULL) && m.type == MSG_EXIT) {
 			r->have_status = 1;
 			r->status = m.status;
 		} else if (pf[0].revents & POLLIN && m.type == MSG_ERROR) {

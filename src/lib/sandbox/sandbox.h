@@ -59,16 +59,16 @@ enum sandbox_end {
 };
 
 struct sandbox_opts {
-	char **argv;                 /* the program and its arguments */
+	char **argv; /* the program and its arguments */
 	enum sandbox_net net;
-	double timeout;              /* seconds; 0: none */
-	unsigned long long memory;   /* bytes; 0: no limit */
-	long pids;                   /* tasks; 0: no limit */
-	long cpu_percent;            /* of one CPU; 0: no limit */
-	uid_t uid;                   /* who root inside is outside */
-	const char *backend;         /* trace --backend, or NULL (its default) */
-	const char *trace_path;      /* where the tracer writes */
-	long string_limit;           /* trace -s */
+	double timeout;		   /* seconds; 0: none */
+	unsigned long long memory; /* bytes; 0: no limit */
+	long pids;		   /* tasks; 0: no limit */
+	long cpu_percent;	   /* of one CPU; 0: no limit */
+	uid_t uid;		   /* who root inside is outside */
+	const char *backend;	   /* trace --backend, or NULL (its default) */
+	const char *trace_path;	   /* where the tracer writes */
+	long string_limit;	   /* trace -s */
 	volatile sig_atomic_t *interrupted;
 	/* called about every 100 ms with the elapsed time */
 	void (*tick)(void *ctx, double elapsed);
@@ -77,15 +77,15 @@ struct sandbox_opts {
 
 struct sandbox_result {
 	enum sandbox_end end;
-	int have_status;             /* the program (PID 2 inside) was reaped */
-	int status;                  /* its wait status */
-	double elapsed;              /* seconds from exec to the end */
-	char start_iso[32];          /* UTC start */
-	pid_t pid;                   /* the program's PID on the host */
-	char backend[16];            /* what the tracer said it used */
-	int trace_status;            /* the tracer's wait status */
-	struct buf trace_err;        /* the tracer's stderr */
-	struct buf out, err;         /* the program's stdout/stderr (first MiB) */
+	int have_status;      /* the program (PID 2 inside) was reaped */
+	int status;	      /* its wait status */
+	double elapsed;	      /* seconds from exec to the end */
+	char start_iso[32];   /* UTC start */
+	pid_t pid;	      /* the program's PID on the host */
+	char backend[16];     /* what the tracer said it used */
+	int trace_status;     /* the tracer's wait status */
+	struct buf trace_err; /* the tracer's stderr */
+	struct buf out, err;  /* the program's stdout/stderr (first MiB) */
 	unsigned long long out_total, err_total;
 	/* refused system calls */
 	struct sbfilter_refusal *refused;
@@ -94,20 +94,19 @@ struct sandbox_result {
 	pid_t *frozen;
 	size_t nfrozen;
 	/* cgroups */
-	char cgroup_kind[8];         /* "v1" or "v2" */
+	char cgroup_kind[8];	     /* "v1" or "v2" */
 	unsigned long long mem_peak; /* bytes, 0 unknown */
 	unsigned long long mem_limit_hits;
 	unsigned long long oom_kills;
-	long pids_peak;              /* sampled */
+	long pids_peak; /* sampled */
 	unsigned long long pids_limit_hits;
 	/* the upper layer: a detached tmpfs; walk it with upper_fd */
-	int upper_fd;                /* "upper" folder in it, or -1 */
+	int upper_fd; /* "upper" folder in it, or -1 */
 	/* the sinkhole's records */
 	struct sinkhole_log sink;
 };
 
-int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r,
-		struct buf *why);
+int sandbox_run(const struct sandbox_opts *o, struct sandbox_result *r, struct buf *why);
 void sandbox_result_release(struct sandbox_result *r);
 
 #endif

@@ -35,30 +35,56 @@ static const int refused[] = {
 #ifdef __NR_init_module
 	__NR_init_module,
 #endif
-	__NR_finit_module, __NR_delete_module, __NR_kexec_load,
+	__NR_finit_module,
+	__NR_delete_module,
+	__NR_kexec_load,
 #ifdef __NR_kexec_file_load
 	__NR_kexec_file_load,
 #endif
-	__NR_reboot, __NR_bpf, __NR_perf_event_open, __NR_add_key,
-	__NR_request_key, __NR_keyctl, __NR_process_vm_readv,
-	__NR_process_vm_writev, __NR_mount, __NR_umount2, __NR_pivot_root,
-	__NR_move_mount, __NR_open_tree, __NR_fsopen, __NR_fsconfig,
-	__NR_fsmount, __NR_fspick, __NR_mount_setattr, __NR_swapon,
-	__NR_swapoff, __NR_settimeofday, __NR_clock_settime, __NR_clock_adjtime,
-	__NR_adjtimex, __NR_syslog, __NR_acct, __NR_quotactl,
+	__NR_reboot,
+	__NR_bpf,
+	__NR_perf_event_open,
+	__NR_add_key,
+	__NR_request_key,
+	__NR_keyctl,
+	__NR_process_vm_readv,
+	__NR_process_vm_writev,
+	__NR_mount,
+	__NR_umount2,
+	__NR_pivot_root,
+	__NR_move_mount,
+	__NR_open_tree,
+	__NR_fsopen,
+	__NR_fsconfig,
+	__NR_fsmount,
+	__NR_fspick,
+	__NR_mount_setattr,
+	__NR_swapon,
+	__NR_swapoff,
+	__NR_settimeofday,
+	__NR_clock_settime,
+	__NR_clock_adjtime,
+	__NR_adjtimex,
+	__NR_syslog,
+	__NR_acct,
+	__NR_quotactl,
 	__NR_open_by_handle_at,
 #ifdef __NR_iopl
-	__NR_iopl, __NR_ioperm,
+	__NR_iopl,
+	__NR_ioperm,
 #endif
 	/* favourite tools of kernel exploits, rarely of programs */
-	__NR_userfaultfd, __NR_io_uring_setup, __NR_io_uring_enter,
+	__NR_userfaultfd,
+	__NR_io_uring_setup,
+	__NR_io_uring_enter,
 	__NR_io_uring_register,
 };
 
 /* calls refused only with one of these flags in args[0] */
 static const int flagged[] = { __NR_unshare, __NR_clone };
-#define NEW_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | \
-		      CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
+#define NEW_NS_FLAGS                                                                               \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | \
+	 CLONE_NEWCGROUP)
 
 #define NREF (sizeof(refused) / sizeof(refused[0]))
 
@@ -106,8 +132,7 @@ int sbfilter_install(void)
 	STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 	/* each refused call jumps to the USER_NOTIF return after the list */
 	for (i = 0; i < NREF; i++)
-		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)refused[i],
-		     (unsigned char)(NREF - i), 0);
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)refused[i], (unsigned char)(NREF - i), 0);
 	STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 #undef STMT
@@ -115,8 +140,7 @@ int sbfilter_install(void)
 
 	prog.len = (unsigned short)n;
 	prog.filter = f;
-	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	return fd < 0 ? -errno : (int)fd;
 }
 

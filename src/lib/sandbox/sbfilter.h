@@ -33,10 +33,10 @@
 #include <sys/types.h>
 
 struct sbfilter_refusal {
-	double time;                /* seconds since the run started */
-	pid_t pid;                  /* in the supervisor's PID namespace */
-	int nr;                     /* system call number */
-	unsigned arch;              /* AUDIT_ARCH_* */
+	double time;   /* seconds since the run started */
+	pid_t pid;     /* in the supervisor's PID namespace */
+	int nr;	       /* system call number */
+	unsigned arch; /* AUDIT_ARCH_* */
 	unsigned long long args[6];
 };
 

@@ -72,7 +72,6 @@ static unsigned long long read_num(const char *path)
 
 static const char *const cg_names[SBL_N] = { "memory", "pids", "cpu", "freezer" };
 
-
 /* find cgroup mounts in /proc/self/mountinfo */
 static void cg_mounts(char v1[SBL_N][256], char *v2, size_t v2len)
 {
@@ -106,7 +105,7 @@ static void cg_mounts(char v1[SBL_N][256], char *v2, size_t v2len)
 		}
 		if (strcmp(tok, "cgroup"))
 			continue;
-		strtok_r(NULL, " ", &save); /* source */
+		strtok_r(NULL, " ", &save);	  /* source */
 		tok = strtok_r(NULL, " ", &save); /* super options */
 		for (char *o = tok ? strtok_r(tok, ",", &save) : NULL; o;
 		     o = strtok_r(NULL, ",", &save))
@@ -142,11 +141,9 @@ static void cg_sweep(const char *mnt)
 	closedir(d);
 }
 
-int sblimits_create(struct sblimits *cg, const struct sandbox_opts *o,
-		     struct buf *why)
+int sblimits_create(struct sblimits *cg, const struct sandbox_opts *o, struct buf *why)
 {
-	char mnt[SBL_N][256] = { { 0 } }, v2m[256] = "", name[64], p[512],
-						     v[64];
+	char mnt[SBL_N][256] = { { 0 } }, v2m[256] = "", name[64], p[512], v[64];
 	int rc;
 
 	memset(cg, 0, sizeof(*cg));
@@ -171,8 +168,8 @@ int sblimits_create(struct sblimits *cg, const struct sandbox_opts *o,
 		for (int c = 0; c < SBL_N; c++) {
 			if (!mnt[c][0])
 				continue;
-			if (snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s/%s", mnt[c],
-				     name) >= (int)sizeof(cg->dir[c])) {
+			if (snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s/%s", mnt[c], name) >=
+			    (int)sizeof(cg->dir[c])) {
 				buf_addf(why, "%s: path too long", mnt[c]);
 				return -ENAMETOOLONG;
 			}
@@ -374,4 +371,3 @@ void sblimits_remove(struct sblimits *cg)
 		usleep(10000);
 	}
 }
-

@@ -26,9 +26,9 @@
 enum { SBL_MEMORY, SBL_PIDS, SBL_CPU, SBL_FREEZER, SBL_N };
 
 struct sblimits {
-	int v1;                 /* limits and freezer in v1 hierarchies */
-	char dir[SBL_N][400];    /* v1: one folder per controller */
-	char v2[400];           /* the v2 folder ("" when there is none) */
+	int v1;		      /* limits and freezer in v1 hierarchies */
+	char dir[SBL_N][400]; /* v1: one folder per controller */
+	char v2[400];	      /* the v2 folder ("" when there is none) */
 	int v2_made, made[SBL_N];
 };
 

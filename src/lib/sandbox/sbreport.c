@@ -31,8 +31,8 @@ struct walk {
 
 static int prepared(const char *path)
 {
-	return !strcmp(path, "/tmp") || !strcmp(path, "/var/tmp") ||
-	       !strcmp(path, "/run") || !strcmp(path, "/var");
+	return !strcmp(path, "/tmp") || !strcmp(path, "/var/tmp") || !strcmp(path, "/run") ||
+	       !strcmp(path, "/var");
 }
 
 static struct sbfile *add_file(struct sbfiles *f, enum sbfile_kind k, const char *raw)
@@ -75,8 +75,10 @@ static void walk_dir(struct walk *w, int dfd, struct buf *path, int depth)
 			add_file(w->out, SBF_DELETED, path->data);
 		} else if (S_ISDIR(st.st_mode)) {
 			char v[4];
-			int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			ssize_t k = sub >= 0 ? fgetxattr(sub, "trusted.overlay.opaque", v, sizeof(v)) : -1;
+			int sub = openat(dfd, de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			ssize_t k =
+			    sub >= 0 ? fgetxattr(sub, "trusted.overlay.opaque", v, sizeof(v)) : -1;
 			if (!prepared(path->data)) {
 				if (k == 1 && v[0] == 'y' && on_host)
 					add_file(w->out, SBF_REPLACED, path->data);
@@ -90,8 +92,8 @@ static void walk_dir(struct walk *w, int dfd, struct buf *path, int depth)
 		} else if (S_ISLNK(st.st_mode)) {
 			add_file(w->out, on_host ? SBF_MODIFIED : SBF_LINK, path->data);
 		} else if (S_ISREG(st.st_mode)) {
-			struct sbfile *x = add_file(w->out, on_host ? SBF_MODIFIED : SBF_CREATED,
-						    path->data);
+			struct sbfile *x =
+			    add_file(w->out, on_host ? SBF_MODIFIED : SBF_CREATED, path->data);
 			int f = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			struct buf name = BUF_INIT;
 			unsigned char dg[HASH_LEN];
@@ -115,8 +117,7 @@ static void walk_dir(struct walk *w, int dfd, struct buf *path, int depth)
 	closedir(d);
 }
 
-int sbreport_files(struct evidence *ev, const char *prefix, int upper_fd,
-		   struct sbfiles *out)
+int sbreport_files(struct evidence *ev, const char *prefix, int upper_fd, struct sbfiles *out)
 {
 	struct walk w = { ev, prefix, out, 0 };
 	struct buf path = BUF_INIT;
@@ -140,7 +141,7 @@ void sbreport_files_release(struct sbfiles *f)
 
 /* ---- formatting ---- */
 
-static const char *const kind_names[] = { "created", "modified", "deleted",
+static const char *const kind_names[] = { "created",  "modified",    "deleted",
 					  "replaced", "created-dir", "created-link" };
 
 /*
@@ -176,8 +177,9 @@ void sbreport_end(const struct sandbox_result *r, struct buf *o)
 	else if (WIFEXITED(r->status))
 		buf_addf(o, "exited with %d", WEXITSTATUS(r->status));
 	else if (WIFSIGNALED(r->status))
-		buf_addf(o, "killed by %s", sc_signame(WTERMSIG(r->status)) ?
-				sc_signame(WTERMSIG(r->status)) : "a signal");
+		buf_addf(o, "killed by %s",
+			 sc_signame(WTERMSIG(r->status)) ? sc_signame(WTERMSIG(r->status))
+							 : "a signal");
 	if (r->oom_kills)
 		buf_addf(o, " (out of memory: %llu OOM kill%s)", r->oom_kills,
 			 r->oom_kills == 1 ? "" : "s");
@@ -207,8 +209,7 @@ static void sink_addr(struct buf *o, const struct sinkhole_rec *s)
 }
 
 /* a connection to an address the sinkhole gave out names the name */
-static void sink_name(struct buf *o, const struct sinkhole_log *log,
-		      const struct sinkhole_rec *s)
+static void sink_name(struct buf *o, const struct sinkhole_log *log, const struct sinkhole_rec *s)
 {
 	if (s->family != AF_INET || s->addr[0] != 198 || s->addr[1] != 18)
 		return;
@@ -224,8 +225,7 @@ static void mib(struct buf *o, unsigned long long v)
 	buf_addf(o, "%.1f MiB", (double)v / (1024.0 * 1024.0));
 }
 
-void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
-		   const struct sbrun *run)
+void sbreport_text(struct buf *o, const struct sandbox_opts *opts, const struct sbrun *run)
 {
 	const struct sandbox_result *r = run->res;
 	const struct sb_trace *t = &run->trace;
@@ -238,12 +238,12 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 			buf_addc(o, ' ');
 		escape_bytes_nospace(o, *a, strlen(*a));
 	}
-	buf_addf(o, "\nstarted:    %s\nelapsed:    %.3f s\nended:      ", r->start_iso,
-		 r->elapsed);
+	buf_addf(o, "\nstarted:    %s\nelapsed:    %.3f s\nended:      ", r->start_iso, r->elapsed);
 	sbreport_end(r, o);
-	buf_addf(o, "\nisolation:  user (root inside is uid %u outside), mount (overlay on /),"
-		    " pid, net (%s), uts, ipc, cgroup namespaces; no_new_privs; empty"
-		    " capability bounding set; seccomp\n",
+	buf_addf(o,
+		 "\nisolation:  user (root inside is uid %u outside), mount (overlay on /),"
+		 " pid, net (%s), uts, ipc, cgroup namespaces; no_new_privs; empty"
+		 " capability bounding set; seccomp\n",
 		 (unsigned)opts->uid, opts->net == SANDBOX_NET_NONE ? "loopback only" : "sinkhole");
 	buf_addf(o, "tracer:     %s%s\n", r->backend,
 		 !strcmp(r->backend, "bpf") ? " (the program sees TracerPid 0)" : "");
@@ -253,8 +253,8 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		buf_addstr(o, " of ");
 		mib(o, opts->memory);
 	}
-	buf_addf(o, " (limit hit %llu times, %llu OOM kills); tasks peak %ld",
-		 r->mem_limit_hits, r->oom_kills, r->pids_peak);
+	buf_addf(o, " (limit hit %llu times, %llu OOM kills); tasks peak %ld", r->mem_limit_hits,
+		 r->oom_kills, r->pids_peak);
 	if (opts->pids)
 		buf_addf(o, " of %ld (%llu forks refused)", opts->pids, r->pids_limit_hits);
 	buf_addc(o, '\n');
@@ -286,8 +286,8 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		nm += k == SBF_MODIFIED || k == SBF_REPLACED;
 		nd += k == SBF_DELETED;
 	}
-	buf_addf(o, "\nfiles (%zu created, %zu modified, %zu deleted; in the copy only):\n",
-		 nc, nm, nd);
+	buf_addf(o, "\nfiles (%zu created, %zu modified, %zu deleted; in the copy only):\n", nc, nm,
+		 nd);
 	for (size_t i = 0; i < run->files.n; i++) {
 		const struct sbfile *f = &run->files.v[i];
 		buf_addf(o, "  %-12s %s", kind_names[f->kind], f->path);
@@ -322,7 +322,8 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		buf_addstr(o, "):\n");
 		for (size_t i = 0; i < r->sink.n; i++) {
 			const struct sinkhole_rec *s = &r->sink.v[i];
-			buf_addf(o, "    +%.3fs %s ", s->time, s->proto == IPPROTO_UDP ? "udp" : "tcp");
+			buf_addf(o, "    +%.3fs %s ", s->time,
+				 s->proto == IPPROTO_UDP ? "udp" : "tcp");
 			sink_addr(o, s);
 			if (s->dns && (s->qtype == 1 || s->qtype == 255))
 				buf_addf(o, " dns %s type %u -> %u.%u.%u.%u", s->name, s->qtype,
@@ -376,8 +377,9 @@ void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
 		refusal_text(o, &r->refused[i]);
 		buf_addstr(o, " = -1 EPERM\n");
 	}
-	buf_addf(o, "\noutput: %llu bytes on stdout, %llu on stderr (first MiB of each in "
-		    "%sstdout.txt, %sstderr.txt)\n",
+	buf_addf(o,
+		 "\noutput: %llu bytes on stdout, %llu on stderr (first MiB of each in "
+		 "%sstdout.txt, %sstderr.txt)\n",
 		 r->out_total, r->err_total, run->prefix, run->prefix);
 	buf_addf(o, "trace:  %strace.txt (%zu lines, %zu calls%s)\n", run->prefix, t->lines,
 		 t->calls, t->bad ? ", some lines not understood" : "");
@@ -388,8 +390,7 @@ static void jkey(struct buf *o, const char *k)
 	buf_addf(o, "\"%s\":", k);
 }
 
-void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
-		   const struct sbrun *run)
+void sbreport_json(struct buf *o, const struct sandbox_opts *opts, const struct sbrun *run)
 {
 	const struct sandbox_result *r = run->res;
 	const struct sb_trace *t = &run->trace;
@@ -407,23 +408,24 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 	jkey(o, "started");
 	jstr(o, r->start_iso);
 	buf_addf(o, ",\"elapsed\":%.3f,\"end\":\"%s\",", r->elapsed,
-		 r->end == SANDBOX_END_TIMEOUT	       ? "timeout"
+		 r->end == SANDBOX_END_TIMEOUT	     ? "timeout"
 		 : r->end == SANDBOX_END_INTERRUPTED ? "interrupted"
-		 : r->oom_kills			       ? "oom"
-		 : !r->have_status		       ? "unknown"
-		 : WIFSIGNALED(r->status)	       ? "signal"
-						       : "exit");
+		 : r->oom_kills			     ? "oom"
+		 : !r->have_status		     ? "unknown"
+		 : WIFSIGNALED(r->status)	     ? "signal"
+						     : "exit");
 	if (r->have_status && WIFEXITED(r->status))
 		buf_addf(o, "\"exit_code\":%d,", WEXITSTATUS(r->status));
 	if (r->have_status && WIFSIGNALED(r->status))
-		buf_addf(o, "\"signal\":\"%s\",", sc_signame(WTERMSIG(r->status)) ?
-			 sc_signame(WTERMSIG(r->status)) : "?");
+		buf_addf(o, "\"signal\":\"%s\",",
+			 sc_signame(WTERMSIG(r->status)) ? sc_signame(WTERMSIG(r->status)) : "?");
 	buf_addf(o, "\"uid_outside\":%u,\"net\":\"%s\",\"tracer\":", (unsigned)opts->uid,
 		 opts->net == SANDBOX_NET_NONE ? "none" : "sinkhole");
 	jstr(o, r->backend);
-	buf_addf(o, ",\"cgroup\":\"%s\",\"memory_peak\":%llu,\"memory_limit\":%llu,"
-		    "\"memory_limit_hits\":%llu,\"oom_kills\":%llu,\"tasks_peak\":%ld,"
-		    "\"tasks_limit\":%ld,\"forks_refused\":%llu,\"frozen\":[",
+	buf_addf(o,
+		 ",\"cgroup\":\"%s\",\"memory_peak\":%llu,\"memory_limit\":%llu,"
+		 "\"memory_limit_hits\":%llu,\"oom_kills\":%llu,\"tasks_peak\":%ld,"
+		 "\"tasks_limit\":%ld,\"forks_refused\":%llu,\"frozen\":[",
 		 r->cgroup_kind, r->mem_peak, opts->memory, r->mem_limit_hits, r->oom_kills,
 		 r->pids_peak, opts->pids, r->pids_limit_hits);
 	for (size_t i = 0; i < r->nfrozen; i++)
@@ -454,7 +456,8 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		buf_addf(o, "%s{\"change\":\"%s\",\"path\":", i ? "," : "", kind_names[f->kind]);
 		escape_json(o, f->path, strlen(f->path));
 		if (f->copy) {
-			buf_addf(o, ",\"size\":%llu,\"sha256\":\"%s\",\"copy\":", f->size, f->sha256);
+			buf_addf(o, ",\"size\":%llu,\"sha256\":\"%s\",\"copy\":", f->size,
+				 f->sha256);
 			jstr(o, f->copy);
 		}
 		buf_addc(o, '}');
@@ -470,8 +473,8 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 	buf_addstr(o, "],\"network\":[");
 	for (size_t i = 0; i < t->nnets; i++) {
 		const struct sbt_net *n = &t->nets[i];
-		buf_addf(o, "%s{\"pid\":%d,\"call\":\"%s\",\"family\":", i ? "," : "",
-			 (int)n->pid, n->call);
+		buf_addf(o, "%s{\"pid\":%d,\"call\":\"%s\",\"family\":", i ? "," : "", (int)n->pid,
+			 n->call);
 		jstr(o, n->family);
 		buf_addstr(o, ",\"address\":");
 		jstr(o, n->addr);
@@ -486,10 +489,11 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		const struct sinkhole_rec *s = &r->sink.v[i];
 		char a[INET6_ADDRSTRLEN] = "?";
 		inet_ntop(s->family, s->addr, a, sizeof(a));
-		buf_addf(o, "%s{\"time\":%.3f,\"proto\":\"%s\",\"address\":\"%s\",\"port\":%u,"
-			    "\"bytes\":%llu",
-			 i ? "," : "", s->time, s->proto == IPPROTO_UDP ? "udp" : "tcp", a,
-			 s->port, s->total);
+		buf_addf(o,
+			 "%s{\"time\":%.3f,\"proto\":\"%s\",\"address\":\"%s\",\"port\":%u,"
+			 "\"bytes\":%llu",
+			 i ? "," : "", s->time, s->proto == IPPROTO_UDP ? "udp" : "tcp", a, s->port,
+			 s->total);
 		if (s->dns) {
 			buf_addstr(o, ",\"dns_name\":");
 			escape_json(o, s->name, strlen(s->name));
@@ -541,8 +545,9 @@ void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
 		escape_json(o, e.data, e.len);
 		buf_addc(o, '}');
 	}
-	buf_addf(o, "],\"stdout_bytes\":%llu,\"stderr_bytes\":%llu,\"trace_lines\":%zu,"
-		    "\"trace_lines_not_understood\":%zu}\n",
+	buf_addf(o,
+		 "],\"stdout_bytes\":%llu,\"stderr_bytes\":%llu,\"trace_lines\":%zu,"
+		 "\"trace_lines_not_understood\":%zu}\n",
 		 r->out_total, r->err_total, t->lines, t->bad);
 	buf_release(&e);
 }
@@ -613,8 +618,7 @@ static int factset_has(const struct factset *f, const char *l)
 	return 0;
 }
 
-void sbreport_differences(const struct sbrun *runs, size_t n, struct buf *txt,
-			  struct buf *json)
+void sbreport_differences(const struct sbrun *runs, size_t n, struct buf *txt, struct buf *json)
 {
 	struct factset *fs = xcalloc(n, sizeof(*fs));
 	size_t nd = 0;

@@ -27,13 +27,12 @@
 
 struct evidence;
 
-enum sbfile_kind { SBF_CREATED, SBF_MODIFIED, SBF_DELETED, SBF_REPLACED,
-		   SBF_DIR, SBF_LINK };
+enum sbfile_kind { SBF_CREATED, SBF_MODIFIED, SBF_DELETED, SBF_REPLACED, SBF_DIR, SBF_LINK };
 
 struct sbfile {
 	enum sbfile_kind kind;
-	char *path;          /* escaped, absolute inside the sandbox */
-	char *copy;          /* its name in the evidence folder, or NULL */
+	char *path; /* escaped, absolute inside the sandbox */
+	char *copy; /* its name in the evidence folder, or NULL */
 	unsigned long long size;
 	char sha256[HASH_HEX_LEN + 1];
 };
@@ -44,28 +43,24 @@ struct sbfiles {
 };
 
 struct sbrun {
-	int index;                   /* 1.. */
-	const char *prefix;          /* "" or "run2/" in the evidence folder */
+	int index;	    /* 1.. */
+	const char *prefix; /* "" or "run2/" in the evidence folder */
 	struct sandbox_result *res;
 	struct sb_trace trace;
 	struct sbfiles files;
 };
 
-int sbreport_files(struct evidence *ev, const char *prefix, int upper_fd,
-		   struct sbfiles *out);
+int sbreport_files(struct evidence *ev, const char *prefix, int upper_fd, struct sbfiles *out);
 void sbreport_files_release(struct sbfiles *f);
-void sbreport_text(struct buf *o, const struct sandbox_opts *opts,
-		   const struct sbrun *run);
-void sbreport_json(struct buf *o, const struct sandbox_opts *opts,
-		   const struct sbrun *run);
+void sbreport_text(struct buf *o, const struct sandbox_opts *opts, const struct sbrun *run);
+void sbreport_json(struct buf *o, const struct sandbox_opts *opts, const struct sbrun *run);
 void sbreport_facts(const struct sbrun *run, struct buf *facts);
 /*
  * sbreport_differences - every fact that not all n runs share, once, with
  * how many runs have it: "differences between runs:" lines into txt, and
  * {"fact", "runs"} objects (comma-separated, no brackets) into json.
  */
-void sbreport_differences(const struct sbrun *runs, size_t n, struct buf *txt,
-			  struct buf *json);
+void sbreport_differences(const struct sbrun *runs, size_t n, struct buf *txt, struct buf *json);
 /* sbreport_end - "exited with 0", "killed by SIGKILL", "timeout", ... */
 void sbreport_end(const struct sandbox_result *r, struct buf *o);
 

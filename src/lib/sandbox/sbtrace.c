@@ -10,7 +10,7 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-#define GROW(v, n) \
+#define GROW(v, n)                                                                                 \
 	((n) % 16 == 0 ? (void)((v) = xreallocarray((v), (n) + 16, sizeof(*(v)))) : (void)0)
 
 struct pending {
@@ -20,7 +20,7 @@ struct pending {
 
 struct fork_ret {
 	pid_t parent;
-	long nspid;      /* the child as the parent's namespace numbers it */
+	long nspid; /* the child as the parent's namespace numbers it */
 	char *time;
 };
 
@@ -39,8 +39,7 @@ static char *dup_range(const char *a, const char *b)
 	return xstrndup(a, (size_t)(b - a));
 }
 
-static struct sbt_proc *proc_get(struct sb_trace *t, pid_t pid, pid_t ppid,
-				 const char *time)
+static struct sbt_proc *proc_get(struct sb_trace *t, pid_t pid, pid_t ppid, const char *time)
 {
 	for (size_t i = t->nprocs; i-- > 0;)
 		if (t->procs[i].pid == pid && !t->procs[i].ended)
@@ -141,8 +140,8 @@ static int sockaddr(const char *s, const char *e, struct sbt_net *n)
 	return 0;
 }
 
-static void add_event(struct sbt_event **v, size_t *n, const char *time, pid_t pid,
-		      const char *a, const char *b)
+static void add_event(struct sbt_event **v, size_t *n, const char *time, pid_t pid, const char *a,
+		      const char *b)
 {
 	GROW(*v, *n);
 	(*v)[*n].time = xstrdup(time);
@@ -162,10 +161,11 @@ static int name_in(const char *name, const char *const *list)
 static const char *const forks[] = { "clone", "clone3", "fork", "vfork", NULL };
 static const char *const opens[] = { "open", "openat", "openat2", "creat", NULL };
 static const char *const changes[] = {
-	"unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2", "mkdir",
-	"mkdirat", "link", "linkat", "symlink", "symlinkat", "chmod", "fchmodat",
-	"fchmodat2", "chown", "lchown", "fchownat", "truncate", "mknod", "mknodat",
-	"setxattr", "lsetxattr", "removexattr", "lremovexattr", NULL,
+	"unlink",	"unlinkat", "rmdir",	 "rename",   "renameat",  "renameat2",
+	"mkdir",	"mkdirat",  "link",	 "linkat",   "symlink",	  "symlinkat",
+	"chmod",	"fchmodat", "fchmodat2", "chown",    "lchown",	  "fchownat",
+	"truncate",	"mknod",    "mknodat",	 "setxattr", "lsetxattr", "removexattr",
+	"lremovexattr", NULL,
 };
 static const char *const reads[] = { "read", "recvfrom", "recv", NULL };
 static const char *const writes[] = { "write", "sendto", "send", NULL };
@@ -178,8 +178,7 @@ static struct sbt_conv *conv_of(struct sb_trace *t, pid_t pid, int fd)
 	return NULL;
 }
 
-static void conv_open(struct sb_trace *t, pid_t pid, int fd, const char *how,
-		      const char *time)
+static void conv_open(struct sb_trace *t, pid_t pid, int fd, const char *how, const char *time)
 {
 	struct sbt_conv *c = conv_of(t, pid, fd);
 	if (c)
@@ -236,8 +235,7 @@ static void conv_add(struct sbt_conv *c, char dir, const char *a, const char *z)
 static const char *const kills[] = { "kill", "tkill", "tgkill", "pidfd_send_signal", NULL };
 
 /* one whole call: "name(args) = ret" in [s, e) */
-static void call(struct parser *ps, pid_t pid, const char *time, const char *s,
-		 const char *e)
+static void call(struct parser *ps, pid_t pid, const char *time, const char *s, const char *e)
 {
 	struct sb_trace *t = ps->t;
 	const char *lp = memchr(s, '(', (size_t)(e - s)), *eq = NULL, *ret;
@@ -296,8 +294,7 @@ static void call(struct parser *ps, pid_t pid, const char *time, const char *s,
 		ps->forks[ps->nforks].nspid = rv;
 		ps->forks[ps->nforks].time = xstrdup(time);
 		ps->nforks++;
-	} else if (!strcmp(name, "connect") || !strcmp(name, "sendto") ||
-		   !strcmp(name, "bind")) {
+	} else if (!strcmp(name, "connect") || !strcmp(name, "sendto") || !strcmp(name, "bind")) {
 		struct sbt_net n;
 		memset(&n, 0, sizeof(n));
 		if (sockaddr(lp, eq, &n))
@@ -318,7 +315,8 @@ static void call(struct parser *ps, pid_t pid, const char *time, const char *s,
 			}
 			return;
 		}
-		if (!strcmp(name, "connect") && (ret[0] == '0' || !strncmp(ret, "-1 EINPROGRESS", 14)) &&
+		if (!strcmp(name, "connect") &&
+		    (ret[0] == '0' || !strncmp(ret, "-1 EINPROGRESS", 14)) &&
 		    strcmp(n.family, "AF_UNIX"))
 			conv_open(t, pid, n.fd, "connected", time);
 		GROW(t->nets, t->nnets);

@@ -27,36 +27,36 @@
 #include <sys/types.h>
 
 struct sbt_exec {
-	char *time;  /* "HH:MM:SS.uuuuuu" */
-	char *path;  /* quoted, as traced; "fd N" for execveat */
-	char *argv;  /* the [...] list, as traced */
+	char *time; /* "HH:MM:SS.uuuuuu" */
+	char *path; /* quoted, as traced; "fd N" for execveat */
+	char *argv; /* the [...] list, as traced */
 };
 
 struct sbt_proc {
-	pid_t pid, ppid;       /* ppid 0: the first process */
-	char *start;           /* time of the clone that made it */
+	pid_t pid, ppid; /* ppid 0: the first process */
+	char *start;	 /* time of the clone that made it */
 	struct sbt_exec *exec;
 	size_t nexec;
-	int ended;             /* 0 unknown, 1 exited, 2 killed */
-	int code;              /* exit code or signal name index */
-	char end[48];          /* "exited with 0", "killed by SIGKILL" */
+	int ended;    /* 0 unknown, 1 exited, 2 killed */
+	int code;     /* exit code or signal name index */
+	char end[48]; /* "exited with 0", "killed by SIGKILL" */
 };
 
 struct sbt_net {
 	char *time;
 	pid_t pid;
-	char call[32];     /* connect, sendto, bind, listen */
-	char family[12];   /* AF_INET, AF_INET6, AF_UNIX, ... */
-	char *addr;        /* address text (quoted text of the trace, unquoted) */
+	char call[32];	 /* connect, sendto, bind, listen */
+	char family[12]; /* AF_INET, AF_INET6, AF_UNIX, ... */
+	char *addr;	 /* address text (quoted text of the trace, unquoted) */
 	unsigned port;
 	int fd;
-	char *result;      /* "0", "-1 ECONNREFUSED" */
+	char *result; /* "0", "-1 ECONNREFUSED" */
 };
 
-struct sbt_event {     /* signals and refused file changes */
+struct sbt_event { /* signals and refused file changes */
 	char *time;
 	pid_t pid;
-	char *text;        /* the trace's line, from the call on */
+	char *text; /* the trace's line, from the call on */
 };
 
 /* what went over a socket, from the read and write calls on it */
@@ -64,12 +64,12 @@ struct sbt_conv {
 	char *time;
 	pid_t pid;
 	int fd;
-	int open;          /* not yet closed */
-	char how[12];      /* "accepted" or "connected" */
-	char *text;        /* "-> \"...\"\n<- \"...\"\n", the tracer's escaped text */
+	int open;     /* not yet closed */
+	char how[12]; /* "accepted" or "connected" */
+	char *text;   /* "-> \"...\"\n<- \"...\"\n", the tracer's escaped text */
 	size_t len;
-	int cut;           /* more went over than is kept */
-	char last;         /* direction of the last data: '<' in, '-' out */
+	int cut;   /* more went over than is kept */
+	char last; /* direction of the last data: '<' in, '-' out */
 };
 
 #define SBT_CONV_MAX 4096 /* bytes of text kept per conversation */
@@ -79,15 +79,15 @@ struct sb_trace {
 	size_t nconvs;
 	struct sbt_proc *procs;
 	size_t nprocs;
-	struct sbt_net *nets;  /* connect, sendto */
+	struct sbt_net *nets; /* connect, sendto */
 	size_t nnets;
 	struct sbt_net *listens; /* listen on a bound socket, with its address */
 	size_t nlistens;
 	struct sbt_event *signals;
 	size_t nsignals;
-	struct sbt_event *denied;  /* file changes the kernel refused */
+	struct sbt_event *denied; /* file changes the kernel refused */
 	size_t ndenied;
-	struct sbt_event *eperm;   /* any call answered EPERM */
+	struct sbt_event *eperm; /* any call answered EPERM */
 	size_t neperm;
 	size_t lines, calls, bad;
 };

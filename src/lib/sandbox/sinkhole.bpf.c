@@ -50,8 +50,7 @@ static __always_inline int bend(struct bpf_sock_addr *ctx, int v6)
 		k.addr[1] = ctx->user_ip6[1];
 		k.addr[2] = ctx->user_ip6[2];
 		k.addr[3] = ctx->user_ip6[3];
-		loop = (!k.addr[0] && !k.addr[1] && !k.addr[2] &&
-			k.addr[3] == bpf_htonl(1)) ||
+		loop = (!k.addr[0] && !k.addr[1] && !k.addr[2] && k.addr[3] == bpf_htonl(1)) ||
 		       (!k.addr[0] && !k.addr[1] && k.addr[2] == bpf_htonl(0xffff) &&
 			(bpf_ntohl(k.addr[3]) >> 24) == 127);
 	} else {
@@ -92,18 +91,42 @@ static __always_inline int unbend(struct bpf_sock_addr *ctx, int v6)
 }
 
 SEC("cgroup/connect4")
-int sh_connect4(struct bpf_sock_addr *ctx) { return bend(ctx, 0); }
+int sh_connect4(struct bpf_sock_addr *ctx)
+{
+	return bend(ctx, 0);
+}
 SEC("cgroup/connect6")
-int sh_connect6(struct bpf_sock_addr *ctx) { return bend(ctx, 1); }
+int sh_connect6(struct bpf_sock_addr *ctx)
+{
+	return bend(ctx, 1);
+}
 SEC("cgroup/sendmsg4")
-int sh_sendmsg4(struct bpf_sock_addr *ctx) { return bend(ctx, 0); }
+int sh_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return bend(ctx, 0);
+}
 SEC("cgroup/sendmsg6")
-int sh_sendmsg6(struct bpf_sock_addr *ctx) { return bend(ctx, 1); }
+int sh_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return bend(ctx, 1);
+}
 SEC("cgroup/recvmsg4")
-int sh_recvmsg4(struct bpf_sock_addr *ctx) { return unbend(ctx, 0); }
+int sh_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	return unbend(ctx, 0);
+}
 SEC("cgroup/recvmsg6")
-int sh_recvmsg6(struct bpf_sock_addr *ctx) { return unbend(ctx, 1); }
+int sh_recvmsg6(struct bpf_sock_addr *ctx)
+{
+	return unbend(ctx, 1);
+}
 SEC("cgroup/getpeername4")
-int sh_getpeername4(struct bpf_sock_addr *ctx) { return unbend(ctx, 0); }
+int sh_getpeername4(struct bpf_sock_addr *ctx)
+{
+	return unbend(ctx, 0);
+}
 SEC("cgroup/getpeername6")
-int sh_getpeername6(struct bpf_sock_addr *ctx) { return unbend(ctx, 1); }
+int sh_getpeername6(struct bpf_sock_addr *ctx)
+{
+	return unbend(ctx, 1);
+}

@@ -78,7 +78,8 @@ static int add_local_route(int family, int ifindex)
 	req.n.nlmsg_len = NLMSG_ALIGN(req.n.nlmsg_len) + RTA_ALIGN(a->rta_len);
 	if (send(s, &req, req.n.nlmsg_len, 0) < 0) {
 		rc = -errno;
-	} else if ((k = recv(s, ans, sizeof(ans), 0)) < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
+	} else if ((k = recv(s, ans, sizeof(ans), 0)) <
+		   (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
 		rc = k < 0 ? -errno : -EPROTO;
 	} else {
 		struct nlmsghdr *h = (struct nlmsghdr *)ans;
@@ -142,8 +143,8 @@ static int tcp_listener(int *out_port)
 }
 
 /* sockets and routes, made inside the sandbox's network namespace */
-static int inside(struct sinkhole *s, int netns_fd, int *tport, int *uport,
-		  char *why, size_t whylen)
+static int inside(struct sinkhole *s, int netns_fd, int *tport, int *uport, char *why,
+		  size_t whylen)
 {
 	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), rc = 0, p6;
 	int lo;

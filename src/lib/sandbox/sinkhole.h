@@ -37,17 +37,17 @@
 #define SINKHOLE_FIRST_BYTES 512
 
 struct sinkhole_rec {
-	double time;            /* seconds since the run started */
-	int proto;              /* IPPROTO_TCP or IPPROTO_UDP */
-	int family;             /* AF_INET or AF_INET6, as the program asked */
+	double time;		/* seconds since the run started */
+	int proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	int family;		/* AF_INET or AF_INET6, as the program asked */
 	unsigned char addr[16]; /* network order; 4 bytes for AF_INET */
 	unsigned port;
-	int dns;                /* a DNS query */
-	char name[256];         /* its name (escaped), for DNS */
+	int dns;	/* a DNS query */
+	char name[256]; /* its name (escaped), for DNS */
 	unsigned qtype;
 	unsigned char answer[4];
 	unsigned char bytes[SINKHOLE_FIRST_BYTES];
-	size_t nbytes;          /* first bytes kept */
+	size_t nbytes;		  /* first bytes kept */
 	unsigned long long total; /* bytes received in all */
 };
 
@@ -65,8 +65,7 @@ int sinkhole_available(void);
  * sinkhole_new - load the hooks and attach them to the cgroup v2 folder
  * cgfd, and make the sockets inside the network namespace netns_fd.
  */
-int sinkhole_new(int cgfd, int netns_fd, struct sinkhole **out,
-		 char *why, size_t whylen);
+int sinkhole_new(int cgfd, int netns_fd, struct sinkhole **out, char *why, size_t whylen);
 /* sinkhole_fds - the fds to poll (for reading); returns how many */
 size_t sinkhole_fds(struct sinkhole *s, int *fds, size_t max);
 /* sinkhole_serve - handle what is ready on any fd; `now` in run seconds */

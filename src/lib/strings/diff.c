@@ -101,8 +101,7 @@ void diff_pool_reserve(struct diff_pool *p, size_t n)
  * intern - the id of s (len bytes, hash h), added when new; *fresh set
  * to 1 when it was added, 0 when it was there already.
  */
-static uint32_t intern(struct diff_pool *p, uint64_t h, const char *s,
-		       size_t len, int *fresh)
+static uint32_t intern(struct diff_pool *p, uint64_t h, const char *s, size_t len, int *fresh)
 {
 	size_t i = (size_t)h & (p->nslots - 1);
 	struct diff_str *d;
@@ -115,8 +114,7 @@ static uint32_t intern(struct diff_pool *p, uint64_t h, const char *s,
 			continue;
 		id = (uint32_t)p->slots[i] - 1;
 		d = &p->strs[id];
-		if (d->hash == h && d->len == len &&
-		    !memcmp(p->text.data + d->off, s, len)) {
+		if (d->hash == h && d->len == len && !memcmp(p->text.data + d->off, s, len)) {
 			*fresh = 0;
 			return id;
 		}
@@ -149,8 +147,7 @@ static uint32_t intern(struct diff_pool *p, uint64_t h, const char *s,
 	return (uint32_t)p->nstrs - 1;
 }
 
-uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
-		       const char *s, size_t len)
+uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off, const char *s, size_t len)
 {
 	int fresh;
 	uint32_t id = intern(p, hash_bytes(s, len), s, len, &fresh);
@@ -161,9 +158,8 @@ uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
 	return id;
 }
 
-void diff_pool_add_many(struct diff_pool *p, int side, size_t n,
-			const uint64_t *offs, const char *const *s,
-			const uint32_t *lens, uint32_t *ids)
+void diff_pool_add_many(struct diff_pool *p, int side, size_t n, const uint64_t *offs,
+			const char *const *s, const uint32_t *lens, uint32_t *ids)
 {
 	uint64_t h[DIFF_BATCH];
 
@@ -204,9 +200,9 @@ void diff_pool_add_many(struct diff_pool *p, int side, size_t n,
 /* ---- Myers: linear space, divide and conquer ---- */
 
 struct myers {
-	const uint32_t *a, *b;     /* the (reduced) sequences */
+	const uint32_t *a, *b; /* the (reduced) sequences */
 	unsigned char *a_chg, *b_chg;
-	ptrdiff_t *fwd, *bwd;      /* furthest x per diagonal, indexed k + off */
+	ptrdiff_t *fwd, *bwd; /* furthest x per diagonal, indexed k + off */
 	unsigned long max_cost;
 };
 
@@ -216,8 +212,8 @@ struct myers {
  * two meet (Myers 1986, section 4b).  When the cost passes max_cost, return
  * the furthest point either search has reached instead.
  */
-static void middle(struct myers *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0,
-		   ptrdiff_t y1, ptrdiff_t *xm, ptrdiff_t *ym)
+static void middle(struct myers *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1,
+		   ptrdiff_t *xm, ptrdiff_t *ym)
 {
 	ptrdiff_t *fwd = s->fwd, *bwd = s->bwd;
 	const uint32_t *a = s->a, *b = s->b;
@@ -309,8 +305,7 @@ static void middle(struct myers *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0,
 	}
 }
 
-static void compare(struct myers *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0,
-		    ptrdiff_t y1)
+static void compare(struct myers *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1)
 {
 	while (x0 < x1 && y0 < y1 && s->a[x0] == s->b[y0])
 		x0++, y0++;
@@ -332,9 +327,8 @@ static void compare(struct myers *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0,
 	}
 }
 
-size_t diff_ids(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
-		unsigned char *a_chg, unsigned char *b_chg,
-		unsigned long max_cost)
+size_t diff_ids(const uint32_t *a, size_t n, const uint32_t *b, size_t m, unsigned char *a_chg,
+		unsigned char *b_chg, unsigned long max_cost)
 {
 	size_t pre = 0, suf = 0, maxid = 0, rn = 0, rm = 0, changed = 0;
 	unsigned char *seen;
@@ -426,9 +420,8 @@ size_t diff_ids(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
 	return changed;
 }
 
-struct diff_hunk *diff_hunks(const unsigned char *a_chg, size_t n,
-			     const unsigned char *b_chg, size_t m,
-			     size_t context, size_t *nh)
+struct diff_hunk *diff_hunks(const unsigned char *a_chg, size_t n, const unsigned char *b_chg,
+			     size_t m, size_t context, size_t *nh)
 {
 	struct diff_hunk *h = NULL;
 	size_t i = 0, j = 0, alloc = 0;
@@ -449,8 +442,7 @@ struct diff_hunk *diff_hunks(const unsigned char *a_chg, size_t n,
 		while (j < m && b_chg[j])
 			j++;
 		/* the change block [i0, i) x [j0, j): join the last hunk? */
-		if (*nh && i0 - h[*nh - 1].a1 <= 2 * context &&
-		    i0 >= h[*nh - 1].a1) {
+		if (*nh && i0 - h[*nh - 1].a1 <= 2 * context && i0 >= h[*nh - 1].a1) {
 			h[*nh - 1].a1 = i;
 			h[*nh - 1].b1 = j;
 			continue;

@@ -34,7 +34,7 @@
 
 struct diff_str {
 	uint64_t hash;
-	size_t off;       /* into pool->text */
+	size_t off; /* into pool->text */
 	uint32_t len;
 	uint32_t count[2]; /* occurrences in sequence 0 and sequence 1 */
 	uint64_t first[2]; /* offset of the first occurrence in each input */
@@ -44,7 +44,7 @@ struct diff_pool {
 	struct buf text;
 	struct diff_str *strs;
 	size_t nstrs, alloc;
-	uint64_t *slots;   /* hash table: top 32 hash bits | id + 1; 0 empty */
+	uint64_t *slots; /* hash table: top 32 hash bits | id + 1; 0 empty */
 	size_t nslots;
 };
 
@@ -56,17 +56,15 @@ void diff_pool_release(struct diff_pool *p);
 /* diff_pool_reserve - size an empty pool's table for about n strings */
 void diff_pool_reserve(struct diff_pool *p, size_t n);
 /* diff_pool_add - intern s (len bytes) seen in sequence `side`; its id */
-uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off,
-		       const char *s, size_t len);
+uint32_t diff_pool_add(struct diff_pool *p, int side, uint64_t off, const char *s, size_t len);
 /*
  * diff_pool_add_many - diff_pool_add for n <= DIFF_BATCH strings at once,
  * their ids in ids[]: the same ids, in less time (the hash table's misses
  * overlap).
  */
 #define DIFF_BATCH 32
-void diff_pool_add_many(struct diff_pool *p, int side, size_t n,
-			const uint64_t *offs, const char *const *s,
-			const uint32_t *lens, uint32_t *ids);
+void diff_pool_add_many(struct diff_pool *p, int side, size_t n, const uint64_t *offs,
+			const char *const *s, const uint32_t *lens, uint32_t *ids);
 static inline const char *diff_pool_text(const struct diff_pool *p, uint32_t id)
 {
 	return p->text.data + p->strs[id].off;
@@ -77,9 +75,8 @@ static inline const char *diff_pool_text(const struct diff_pool *p, uint32_t id)
  * found, and b_chg[j] likewise; both arrays are zeroed first.  Returns the
  * number of changed elements (deleted + inserted).
  */
-size_t diff_ids(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
-		unsigned char *a_chg, unsigned char *b_chg,
-		unsigned long max_cost);
+size_t diff_ids(const uint32_t *a, size_t n, const uint32_t *b, size_t m, unsigned char *a_chg,
+		unsigned char *b_chg, unsigned long max_cost);
 
 struct diff_hunk {
 	size_t a0, a1; /* a[a0..a1) is shown (context and deletions) */
@@ -87,8 +84,7 @@ struct diff_hunk {
 };
 
 /* diff_hunks - the hunks of a change marking; *nh set, array malloc'd */
-struct diff_hunk *diff_hunks(const unsigned char *a_chg, size_t n,
-			     const unsigned char *b_chg, size_t m,
-			     size_t context, size_t *nh);
+struct diff_hunk *diff_hunks(const unsigned char *a_chg, size_t n, const unsigned char *b_chg,
+			     size_t m, size_t context, size_t *nh);
 
 #endif

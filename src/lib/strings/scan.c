@@ -21,9 +21,9 @@
 
 /* The byte classes: which bytes a single-byte string may hold. */
 struct cls {
-	uint8_t t[256];  /* 1 if the byte is part of a string */
-	uint8_t ws_hi;   /* tab alone (0x09) or all of 0x09..0x0d (-w) */
-	uint8_t high;    /* 0x80..0xff too ('S') */
+	uint8_t t[256]; /* 1 if the byte is part of a string */
+	uint8_t ws_hi;	/* tab alone (0x09) or all of 0x09..0x0d (-w) */
+	uint8_t high;	/* 0x80..0xff too ('S') */
 };
 
 static void cls_init(struct cls *c, const struct scan_opts *o, int single)
@@ -47,8 +47,7 @@ static void cls_init(struct cls *c, const struct scan_opts *o, int single)
 
 int scan_encoding_ok(int c)
 {
-	return c == 's' || c == 'S' || c == 'b' || c == 'l' || c == 'B' ||
-	       c == 'L';
+	return c == 's' || c == 'S' || c == 'b' || c == 'l' || c == 'B' || c == 'L';
 }
 
 static int enc_bytes(int enc)
@@ -76,8 +75,7 @@ static uint64_t word_plain(const uint8_t *p, size_t len, const struct cls *c)
 	return w;
 }
 
-static void classify_plain(const uint8_t *p, size_t n, const struct cls *c,
-			   uint64_t *g)
+static void classify_plain(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
 {
 	size_t nw = n / 64, w;
 	for (w = 0; w < nw; w++)
@@ -88,8 +86,7 @@ static void classify_plain(const uint8_t *p, size_t n, const struct cls *c,
 }
 
 #ifdef SCAN_X86
-static void classify_sse2(const uint8_t *p, size_t n, const struct cls *c,
-			  uint64_t *g)
+static void classify_sse2(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
 {
 	const __m128i lo1 = _mm_set1_epi8(8), hi1 = _mm_set1_epi8((char)(c->ws_hi + 1));
 	const __m128i lo2 = _mm_set1_epi8(0x1f), hi2 = _mm_set1_epi8(0x7f);
@@ -114,8 +111,8 @@ static void classify_sse2(const uint8_t *p, size_t n, const struct cls *c,
 	g[w] = 0;
 }
 
-__attribute__((target("avx2"))) static void
-classify_avx2(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
+__attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p, size_t n,
+							  const struct cls *c, uint64_t *g)
 {
 	const __m256i lo1 = _mm256_set1_epi8(8), hi1 = _mm256_set1_epi8((char)(c->ws_hi + 1));
 	const __m256i lo2 = _mm256_set1_epi8(0x1f), hi2 = _mm256_set1_epi8(0x7f);
@@ -127,15 +124,15 @@ classify_avx2(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
 		__m256i a = _mm256_loadu_si256((const __m256i *)(p + 64 * w));
 		__m256i b = _mm256_loadu_si256((const __m256i *)(p + 64 * w + 32));
 		__m256i ra = _mm256_or_si256(
-			_mm256_or_si256(
-				_mm256_and_si256(_mm256_cmpgt_epi8(a, lo1), _mm256_cmpgt_epi8(hi1, a)),
-				_mm256_and_si256(_mm256_cmpgt_epi8(a, lo2), _mm256_cmpgt_epi8(hi2, a))),
-			_mm256_and_si256(_mm256_cmpgt_epi8(zero, a), hm));
+		    _mm256_or_si256(
+			_mm256_and_si256(_mm256_cmpgt_epi8(a, lo1), _mm256_cmpgt_epi8(hi1, a)),
+			_mm256_and_si256(_mm256_cmpgt_epi8(a, lo2), _mm256_cmpgt_epi8(hi2, a))),
+		    _mm256_and_si256(_mm256_cmpgt_epi8(zero, a), hm));
 		__m256i rb = _mm256_or_si256(
-			_mm256_or_si256(
-				_mm256_and_si256(_mm256_cmpgt_epi8(b, lo1), _mm256_cmpgt_epi8(hi1, b)),
-				_mm256_and_si256(_mm256_cmpgt_epi8(b, lo2), _mm256_cmpgt_epi8(hi2, b))),
-			_mm256_and_si256(_mm256_cmpgt_epi8(zero, b), hm));
+		    _mm256_or_si256(
+			_mm256_and_si256(_mm256_cmpgt_epi8(b, lo1), _mm256_cmpgt_epi8(hi1, b)),
+			_mm256_and_si256(_mm256_cmpgt_epi8(b, lo2), _mm256_cmpgt_epi8(hi2, b))),
+		    _mm256_and_si256(_mm256_cmpgt_epi8(zero, b), hm));
 		g[w] = (uint64_t)(uint32_t)_mm256_movemask_epi8(ra) |
 		       (uint64_t)(uint32_t)_mm256_movemask_epi8(rb) << 32;
 	}
@@ -167,8 +164,7 @@ classify_avx512(const uint8_t *p, size_t n, const struct cls *c, uint64_t *g)
 }
 #endif
 
-typedef void (*classify_fn)(const uint8_t *, size_t, const struct cls *,
-			    uint64_t *);
+typedef void (*classify_fn)(const uint8_t *, size_t, const struct cls *, uint64_t *);
 
 static classify_fn classifier(void)
 {
@@ -217,54 +213,53 @@ struct runs {
 	size_t lead, tail;
 };
 
-#define RUNS_SCAN(g, n, min, k, r, EMIT)                                        \
-	do {                                                                    \
-		size_t nw_ = ((n) + 63) / 64, w_ = 0, cur_;                     \
-		while ((g)[w_] == ~0ULL)                                        \
-			w_++;                                                   \
-		(r)->lead = w_ * 64 + (size_t)__builtin_ctzll(~(g)[w_]);        \
-		if ((r)->lead > (n))                                            \
-			(r)->lead = (n);                                        \
-		(r)->tail = (n);                                                \
-		if ((r)->lead == (n))                                           \
-			break;                                                  \
-		cur_ = (r)->lead + 1;                                           \
-		while (cur_ < (n)) {                                            \
-			size_t s_, e_, q_;                                      \
-			uint64_t m_, z_;                                        \
-			w_ = cur_ >> 6;                                         \
-			m_ = long_mask((g)[w_], (g)[w_ + 1], (k)) &             \
-			     (~0ULL << (cur_ & 63));                            \
-			while (!m_) {                                           \
-				if (++w_ >= nw_)                                \
-					goto tail_;                             \
-				m_ = long_mask((g)[w_], (g)[w_ + 1], (k));      \
-			}                                                       \
-			s_ = w_ * 64 + (size_t)__builtin_ctzll(m_);             \
-			q_ = s_ + (k);                                          \
-			w_ = q_ >> 6;                                           \
-			z_ = ~(g)[w_] & (~0ULL << (q_ & 63));                   \
-			while (!z_)                                             \
-				z_ = ~(g)[++w_];                                \
-			e_ = w_ * 64 + (size_t)__builtin_ctzll(z_);             \
-			if (e_ >= (n)) {                                        \
-				(r)->tail = s_;                                 \
-				break;                                          \
-			}                                                       \
-			if (e_ - s_ >= (min)) {                                 \
-				EMIT(s_, e_);                                   \
-			}                                                       \
-			cur_ = e_ + 1;                                          \
-		}                                                               \
-		break;                                                          \
-	tail_:                                                                  \
-		if ((g)[nw_ - 1] >> (((n) - 1) & 63) & 1) {                     \
-			size_t t_ = (n) - 1;                                    \
-			while (t_ > cur_ && ((g)[(t_ - 1) >> 6] >> ((t_ - 1) & 63) & 1)) \
-				t_--;                                           \
-			if (t_ >= cur_)                                         \
-				(r)->tail = t_;                                 \
-		}                                                               \
+#define RUNS_SCAN(g, n, min, k, r, EMIT)                                                           \
+	do {                                                                                       \
+		size_t nw_ = ((n) + 63) / 64, w_ = 0, cur_;                                        \
+		while ((g)[w_] == ~0ULL)                                                           \
+			w_++;                                                                      \
+		(r)->lead = w_ * 64 + (size_t)__builtin_ctzll(~(g)[w_]);                           \
+		if ((r)->lead > (n))                                                               \
+			(r)->lead = (n);                                                           \
+		(r)->tail = (n);                                                                   \
+		if ((r)->lead == (n))                                                              \
+			break;                                                                     \
+		cur_ = (r)->lead + 1;                                                              \
+		while (cur_ < (n)) {                                                               \
+			size_t s_, e_, q_;                                                         \
+			uint64_t m_, z_;                                                           \
+			w_ = cur_ >> 6;                                                            \
+			m_ = long_mask((g)[w_], (g)[w_ + 1], (k)) & (~0ULL << (cur_ & 63));        \
+			while (!m_) {                                                              \
+				if (++w_ >= nw_)                                                   \
+					goto tail_;                                                \
+				m_ = long_mask((g)[w_], (g)[w_ + 1], (k));                         \
+			}                                                                          \
+			s_ = w_ * 64 + (size_t)__builtin_ctzll(m_);                                \
+			q_ = s_ + (k);                                                             \
+			w_ = q_ >> 6;                                                              \
+			z_ = ~(g)[w_] & (~0ULL << (q_ & 63));                                      \
+			while (!z_)                                                                \
+				z_ = ~(g)[++w_];                                                   \
+			e_ = w_ * 64 + (size_t)__builtin_ctzll(z_);                                \
+			if (e_ >= (n)) {                                                           \
+				(r)->tail = s_;                                                    \
+				break;                                                             \
+			}                                                                          \
+			if (e_ - s_ >= (min)) {                                                    \
+				EMIT(s_, e_);                                                      \
+			}                                                                          \
+			cur_ = e_ + 1;                                                             \
+		}                                                                                  \
+		break;                                                                             \
+	tail_:                                                                                     \
+		if ((g)[nw_ - 1] >> (((n)-1) & 63) & 1) {                                          \
+			size_t t_ = (n)-1;                                                         \
+			while (t_ > cur_ && ((g)[(t_ - 1) >> 6] >> ((t_ - 1) & 63) & 1))           \
+				t_--;                                                              \
+			if (t_ >= cur_)                                                            \
+				(r)->tail = t_;                                                    \
+		}                                                                                  \
 	} while (0)
 
 /* ---- output formatting ---- */
@@ -275,11 +270,10 @@ struct fmtx {
 	int radix;
 	const char *sep;
 	size_t seplen;
-	size_t hdrmax;      /* bytes a header can take at most */
+	size_t hdrmax; /* bytes a header can take at most */
 };
 
-static void fmtx_init(struct fmtx *x, const struct scan_fmt *f,
-		      struct buf *prefix)
+static void fmtx_init(struct fmtx *x, const struct scan_fmt *f, struct buf *prefix)
 {
 	buf_reset(prefix);
 	if (f->filename) {
@@ -419,8 +413,8 @@ struct engine {
 	pthread_mutex_t mx;
 	pthread_cond_t cv;
 	int eof, read_err, seekable, writing;
-	uint64_t start;     /* offset of fd when the scan began (seekable) */
-	uint64_t last_idx;  /* index of the first short chunk (seekable) */
+	uint64_t start;	   /* offset of fd when the scan began (seekable) */
+	uint64_t last_idx; /* index of the first short chunk (seekable) */
 	uint64_t next_idx, next_off, turn;
 	struct slot slots[SCAN_MAX_SLOTS];
 	unsigned nslots;
@@ -551,33 +545,33 @@ static void scan_chunk(struct engine *e, struct slot *w)
 	 * buffer has 64 bytes of slack after the chunk, and the output
 	 * `slack` covers the overshoot.
 	 */
-#define EMIT_FMT(s_, e2)                                                      \
-	do {                                                                  \
-		size_t len_ = (e2) - (s_);                                    \
-		if ((size_t)(lim - d) < len_ + slack) {                       \
-			b->len = (size_t)(d - b->data);                       \
-			buf_grow(b, len_ + slack);                            \
-			d = b->data + b->len;                                 \
-			lim = b->data + b->cap - 1;                           \
-		}                                                             \
-		if (prefixlen) {                                              \
-			memcpy(d, prefix, prefixlen);                         \
-			d += prefixlen;                                       \
-		}                                                             \
-		if (radix)                                                    \
-			d += put_addr(d, base + (s_), radix);                 \
-		if (len_ <= 32)                                               \
-			memcpy(d, p + (s_), 32);                              \
-		else                                                          \
-			memcpy(d, p + (s_), len_);                            \
-		d += len_;                                                    \
-		if (seplen == 1)                                              \
-			*d++ = sep[0];                                        \
-		else {                                                        \
-			memcpy(d, sep, seplen);                               \
-			d += seplen;                                          \
-		}                                                             \
-		cnt++;                                                        \
+#define EMIT_FMT(s_, e2)                                                                           \
+	do {                                                                                       \
+		size_t len_ = (e2) - (s_);                                                         \
+		if ((size_t)(lim - d) < len_ + slack) {                                            \
+			b->len = (size_t)(d - b->data);                                            \
+			buf_grow(b, len_ + slack);                                                 \
+			d = b->data + b->len;                                                      \
+			lim = b->data + b->cap - 1;                                                \
+		}                                                                                  \
+		if (prefixlen) {                                                                   \
+			memcpy(d, prefix, prefixlen);                                              \
+			d += prefixlen;                                                            \
+		}                                                                                  \
+		if (radix)                                                                         \
+			d += put_addr(d, base + (s_), radix);                                      \
+		if (len_ <= 32)                                                                    \
+			memcpy(d, p + (s_), 32);                                                   \
+		else                                                                               \
+			memcpy(d, p + (s_), len_);                                                 \
+		d += len_;                                                                         \
+		if (seplen == 1)                                                                   \
+			*d++ = sep[0];                                                             \
+		else {                                                                             \
+			memcpy(d, sep, seplen);                                                    \
+			d += seplen;                                                               \
+		}                                                                                  \
+		cnt++;                                                                             \
 	} while (0)
 	RUNS_SCAN(w->g, n, min, k, &r, EMIT_FMT);
 #undef EMIT_FMT
@@ -687,8 +681,7 @@ static unsigned pick_threads(int fd, const struct scan_tune *tune, size_t chunk)
 	unsigned t;
 
 	if (tune && tune->threads)
-		return tune->threads > SCAN_MAX_THREADS ? SCAN_MAX_THREADS
-							 : tune->threads;
+		return tune->threads > SCAN_MAX_THREADS ? SCAN_MAX_THREADS : tune->threads;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	t = ncpu < 1 ? 1 : ncpu > SCAN_MAX_THREADS ? SCAN_MAX_THREADS : (unsigned)ncpu;
 	/* small regular files are done before a thread would start */
@@ -698,9 +691,8 @@ static unsigned pick_threads(int fd, const struct scan_tune *tune, size_t chunk)
 	return t;
 }
 
-static int scan_single(int fd, const struct scan_opts *o,
-		       const struct scan_fmt *fmt, const struct scan_tune *tune,
-		       int out_fd, struct scan_result *res)
+static int scan_single(int fd, const struct scan_opts *o, const struct scan_fmt *fmt,
+		       const struct scan_tune *tune, int out_fd, struct scan_result *res)
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
 	pthread_t th[SCAN_MAX_THREADS];
@@ -812,8 +804,7 @@ struct mb_out {
  * nothing collected, an unprintable character only moves one byte on, so
  * skipping byte by byte with one test per encoding is the same walk, fast.
  */
-static size_t mb_skip(const uint8_t *p, size_t pos, size_t n, int enc,
-		      const uint8_t *t)
+static size_t mb_skip(const uint8_t *p, size_t pos, size_t n, int enc, const uint8_t *t)
 {
 	switch (enc) {
 	case 'l':
@@ -825,21 +816,19 @@ static size_t mb_skip(const uint8_t *p, size_t pos, size_t n, int enc,
 			pos++;
 		break;
 	case 'L':
-		while (pos + 4 <= n &&
-		       !(t[p[pos]] && !p[pos + 1] && !p[pos + 2] && !p[pos + 3]))
+		while (pos + 4 <= n && !(t[p[pos]] && !p[pos + 1] && !p[pos + 2] && !p[pos + 3]))
 			pos++;
 		break;
 	default:
-		while (pos + 4 <= n &&
-		       !(!p[pos] && !p[pos + 1] && !p[pos + 2] && t[p[pos + 3]]))
+		while (pos + 4 <= n && !(!p[pos] && !p[pos + 1] && !p[pos + 2] && t[p[pos + 3]]))
 			pos++;
 		break;
 	}
 	return pos;
 }
 
-static size_t mb_run(struct mb_state *m, const uint8_t *p, size_t n,
-		     uint64_t base, struct mb_out *out)
+static size_t mb_run(struct mb_state *m, const uint8_t *p, size_t n, uint64_t base,
+		     struct mb_out *out)
 {
 	size_t pos = 0, E = (size_t)m->nbytes;
 	char run[256];
@@ -924,9 +913,8 @@ static void mbs_end(void *ctx)
 	sink_add(k->s, k->fx->sep, k->fx->seplen);
 }
 
-static int scan_multi(int fd, const struct scan_opts *o,
-		      const struct scan_fmt *fmt, const struct scan_tune *tune,
-		      int out_fd, struct scan_result *res)
+static int scan_multi(int fd, const struct scan_opts *o, const struct scan_fmt *fmt,
+		      const struct scan_tune *tune, int out_fd, struct scan_result *res)
 {
 	struct cls cls;
 	struct mb_state m;
@@ -1032,8 +1020,7 @@ static void memmb_end(void *ctx)
 
 #define MEM_BLOCK (64 * 1024)
 
-int scan_mem(const void *mem, size_t n, const struct scan_opts *o, scan_cb cb,
-	     void *ctx)
+int scan_mem(const void *mem, size_t n, const struct scan_opts *o, scan_cb cb, void *ctx)
 {
 	const uint8_t *p = mem;
 	struct cls cls;
@@ -1075,22 +1062,22 @@ int scan_mem(const void *mem, size_t n, const struct scan_opts *o, scan_cb cb,
 
 		classify(q, len, &cls, g);
 		/* the lead run, when it ends inside the block, comes first */
-#define LEAD_CB()                                                           \
-	do {                                                                \
-		lead_done = 1;                                              \
-		if (r.lead < len && r.lead >= o->min) {                     \
-			rc = cb(ctx, a, (const char *)q, r.lead);           \
-			if (rc)                                             \
-				goto out;                                   \
-		}                                                           \
+#define LEAD_CB()                                                                                  \
+	do {                                                                                       \
+		lead_done = 1;                                                                     \
+		if (r.lead < len && r.lead >= o->min) {                                            \
+			rc = cb(ctx, a, (const char *)q, r.lead);                                  \
+			if (rc)                                                                    \
+				goto out;                                                          \
+		}                                                                                  \
 	} while (0)
-#define EMIT_CB(s_, e2)                                                     \
-	do {                                                                \
-		if (!lead_done)                                             \
-			LEAD_CB();                                          \
-		rc = cb(ctx, a + (s_), (const char *)q + (s_), (e2) - (s_)); \
-		if (rc)                                                     \
-			goto out;                                           \
+#define EMIT_CB(s_, e2)                                                                            \
+	do {                                                                                       \
+		if (!lead_done)                                                                    \
+			LEAD_CB();                                                                 \
+		rc = cb(ctx, a + (s_), (const char *)q + (s_), (e2) - (s_));                       \
+		if (rc)                                                                            \
+			goto out;                                                                  \
 	} while (0)
 		RUNS_SCAN(g, len, o->min, k, &r, EMIT_CB);
 		if (!lead_done)

@@ -40,25 +40,25 @@
 #include <stdint.h>
 
 struct scan_opts {
-	char encoding;       /* 's', 'S', 'b', 'l', 'B' or 'L' */
-	int all_whitespace;  /* -w */
-	unsigned long min;   /* minimum string length in characters, >= 1 */
+	char encoding;	    /* 's', 'S', 'b', 'l', 'B' or 'L' */
+	int all_whitespace; /* -w */
+	unsigned long min;  /* minimum string length in characters, >= 1 */
 };
 
 struct scan_fmt {
 	const char *filename; /* NULL: no "FILE: " prefix */
-	int radix;            /* 0: no offset; 8, 10 or 16 */
+	int radix;	      /* 0: no offset; 8, 10 or 16 */
 	const char *sep;      /* NULL: "\n" */
 	size_t seplen;
 };
 
 struct scan_tune {
-	unsigned threads;     /* 0: one per online CPU (at most 8) */
-	size_t chunk;         /* bytes per chunk; 0: the default */
+	unsigned threads; /* 0: one per online CPU (at most 8) */
+	size_t chunk;	  /* bytes per chunk; 0: the default */
 };
 
 struct scan_result {
-	int write_err;        /* 0 or errno of a failed write */
+	int write_err;		    /* 0 or errno of a failed write */
 	unsigned long long bytes;   /* input bytes scanned */
 	unsigned long long strings; /* strings printed */
 };
@@ -76,8 +76,7 @@ int scan_fd(int fd, const struct scan_opts *o, const struct scan_fmt *fmt,
  * their count.  cb returns 0 to go on, anything else to stop (returned).
  */
 typedef int (*scan_cb)(void *ctx, uint64_t off, const char *s, size_t len);
-int scan_mem(const void *p, size_t n, const struct scan_opts *o, scan_cb cb,
-	     void *ctx);
+int scan_mem(const void *p, size_t n, const struct scan_opts *o, scan_cb cb, void *ctx);
 
 /*
  * scan_force_plain - use the plain table path instead of SIMD (1), or the

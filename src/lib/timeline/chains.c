@@ -97,8 +97,8 @@ static void listening(struct ch_set *s, const struct tl_syslog *l, const char *n
 	a = l->msg + sizeof(w) - 1;
 	while (a + k < l->msg + l->msg_len && a[k] != ' ')
 		k++;
-	char *addr = xstrndup(a, k), *host = l->host ? xstrndup(l->host, l->host_len)
-						      : xstrdup(name ? name : "?");
+	char *addr = xstrndup(a, k),
+	     *host = l->host ? xstrndup(l->host, l->host_len) : xstrdup(name ? name : "?");
 	if (strcmp(addr, "0.0.0.0") && strcmp(addr, "::") && k) {
 		ch_addr(s, host, addr);
 		add_host(s, host);
@@ -107,9 +107,8 @@ static void listening(struct ch_set *s, const struct tl_syslog *l, const char *n
 	free(host);
 }
 
-void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
-		 long long not_after, const char *name, const char *file,
-		 unsigned long lineno)
+void ch_add_line(struct ch_set *s, const char *line, size_t n, int year, long long not_after,
+		 const char *name, const char *file, unsigned long lineno)
 {
 	struct tl_syslog l;
 	struct tl_conn c;
@@ -132,8 +131,8 @@ void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
 		for (size_t i = s->n; i-- > 0 && l.pid > 0;) {
 			struct ch_conn *p = &s->conn[i];
 			if (p->pid == l.pid && !strcmp(p->to, host) && !p->accepted &&
-			    !strncmp(p->service, "sshd", 5) &&
-			    strlen(p->from) == c.from_len && !memcmp(p->from, c.from, c.from_len)) {
+			    !strncmp(p->service, "sshd", 5) && strlen(p->from) == c.from_len &&
+			    !memcmp(p->from, c.from, c.from_len)) {
 				k = p;
 				break;
 			}
@@ -186,8 +185,7 @@ static void jentry_field(struct jentry *j, const char *k, size_t kl, const char 
 		dst = &j->host;
 	else if (kl == 17 && !memcmp(k, "SYSLOG_IDENTIFIER", 17))
 		dst = &j->ident;
-	else if ((kl == 4 && !memcmp(k, "_PID", 4)) ||
-		 (kl == 10 && !memcmp(k, "SYSLOG_PID", 10)))
+	else if ((kl == 4 && !memcmp(k, "_PID", 4)) || (kl == 10 && !memcmp(k, "SYSLOG_PID", 10)))
 		dst = &j->pid;
 	else if (kl == 20 && !memcmp(k, "__REALTIME_TIMESTAMP", 20)) {
 		long long u = 0;
@@ -204,8 +202,8 @@ static void jentry_field(struct jentry *j, const char *k, size_t kl, const char 
 	}
 }
 
-static void jentry_flush(struct ch_set *s, struct jentry *j, const char *name,
-			 const char *path, unsigned long lineno)
+static void jentry_flush(struct ch_set *s, struct jentry *j, const char *name, const char *path,
+			 unsigned long lineno)
 {
 	struct buf line = BUF_INIT;
 
@@ -259,7 +257,8 @@ void ch_add_export(struct ch_set *s, FILE *f, const char *name, const char *path
 		}
 		char *eq = memchr(line, '=', (size_t)n);
 		if (eq) {
-			jentry_field(&j, line, (size_t)(eq - line), eq + 1, (size_t)(n - (eq + 1 - line)));
+			jentry_field(&j, line, (size_t)(eq - line), eq + 1,
+				     (size_t)(n - (eq + 1 - line)));
 			continue;
 		}
 		unsigned char sz[8];
@@ -322,9 +321,9 @@ static int add_journal(struct ch_set *s, const char *path, const char *name, int
 		memcpy(sub, path, strlen(path));
 		sub[strlen(path)] = '/';
 		memcpy(sub + strlen(path) + 1, de->d_name, l + 1);
-		if (!lstat(sub, &st) && (S_ISDIR(st.st_mode) ||
-					 (l > 8 && !strcmp(de->d_name + l - 8, ".journal")) ||
-					 (l > 9 && !strcmp(de->d_name + l - 9, ".journal~"))))
+		if (!lstat(sub, &st) &&
+		    (S_ISDIR(st.st_mode) || (l > 8 && !strcmp(de->d_name + l - 8, ".journal")) ||
+		     (l > 9 && !strcmp(de->d_name + l - 9, ".journal~"))))
 			add_journal(s, sub, name, depth - 1);
 		free(sub);
 	}
@@ -387,8 +386,7 @@ int ch_add_log(struct ch_set *s, const char *path, const char *name)
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			n--;
-		ch_add_line(s, line, (size_t)n, tm.tm_year + 1900, (long long)mt, name, path,
-			    ++no);
+		ch_add_line(s, line, (size_t)n, tm.tm_year + 1900, (long long)mt, name, path, ++no);
 	}
 out:
 	free(line);
@@ -434,8 +432,7 @@ static int by_time(const void *x, const void *y)
 	return c ? c : (i < j ? -1 : i > j);
 }
 
-static int follows(const struct ch_set *s, const struct ch_conn *a,
-		   const struct ch_conn *b)
+static int follows(const struct ch_set *s, const struct ch_conn *a, const struct ch_conn *b)
 {
 	long long d;
 
@@ -460,7 +457,7 @@ static int chain_cmp(const void *x, const void *y)
 void ch_link(struct ch_set *s)
 {
 	size_t n = s->n, *ord = xmallocarray(n ? n : 1, sizeof(size_t));
-	size_t *best = xcalloc(n ? n : 1, sizeof(size_t));   /* length from here */
+	size_t *best = xcalloc(n ? n : 1, sizeof(size_t)); /* length from here */
 	size_t *next = xcalloc(n ? n : 1, sizeof(size_t));
 	char *has_pred = xcalloc(n ? n : 1, 1);
 

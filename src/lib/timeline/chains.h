@@ -42,14 +42,14 @@
 struct ch_conn {
 	struct tl_time when;
 	int year_known;
-	char *to;       /* the host whose log it is */
-	char *from;     /* as logged: a name or an address */
-	char *from_host;/* resolved (points to `from` when unresolved) */
-	char *ruser;    /* remote user (TCP Wrapper USER@) or NULL */
-	char *luser;    /* user on `to` (sshd "for USER") or NULL */
-	char *laddr;    /* sshd's local address or NULL */
+	char *to;	 /* the host whose log it is */
+	char *from;	 /* as logged: a name or an address */
+	char *from_host; /* resolved (points to `from` when unresolved) */
+	char *ruser;	 /* remote user (TCP Wrapper USER@) or NULL */
+	char *luser;	 /* user on `to` (sshd "for USER") or NULL */
+	char *laddr;	 /* sshd's local address or NULL */
 	char *service;
-	int refused;    /* refused, or failed and never accepted */
+	int refused; /* refused, or failed and never accepted */
 	int accepted;
 	long pid;
 	char *file;
@@ -81,9 +81,8 @@ void ch_addr(struct ch_set *s, const char *host, const char *addr);
 /* ch_add_log - read the log of host `name` (NULL: from the lines or file name) */
 int ch_add_log(struct ch_set *s, const char *path, const char *name);
 /* ch_add_line - one line of a log of host `name`, for tests and fuzzing */
-void ch_add_line(struct ch_set *s, const char *line, size_t n, int year,
-		 long long not_after, const char *name, const char *file,
-		 unsigned long lineno);
+void ch_add_line(struct ch_set *s, const char *line, size_t n, int year, long long not_after,
+		 const char *name, const char *file, unsigned long lineno);
 /* ch_add_export - the entries of a journal export read from f */
 void ch_add_export(struct ch_set *s, FILE *f, const char *name, const char *path);
 /* ch_link - resolve sources, find the chains */

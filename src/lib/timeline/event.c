@@ -20,7 +20,7 @@ struct tl_sink {
 	int fd;
 	struct tl_time since, until;
 	struct xsort *xs;
-	struct buf out;  /* pending output */
+	struct buf out;	 /* pending output */
 	struct buf line; /* scratch */
 	struct buf name;
 	unsigned long long count;
@@ -34,8 +34,10 @@ struct tl_sink {
 
 static const char macb_chars[4] = { 'm', 'a', 'c', 'b' };
 static const char *const macb_desc[4] = {
-	"Content Modification Time", "Last Access Time",
-	"Metadata Modification Time", "Creation Time",
+	"Content Modification Time",
+	"Last Access Time",
+	"Metadata Modification Time",
+	"Creation Time",
 };
 
 void tl_mode_string(char out[13], unsigned mode)
@@ -44,14 +46,30 @@ void tl_mode_string(char out[13], unsigned mode)
 	char t;
 
 	switch (mode & S_IFMT) {
-	case S_IFREG: t = 'r'; break;
-	case S_IFDIR: t = 'd'; break;
-	case S_IFLNK: t = 'l'; break;
-	case S_IFIFO: t = 'p'; break;
-	case S_IFCHR: t = 'c'; break;
-	case S_IFBLK: t = 'b'; break;
-	case S_IFSOCK: t = 's'; break;
-	default: t = '-'; break;
+	case S_IFREG:
+		t = 'r';
+		break;
+	case S_IFDIR:
+		t = 'd';
+		break;
+	case S_IFLNK:
+		t = 'l';
+		break;
+	case S_IFIFO:
+		t = 'p';
+		break;
+	case S_IFCHR:
+		t = 'c';
+		break;
+	case S_IFBLK:
+		t = 'b';
+		break;
+	case S_IFSOCK:
+		t = 's';
+		break;
+	default:
+		t = '-';
+		break;
 	}
 	out[0] = t;
 	out[1] = '/';
@@ -136,12 +154,12 @@ int tl_parse_date(const char *s, struct tl_time *t)
 	}
 	if (n && s[n - 1] == 'Z')
 		n--;
-	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || digits(s + 8, 2, &d))
+	if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    digits(s + 8, 2, &d))
 		return -1;
 	if (n > 10) {
-		if ((s[10] != 'T' && s[10] != ' ') || n < 16 ||
-		    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi))
+		if ((s[10] != 'T' && s[10] != ' ') || n < 16 || digits(s + 11, 2, &h) ||
+		    s[13] != ':' || digits(s + 14, 2, &mi))
 			return -1;
 		if (n > 16) {
 			if (n < 19 || s[16] != ':' || digits(s + 17, 2, &se))
@@ -221,18 +239,17 @@ static int in_range(const struct tl_sink *s, const struct tl_time *t)
 {
 	if (!t->set)
 		return 0;
-	if (s->since.set && (t->sec < s->since.sec ||
-			     (t->sec == s->since.sec && t->nsec < s->since.nsec)))
+	if (s->since.set &&
+	    (t->sec < s->since.sec || (t->sec == s->since.sec && t->nsec < s->since.nsec)))
 		return 0;
-	if (s->until.set && (t->sec > s->until.sec ||
-			     (t->sec == s->until.sec && t->nsec > s->until.nsec)))
+	if (s->until.set &&
+	    (t->sec > s->until.sec || (t->sec == s->until.sec && t->nsec > s->until.nsec)))
 		return 0;
 	return 1;
 }
 
 struct tl_sink *tl_sink_new(enum tl_format f, int fd, const struct tl_time *since,
-			    const struct tl_time *until, size_t mem_budget,
-			    const char *tmpdir)
+			    const struct tl_time *until, size_t mem_budget, const char *tmpdir)
 {
 	struct tl_sink *s = xcalloc(1, sizeof(*s));
 
@@ -314,11 +331,16 @@ static void add_time(struct buf *b, const struct tl_time *t)
 static const char *kind_name(enum tl_kind k)
 {
 	switch (k) {
-	case TL_FILE: return "file";
-	case TL_PROCESS: return "process";
-	case TL_BOOT: return "boot";
-	case TL_LISTEN: return "listen";
-	case TL_LOG: return "log";
+	case TL_FILE:
+		return "file";
+	case TL_PROCESS:
+		return "process";
+	case TL_BOOT:
+		return "boot";
+	case TL_LISTEN:
+		return "listen";
+	case TL_LOG:
+		return "log";
 	}
 	return "?";
 }
@@ -430,8 +452,7 @@ static int add_mactime(struct tl_sink *s, const struct tl_event *e)
 		add_num_or(&s->line, e->uid_str, e->uid);
 		buf_addc(&s->line, 0);
 		add_num_or(&s->line, e->gid_str, e->gid);
-		rc = xsort_add(s->xs, s->line.data, klen, s->line.data + klen,
-			       s->line.len - klen);
+		rc = xsort_add(s->xs, s->line.data, klen, s->line.data + klen, s->line.len - klen);
 		if (rc)
 			return rc;
 	}
@@ -693,8 +714,7 @@ static void mactime_emit(struct tl_sink *s)
 	s->count++;
 }
 
-static int mactime_each(const void *key, size_t klen, const void *val,
-			size_t vlen, void *ctx)
+static int mactime_each(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
 {
 	struct tl_sink *s = ctx;
 	const char *v = val;
@@ -716,8 +736,7 @@ static int mactime_each(const void *key, size_t klen, const void *val,
 	return flush(s, 0);
 }
 
-static int record_each(const void *key, size_t klen, const void *val,
-		       size_t vlen, void *ctx)
+static int record_each(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
 {
 	struct tl_sink *s = ctx;
 
@@ -783,8 +802,7 @@ static int hexv(int c)
 	return -1;
 }
 
-int tl_body_parse(const char *line, size_t n, struct buf *scratch,
-		  struct tl_event *e)
+int tl_body_parse(const char *line, size_t n, struct buf *scratch, struct tl_event *e)
 {
 	size_t off[12], len[12], nf = 0, start = 0;
 
@@ -820,8 +838,8 @@ int tl_body_parse(const char *line, size_t n, struct buf *scratch,
 		at[f] = w;
 		for (size_t i = 0; i < len[f]; i++) {
 			int h, l;
-			if (p[i] == '%' && i + 2 < len[f] &&
-			    (h = hexv(p[i + 1])) >= 0 && (l = hexv(p[i + 2])) >= 0) {
+			if (p[i] == '%' && i + 2 < len[f] && (h = hexv(p[i + 1])) >= 0 &&
+			    (l = hexv(p[i + 2])) >= 0) {
 				d[w++] = (char)(h * 16 + l);
 				i += 2;
 			} else

@@ -54,36 +54,35 @@ struct tl_time {
 
 struct tl_event {
 	enum tl_kind kind;
-	struct tl_time t[4];  /* files: m a c b; others: t[TL_M] */
-	const char *name;     /* raw bytes: the path, or the message */
+	struct tl_time t[4]; /* files: m a c b; others: t[TL_M] */
+	const char *name;    /* raw bytes: the path, or the message */
 	size_t name_len;
 	/* files (and the numbers a body file carries for others) */
 	unsigned long long inode;
 	unsigned long long dev; /* files from a walk: st_dev (makedev), else 0 */
-	const char *inode_str; /* as read from a body file, else NULL */
-	unsigned mode;         /* st_mode; 0 for others */
-	const char *mode_str;  /* as read from a body file, else NULL */
-	long long uid, gid;    /* -1: unknown */
+	const char *inode_str;	/* as read from a body file, else NULL */
+	unsigned mode;		/* st_mode; 0 for others */
+	const char *mode_str;	/* as read from a body file, else NULL */
+	long long uid, gid;	/* -1: unknown */
 	unsigned long long size;
 	const char *size_str, *uid_str, *gid_str; /* from a body file */
-	int deleted;           /* name is the path; " (deleted)" is added */
-	const char *sha256;    /* 64 hex digits, or NULL */
-	int name_is_text;      /* name came from a body file: printable text
-				  is shown as is, other bytes escaped */
+	int deleted;				  /* name is the path; " (deleted)" is added */
+	const char *sha256;			  /* 64 hex digits, or NULL */
+	int name_is_text;			  /* name came from a body file: printable text
+						     is shown as is, other bytes escaped */
 	/* single-time events */
-	const char *desc;      /* timestamp_desc */
-	pid_t pid;             /* 0 if none */
-	const char *source;    /* log file (raw bytes) or NULL */
-	unsigned long line;    /* its line (or record) number */
-	const char *json;      /* extra typed fields, already JSON, or NULL */
+	const char *desc;   /* timestamp_desc */
+	pid_t pid;	    /* 0 if none */
+	const char *source; /* log file (raw bytes) or NULL */
+	unsigned long line; /* its line (or record) number */
+	const char *json;   /* extra typed fields, already JSON, or NULL */
 };
 
 struct tl_sink;
 
 /* tl_sink_new - write to fd; since/until filter each time (set=0: none) */
 struct tl_sink *tl_sink_new(enum tl_format f, int fd, const struct tl_time *since,
-			    const struct tl_time *until, size_t mem_budget,
-			    const char *tmpdir);
+			    const struct tl_time *until, size_t mem_budget, const char *tmpdir);
 /* tl_sink_local_time - mactime dates in the TZ of the environment, with
  * their offset ("2026-12-07T01:00:00+01:00"), instead of UTC */
 void tl_sink_local_time(struct tl_sink *s);
@@ -109,7 +108,6 @@ void tl_body_name(struct buf *out, const char *s, size_t n);
  * Returns 1 for a record, 0 for a line mactime would skip (comment,
  * blank, too few fields, fields that are not numbers, all times zero).
  */
-int tl_body_parse(const char *line, size_t n, struct buf *scratch,
-		  struct tl_event *e);
+int tl_body_parse(const char *line, size_t n, struct buf *scratch, struct tl_event *e);
 
 #endif

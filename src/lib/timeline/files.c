@@ -27,9 +27,9 @@ struct walker {
 	const struct tl_walk_opts *o;
 	unsigned root_maj, root_min;
 	struct buf path;
-	char *dents; /* one getdents buffer per depth would cost too much: */
+	char *dents;	   /* one getdents buffer per depth would cost too much: */
 	size_t dents_size; /* each level copies its names out first */
-	int hash_dirfd;    /* where the entry being visited is */
+	int hash_dirfd;	   /* where the entry being visited is */
 	const char *hash_name;
 	char hex[65];
 };
@@ -39,8 +39,8 @@ struct walker {
 
 void tl_event_from_statx(struct tl_event *e, const struct statx *sx)
 {
-	const struct statx_timestamp *ts[4] = { &sx->stx_mtime, &sx->stx_atime,
-						&sx->stx_ctime, &sx->stx_btime };
+	const struct statx_timestamp *ts[4] = { &sx->stx_mtime, &sx->stx_atime, &sx->stx_ctime,
+						&sx->stx_btime };
 	const unsigned masks[4] = { STATX_MTIME, STATX_ATIME, STATX_CTIME, STATX_BTIME };
 
 	e->kind = TL_FILE;
@@ -132,8 +132,7 @@ static int walk_entry(struct walker *w, int dirfd, const char *name, int depth)
 		return rc;
 	if (!S_ISDIR(sx.stx_mode))
 		return 0;
-	if (w->o->one_fs && (sx.stx_dev_major != w->root_maj ||
-			     sx.stx_dev_minor != w->root_min))
+	if (w->o->one_fs && (sx.stx_dev_major != w->root_maj || sx.stx_dev_minor != w->root_min))
 		return 0;
 	if (depth >= TL_WALK_MAX_DEPTH) {
 		report(w, -ELOOP);

@@ -26,7 +26,7 @@
 
 struct tl_walk_opts {
 	int one_fs;
-	int hash;   /* SHA-256 of regular files (opened without touching atime, never blocking) */
+	int hash; /* SHA-256 of regular files (opened without touching atime, never blocking) */
 	/* visit - e is a TL_FILE event whose name is the path */
 	int (*visit)(const struct tl_event *e, void *ctx);
 	void (*error)(const char *path, size_t len, int err, void *ctx);

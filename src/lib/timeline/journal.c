@@ -22,7 +22,7 @@
 enum { OBJ_DATA = 1, OBJ_ENTRY = 3 };
 enum { INCOMPAT_COMPACT = 16 };
 enum { OBJ_COMPRESSED = 1 | 2 | 4 }; /* xz, lz4, zstd */
-#define HDR_MIN 208                  /* up to tail_entry_monotonic */
+#define HDR_MIN 208		     /* up to tail_entry_monotonic */
 
 static uint64_t le64(const unsigned char *p)
 {
@@ -34,8 +34,7 @@ static uint64_t le64(const unsigned char *p)
 
 static uint32_t le32(const unsigned char *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 struct fields {
@@ -45,10 +44,14 @@ struct fields {
 
 static void take(struct fields *f, const unsigned char *d, size_t n)
 {
-	static const struct { const char *k; size_t off_p, off_n; } want[] = {
+	static const struct {
+		const char *k;
+		size_t off_p, off_n;
+	} want[] = {
 		{ "MESSAGE=", offsetof(struct fields, msg), offsetof(struct fields, msg_len) },
 		{ "_HOSTNAME=", offsetof(struct fields, host), offsetof(struct fields, host_len) },
-		{ "SYSLOG_IDENTIFIER=", offsetof(struct fields, ident), offsetof(struct fields, ident_len) },
+		{ "SYSLOG_IDENTIFIER=", offsetof(struct fields, ident),
+		  offsetof(struct fields, ident_len) },
 		{ "_PID=", offsetof(struct fields, pid), offsetof(struct fields, pid_len) },
 		{ "SYSLOG_PID=", offsetof(struct fields, pid), offsetof(struct fields, pid_len) },
 	};
@@ -63,8 +66,8 @@ static void take(struct fields *f, const unsigned char *d, size_t n)
 }
 
 /* the DATA object at off: its payload, or NULL */
-static const unsigned char *data_at(const unsigned char *p, size_t n, uint64_t off,
-				    int compact, size_t *len, unsigned long *compressed)
+static const unsigned char *data_at(const unsigned char *p, size_t n, uint64_t off, int compact,
+				    size_t *len, unsigned long *compressed)
 {
 	size_t hdr = compact ? 72 : 64;
 	uint64_t size;
@@ -111,13 +114,15 @@ int tl_journal_parse(const unsigned char *p, size_t n,
 			for (uint64_t i = off + 64; i + isz <= off + size; i += isz) {
 				uint64_t d = compact ? le32(p + i) : le64(p + i);
 				size_t dl;
-				const unsigned char *dp = data_at(p, n, d, compact, &dl, compressed);
+				const unsigned char *dp =
+				    data_at(p, n, d, compact, &dl, compressed);
 				if (dp)
 					take(&f, dp, dl);
 			}
 			if (f.msg) {
 				buf_reset(&line);
-				tl_iso(&line, (long long)(usec / 1000000), (long)(usec % 1000000) * 1000);
+				tl_iso(&line, (long long)(usec / 1000000),
+				       (long)(usec % 1000000) * 1000);
 				buf_setlen(&line, line.len - 1); /* Z -> +00:00 */
 				buf_addstr(&line, "+00:00 ");
 				if (f.host)

@@ -39,9 +39,8 @@ static void note(struct live *l, const char *fmt, const char *what, int err)
 static const char suffix[] = " (deleted)";
 
 /* a deleted file held by the process: emit its inode times */
-static int held(struct live *l, int procfd, const char *link_at,
-		const struct buf *target, pid_t pid, unsigned long long *seen,
-		size_t *nseen)
+static int held(struct live *l, int procfd, const char *link_at, const struct buf *target,
+		pid_t pid, unsigned long long *seen, size_t *nseen)
 {
 	struct statx sx;
 	struct tl_event e;
@@ -83,8 +82,7 @@ static int deleted_files(struct live *l, int procfd, pid_t pid)
 		for (size_t i = 0; i < nfds && !rc; i++) {
 			snprintf(at, sizeof(at), "fd/%d", fds[i]);
 			buf_reset(&link);
-			if (!proc_readlink_at(procfd, at, &link) && link.len &&
-			    link.data[0] == '/')
+			if (!proc_readlink_at(procfd, at, &link) && link.len && link.data[0] == '/')
 				rc = held(l, procfd, at, &link, pid, seen, &nseen);
 		}
 	}
@@ -170,7 +168,7 @@ static int one_process(struct live *l, pid_t pid)
 	int ek = proc_readlink_at(procfd, "exe", &exe);
 	struct tl_time start = { l->boot + (long long)(st.starttime / (unsigned long long)l->hz),
 				 (long)(st.starttime % (unsigned long long)l->hz) *
-					 (1000000000L / l->hz),
+				     (1000000000L / l->hz),
 				 1 };
 	snprintf(name, sizeof(name), "process start %d ", (int)pid);
 	buf_addstr(&msg, name);
@@ -201,8 +199,8 @@ static int one_process(struct live *l, pid_t pid)
 	return rc;
 }
 
-int tl_live(int (*emit)(const struct tl_event *e, void *ctx), void *ctx,
-	    struct buf *notes, unsigned *partial)
+int tl_live(int (*emit)(const struct tl_event *e, void *ctx), void *ctx, struct buf *notes,
+	    unsigned *partial)
 {
 	struct live l;
 	struct tl_event e;

@@ -21,7 +21,7 @@
 #include "lib/timeline/event.h"
 #include "util/buf.h"
 
-int tl_live(int (*emit)(const struct tl_event *e, void *ctx), void *ctx,
-	    struct buf *notes, unsigned *partial);
+int tl_live(int (*emit)(const struct tl_event *e, void *ctx), void *ctx, struct buf *notes,
+	    unsigned *partial);
 
 #endif

@@ -49,9 +49,9 @@ static size_t rfc3339(const char *s, size_t n, struct tl_time *t)
 	size_t i = 19;
 	long nsec = 0, scale = 100000000;
 
-	if (n < 20 || num(s, 4, &y) || s[4] != '-' || num(s + 5, 2, &mo) ||
-	    s[7] != '-' || num(s + 8, 2, &d) || s[10] != 'T' || num(s + 11, 2, &h) ||
-	    s[13] != ':' || num(s + 14, 2, &mi) || s[16] != ':' || num(s + 17, 2, &se))
+	if (n < 20 || num(s, 4, &y) || s[4] != '-' || num(s + 5, 2, &mo) || s[7] != '-' ||
+	    num(s + 8, 2, &d) || s[10] != 'T' || num(s + 11, 2, &h) || s[13] != ':' ||
+	    num(s + 14, 2, &mi) || s[16] != ':' || num(s + 17, 2, &se))
 		return 0;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
 		return 0;
@@ -77,8 +77,7 @@ static size_t rfc3339(const char *s, size_t n, struct tl_time *t)
 }
 
 /* "Feb 13 23:05:34": 15, or 0 */
-static size_t traditional(const char *s, size_t n, int year, long long not_after,
-			  struct tl_time *t)
+static size_t traditional(const char *s, size_t n, int year, long long not_after, struct tl_time *t)
 {
 	int d, h, mi, se, mo = -1;
 
@@ -87,9 +86,9 @@ static size_t traditional(const char *s, size_t n, int year, long long not_after
 	for (int i = 0; i < 12; i++)
 		if (!memcmp(s, months + 3 * i, 3))
 			mo = i + 1;
-	if (mo < 0 || num(s + 4 + (s[4] == ' '), s[4] == ' ' ? 1 : 2, &d) ||
-	    num(s + 7, 2, &h) || num(s + 10, 2, &mi) || num(s + 13, 2, &se) || d < 1 ||
-	    d > 31 || h > 23 || mi > 59 || se > 60)
+	if (mo < 0 || num(s + 4 + (s[4] == ' '), s[4] == ' ' ? 1 : 2, &d) || num(s + 7, 2, &h) ||
+	    num(s + 10, 2, &mi) || num(s + 13, 2, &se) || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60)
 		return 0;
 	t->sec = mk(year, mo, d, h, mi, se);
 	/* a date after the file's last change belongs to the year before */
@@ -100,8 +99,7 @@ static size_t traditional(const char *s, size_t n, int year, long long not_after
 	return 15;
 }
 
-int tl_syslog_parse(const char *s, size_t n, int year, long long not_after,
-		    struct tl_syslog *o)
+int tl_syslog_parse(const char *s, size_t n, int year, long long not_after, struct tl_syslog *o)
 {
 	size_t i, j;
 
@@ -215,7 +213,8 @@ int tl_conn_parse(const struct tl_syslog *l, struct tl_conn *c)
 		c->from = p;
 		c->from_len = wordlen(p, end);
 		/* IPv4 in IPv6 as xinetd writes it: ::ffff:192.0.2.99 */
-		if (c->from_len > 7 && !memcmp(c->from, "::ffff:", 7) && memchr(c->from + 7, '.', c->from_len - 7)) {
+		if (c->from_len > 7 && !memcmp(c->from, "::ffff:", 7) &&
+		    memchr(c->from + 7, '.', c->from_len - 7)) {
 			c->from += 7;
 			c->from_len -= 7;
 		}
@@ -298,11 +297,14 @@ static const char *classify(const struct tl_syslog *l, struct buf *json)
 		jfield(json, "from", c.from, c.from_len);
 		switch (c.kind) {
 		case TL_CONN_TCPD:
-			jfield(json, "event", c.refused ? "connection_refused" : "connection", c.refused ? 18 : 10);
-			return c.refused ? "Connection Refused (TCP Wrapper)" : "Connection (TCP Wrapper)";
+			jfield(json, "event", c.refused ? "connection_refused" : "connection",
+			       c.refused ? 18 : 10);
+			return c.refused ? "Connection Refused (TCP Wrapper)"
+					 : "Connection (TCP Wrapper)";
 		case TL_CONN_INETD:
 			jfield(json, "service", c.service, c.service_len);
-			jfield(json, "event", c.refused ? "connection_refused" : "connection", c.refused ? 18 : 10);
+			jfield(json, "event", c.refused ? "connection_refused" : "connection",
+			       c.refused ? 18 : 10);
 			return c.refused ? "Connection Refused (inetd)" : "Connection (inetd)";
 		case TL_CONN_SSH_FROM:
 			jfield(json, "event", "connection", 10);
@@ -389,8 +391,7 @@ static const char *classify(const struct tl_syslog *l, struct buf *json)
 	return NULL;
 }
 
-int tl_log_text_line(struct tl_text_state *st, const char *s, size_t n,
-		     unsigned long lineno)
+int tl_log_text_line(struct tl_text_state *st, const char *s, size_t n, unsigned long lineno)
 {
 	struct tl_syslog l;
 	struct tl_event e;
@@ -426,9 +427,19 @@ int tl_log_text_line(struct tl_text_state *st, const char *s, size_t n,
 }
 
 /* glibc's struct utmp on Linux (x86-64, aarch64): 384 bytes */
-enum { UT_TYPE = 0, UT_PID = 4, UT_LINE = 8, UT_ID = 40, UT_USER = 44,
-       UT_HOST = 76, UT_EXIT = 332, UT_SESSION = 336, UT_SEC = 340,
-       UT_USEC = 344, UT_ADDR = 348 };
+enum {
+	UT_TYPE = 0,
+	UT_PID = 4,
+	UT_LINE = 8,
+	UT_ID = 40,
+	UT_USER = 44,
+	UT_HOST = 76,
+	UT_EXIT = 332,
+	UT_SESSION = 336,
+	UT_SEC = 340,
+	UT_USEC = 344,
+	UT_ADDR = 348
+};
 
 static size_t cstrlen(const unsigned char *p, size_t max)
 {
@@ -440,13 +451,13 @@ static size_t cstrlen(const unsigned char *p, size_t max)
 
 static int32_t rd32(const unsigned char *p)
 {
-	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-		     (uint32_t)p[3] << 24;
+	uint32_t v =
+	    (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	return (int32_t)v;
 }
 
-int tl_log_utmp_record(const char *source, const unsigned char *r, int btmp,
-		       unsigned long recno, tl_emit_fn emit, void *ctx)
+int tl_log_utmp_record(const char *source, const unsigned char *r, int btmp, unsigned long recno,
+		       tl_emit_fn emit, void *ctx)
 {
 	int type = (int)(r[0] | r[1] << 8);
 	struct buf msg = BUF_INIT, json = BUF_INIT;
@@ -458,14 +469,28 @@ int tl_log_utmp_record(const char *source, const unsigned char *r, int btmp,
 	int rc;
 
 	switch (type) {
-	case 2: desc = "Boot (wtmp)"; ev = "boot"; break;
-	case 1: desc = ul && r[UT_USER] == 's' ? "Shutdown (wtmp)" : "Run Level (wtmp)";
-		ev = "runlevel"; break;
-	case 6: desc = "Login Refused"; ev = "login_refused"; break;
-	case 7: desc = btmp ? "Login Refused" : "Login Accepted";
-		ev = btmp ? "login_refused" : "login_accepted"; break;
-	case 8: desc = "Logout"; ev = "logout"; break;
-	default: return 0;
+	case 2:
+		desc = "Boot (wtmp)";
+		ev = "boot";
+		break;
+	case 1:
+		desc = ul && r[UT_USER] == 's' ? "Shutdown (wtmp)" : "Run Level (wtmp)";
+		ev = "runlevel";
+		break;
+	case 6:
+		desc = "Login Refused";
+		ev = "login_refused";
+		break;
+	case 7:
+		desc = btmp ? "Login Refused" : "Login Accepted";
+		ev = btmp ? "login_refused" : "login_accepted";
+		break;
+	case 8:
+		desc = "Logout";
+		ev = "logout";
+		break;
+	default:
+		return 0;
 	}
 	if (type == 6 && !btmp)
 		return 0; /* getty waiting for a login: not an event */
@@ -504,13 +529,13 @@ int tl_log_utmp_record(const char *source, const unsigned char *r, int btmp,
 	return rc;
 }
 
-int tl_log_dpkg_line(const char *source, const char *s, size_t n,
-		     unsigned long lineno, tl_emit_fn emit, void *ctx)
+int tl_log_dpkg_line(const char *source, const char *s, size_t n, unsigned long lineno,
+		     tl_emit_fn emit, void *ctx)
 {
 	int y, mo, d, h, mi, se;
 	static const char *const acts[] = { "install ", "upgrade ", "remove ", "purge " };
-	static const char *const descs[] = { "Package Install", "Package Upgrade",
-					     "Package Remove", "Package Purge" };
+	static const char *const descs[] = { "Package Install", "Package Upgrade", "Package Remove",
+					     "Package Purge" };
 	struct buf json = BUF_INIT;
 	struct tl_event e;
 	int rc, a = -1;
@@ -708,7 +733,8 @@ int tl_logs_journal_dir(const char *dir, tl_emit_fn emit, void *ctx, struct buf 
 			buf_release(&j.ts.json);
 			if (r < 0) {
 				escape_str(notes, p.data);
-				buf_addf(notes, ": %s\n", r == -EINVAL ? "not a journal file" : strerror(-r));
+				buf_addf(notes, ": %s\n",
+					 r == -EINVAL ? "not a journal file" : strerror(-r));
 				(*partial)++;
 			} else if (r)
 				rc = r;
@@ -719,7 +745,7 @@ int tl_logs_journal_dir(const char *dir, tl_emit_fn emit, void *ctx, struct buf 
 				(*partial)++;
 			}
 		}
-next:
+	next:
 		free(names[i]);
 	}
 	free(names);
@@ -727,16 +753,15 @@ next:
 	return rc;
 }
 
-int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
-	    unsigned *partial)
+int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes, unsigned *partial)
 {
-	static const struct { const char *name, *kind; } logs[] = {
-		{ "auth.log", "text" }, { "auth.log.1", "text" },
-		{ "secure", "text" }, { "secure.1", "text" },
-		{ "syslog", "text" }, { "syslog.1", "text" },
-		{ "messages", "text" }, { "messages.1", "text" },
-		{ "wtmp", "utmp" }, { "wtmp.1", "utmp" },
-		{ "btmp", "btmp" }, { "btmp.1", "btmp" },
+	static const struct {
+		const char *name, *kind;
+	} logs[] = {
+		{ "auth.log", "text" }, { "auth.log.1", "text" }, { "secure", "text" },
+		{ "secure.1", "text" }, { "syslog", "text" },	  { "syslog.1", "text" },
+		{ "messages", "text" }, { "messages.1", "text" }, { "wtmp", "utmp" },
+		{ "wtmp.1", "utmp" },	{ "btmp", "btmp" },	  { "btmp.1", "btmp" },
 		{ "dpkg.log", "dpkg" }, { "dpkg.log.1", "dpkg" },
 	};
 	struct buf path = BUF_INIT;

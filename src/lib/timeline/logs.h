@@ -49,12 +49,17 @@ struct tl_syslog {
 };
 
 /* tl_syslog_parse - 0, or -1 for a line with no timestamp we know */
-int tl_syslog_parse(const char *s, size_t n, int year, long long not_after,
-		    struct tl_syslog *out);
+int tl_syslog_parse(const char *s, size_t n, int year, long long not_after, struct tl_syslog *out);
 
 /* what a line says about a connection (chains, and the timeline's fields) */
-enum tl_conn_kind { TL_CONN_NONE, TL_CONN_TCPD, TL_CONN_INETD, TL_CONN_SSH_FROM,
-		    TL_CONN_SSH_ACCEPT, TL_CONN_SSH_FAIL };
+enum tl_conn_kind {
+	TL_CONN_NONE,
+	TL_CONN_TCPD,
+	TL_CONN_INETD,
+	TL_CONN_SSH_FROM,
+	TL_CONN_SSH_ACCEPT,
+	TL_CONN_SSH_FAIL
+};
 struct tl_conn {
 	enum tl_conn_kind kind;
 	int refused;
@@ -75,17 +80,16 @@ struct tl_text_state {
 	void *ctx;
 	struct buf msg, json;
 };
-int tl_log_text_line(struct tl_text_state *st, const char *s, size_t n,
-		     unsigned long lineno);
+int tl_log_text_line(struct tl_text_state *st, const char *s, size_t n, unsigned long lineno);
 
 #define TL_UTMP_SIZE 384
 /* tl_log_utmp_record - one record (TL_UTMP_SIZE bytes); btmp: refused logins */
-int tl_log_utmp_record(const char *source, const unsigned char *r, int btmp,
-		       unsigned long recno, tl_emit_fn emit, void *ctx);
+int tl_log_utmp_record(const char *source, const unsigned char *r, int btmp, unsigned long recno,
+		       tl_emit_fn emit, void *ctx);
 
 /* tl_log_dpkg_line - one line of dpkg.log */
-int tl_log_dpkg_line(const char *source, const char *s, size_t n,
-		     unsigned long lineno, tl_emit_fn emit, void *ctx);
+int tl_log_dpkg_line(const char *source, const char *s, size_t n, unsigned long lineno,
+		     tl_emit_fn emit, void *ctx);
 
 /*
  * tl_log_file - read one log file (kind "text", "utmp", "btmp", "dpkg"),
@@ -114,7 +118,6 @@ int tl_logs_journal_dir(const char *dir, tl_emit_fn emit, void *ctx, struct buf 
 			unsigned *partial, int depth);
 
 /* tl_logs - every known log under ROOT/var/log that exists */
-int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes,
-	    unsigned *partial);
+int tl_logs(const char *root, tl_emit_fn emit, void *ctx, struct buf *notes, unsigned *partial);
 
 #endif

@@ -16,8 +16,8 @@
 
 struct run {
 	off_t start, end; /* in the temporary file */
-	off_t pos;        /* next byte to read */
-	char *buf;        /* read buffer */
+	off_t pos;	  /* next byte to read */
+	char *buf;	  /* read buffer */
 	size_t blen, boff, bcap;
 };
 
@@ -28,7 +28,7 @@ struct xsort {
 	uint32_t *idx; /* offsets of records in the arena */
 	size_t n, ncap;
 	char *tmpdir;
-	int fd;        /* the runs; -1 until the first spill */
+	int fd; /* the runs; -1 until the first spill */
 	off_t fend;
 	struct run *runs;
 	size_t nruns;
@@ -68,8 +68,7 @@ size_t xsort_runs(const struct xsort *s)
 	return s->nruns;
 }
 
-static void rec_get(const char *p, const char **k, size_t *kl, const char **v,
-		    size_t *vl)
+static void rec_get(const char *p, const char **k, size_t *kl, const char **v, size_t *vl)
 {
 	uint32_t a, b;
 
@@ -198,8 +197,7 @@ static int spill(struct xsort *s)
 	return 0;
 }
 
-int xsort_add(struct xsort *s, const void *key, size_t klen, const void *val,
-	      size_t vlen)
+int xsort_add(struct xsort *s, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	size_t len = HDR + klen + vlen;
 	uint32_t a = (uint32_t)klen, b = (uint32_t)vlen;
@@ -218,8 +216,8 @@ int xsort_add(struct xsort *s, const void *key, size_t klen, const void *val,
 		s->cap = s->budget;
 		s->arena = xmalloc(s->cap);
 #ifdef MADV_HUGEPAGE
-		madvise((void *)(((uintptr_t)s->arena + 4095) & ~(uintptr_t)4095),
-			s->cap - 4096, MADV_HUGEPAGE);
+		madvise((void *)(((uintptr_t)s->arena + 4095) & ~(uintptr_t)4095), s->cap - 4096,
+			MADV_HUGEPAGE);
 #endif
 	}
 	if (s->n == s->ncap) {
@@ -287,8 +285,7 @@ static void run_next(struct run *r, const char *rec)
 	r->boff += HDR + (size_t)a + b;
 }
 
-int xsort_each(struct xsort *s,
-	       int (*fn)(const void *, size_t, const void *, size_t, void *),
+int xsort_each(struct xsort *s, int (*fn)(const void *, size_t, const void *, size_t, void *),
 	       void *ctx)
 {
 	const char *k, *v;
@@ -321,14 +318,14 @@ int xsort_each(struct xsort *s,
 		s->runs[i].bcap = each;
 		s->runs[i].buf = xmalloc(each);
 	}
-#define LESS(x, y)                                                            \
-	({                                                                    \
-		const char *ka_, *kb_, *va_, *vb_;                            \
-		size_t kal_, kbl_, val_, vbl_;                                \
-		rec_get(head[x], &ka_, &kal_, &va_, &val_);                   \
-		rec_get(head[y], &kb_, &kbl_, &vb_, &vbl_);                   \
-		int c_ = key_cmp(ka_, kal_, kb_, kbl_);                       \
-		c_ ? c_ < 0 : (x) < (y);                                      \
+#define LESS(x, y)                                                                                 \
+	({                                                                                         \
+		const char *ka_, *kb_, *va_, *vb_;                                                 \
+		size_t kal_, kbl_, val_, vbl_;                                                     \
+		rec_get(head[x], &ka_, &kal_, &va_, &val_);                                        \
+		rec_get(head[y], &kb_, &kbl_, &vb_, &vbl_);                                        \
+		int c_ = key_cmp(ka_, kal_, kb_, kbl_);                                            \
+		c_ ? c_ < 0 : (x) < (y);                                                           \
 	})
 	for (size_t i = 0; i < s->nruns; i++) {
 		if (run_peek(s, &s->runs[i], &head[i], &rc) != 1) {

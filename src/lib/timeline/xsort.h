@@ -23,8 +23,7 @@ struct xsort;
 /* xsort_new - budget in bytes (0: 64 MiB); tmpdir NULL: $TMPDIR or /tmp */
 struct xsort *xsort_new(size_t budget, const char *tmpdir);
 void xsort_free(struct xsort *s);
-int xsort_add(struct xsort *s, const void *key, size_t klen, const void *val,
-	      size_t vlen);
+int xsort_add(struct xsort *s, const void *key, size_t klen, const void *val, size_t vlen);
 /* xsort_runs - how many runs went to disk so far */
 size_t xsort_runs(const struct xsort *s);
 /*
@@ -32,8 +31,7 @@ size_t xsort_runs(const struct xsort *s);
  * non-zero return and return it.  Call once, after the last xsort_add.
  */
 int xsort_each(struct xsort *s,
-	       int (*fn)(const void *key, size_t klen, const void *val,
-			 size_t vlen, void *ctx),
+	       int (*fn)(const void *key, size_t klen, const void *val, size_t vlen, void *ctx),
 	       void *ctx);
 
 #endif

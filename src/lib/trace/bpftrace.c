@@ -29,7 +29,7 @@ struct bpftrace {
 	long long clock_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	bpftrace_cb cb;
 	void *ctx;
-	int stop;            /* the callback's non-zero return */
+	int stop; /* the callback's non-zero return */
 	int handled;
 	int ncpus;
 };
@@ -44,8 +44,9 @@ struct bpftrace {
 static struct bt_argspec capture_of(const struct sc_shape *sh, int i)
 {
 	const struct sc_argshape *a = &sh->a[i];
-	unsigned char len = a->lenarg < 6 ? a->lenarg
-			  : a->lenarg == SC_LEN_RET ? BT_LEN_RET : BT_LEN_NONE;
+	unsigned char len = a->lenarg < 6	      ? a->lenarg
+			    : a->lenarg == SC_LEN_RET ? BT_LEN_RET
+						      : BT_LEN_NONE;
 	struct bt_argspec s = { BT_CAP_NONE, BT_LEN_NONE, 0 };
 
 	/* a length the kernel reads as an int is cut as the decoders cut it */
@@ -53,7 +54,8 @@ static struct bt_argspec capture_of(const struct sc_shape *sh, int i)
 		len |= BT_LEN_32;
 
 	switch (a->kind) {
-	case SCK_PATH: case SCK_STR:
+	case SCK_PATH:
+	case SCK_STR:
 		s.kind = BT_CAP_STR | BT_IN;
 		break;
 	case SCK_STROUT:
@@ -79,12 +81,26 @@ static struct bt_argspec capture_of(const struct sc_shape *sh, int i)
 	case SCK_LENOUT:
 		s = (struct bt_argspec){ BT_CAP_PLEN | BT_OUT, len, a->size };
 		break;
-	case SCK_IOV: s.kind = BT_CAP_IOV | BT_IN; s.lenarg = len; break;
-	case SCK_IOVOUT: s.kind = BT_CAP_IOV | BT_OUT; s.lenarg = len; break;
-	case SCK_MSG: s.kind = BT_CAP_MSG | BT_IN; break;
-	case SCK_MSGOUT: s.kind = BT_CAP_MSG | BT_OUT; break;
-	case SCK_STRV: s.kind = BT_CAP_STRV | BT_IN; break;
-	case SCK_PTRV: s.kind = BT_CAP_PTRV | BT_IN; break;
+	case SCK_IOV:
+		s.kind = BT_CAP_IOV | BT_IN;
+		s.lenarg = len;
+		break;
+	case SCK_IOVOUT:
+		s.kind = BT_CAP_IOV | BT_OUT;
+		s.lenarg = len;
+		break;
+	case SCK_MSG:
+		s.kind = BT_CAP_MSG | BT_IN;
+		break;
+	case SCK_MSGOUT:
+		s.kind = BT_CAP_MSG | BT_OUT;
+		break;
+	case SCK_STRV:
+		s.kind = BT_CAP_STRV | BT_IN;
+		break;
+	case SCK_PTRV:
+		s.kind = BT_CAP_PTRV | BT_IN;
+		break;
 	case SCK_ARR:
 		s = (struct bt_argspec){ BT_CAP_ARRAY | BT_IN, len, a->size };
 		break;
@@ -130,8 +146,7 @@ static long long clock_offset(void)
 
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
-	return (rt.tv_sec - mono.tv_sec) * 1000000000LL + rt.tv_nsec -
-	       mono.tv_nsec;
+	return (rt.tv_sec - mono.tv_sec) * 1000000000LL + rt.tv_nsec - mono.tv_nsec;
 }
 
 static int fill_specs(struct bpftrace *bt, const struct bpftrace_opts *o)
@@ -183,8 +198,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	const struct bt_event *raw = data;
 	struct bpftrace_event ev;
 
-	if (bt->stop || size < sizeof(*raw) || raw->size > size ||
-	    raw->size < sizeof(*raw))
+	if (bt->stop || size < sizeof(*raw) || raw->size > size || raw->size < sizeof(*raw))
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = raw->type;
@@ -217,7 +231,7 @@ int bpftrace_open(struct bpftrace **out, const struct bpftrace_opts *o)
 	last_error.text[0] = '\0';
 	if (ring < (size_t)page || (ring & (ring - 1)) || ring > (size_t)1 << 30) {
 		bpf_errmsg_set(&last_error, "ring buffer size must be a power of 2 from %ld to 1G",
-			  page);
+			       page);
 		return -EINVAL;
 	}
 	libbpf_set_print(o->verbose ? bpfutil_print_stderr : bpfutil_print_quiet);
@@ -285,8 +299,7 @@ static int add_tgid(struct bpftrace *bt, pid_t tgid, __u32 how)
 
 	if (tgid <= 0)
 		return -EINVAL;
-	if (bpf_map_update_elem(bpf_map__fd(bt->skel->maps.tgids), &key, &how,
-				BPF_ANY))
+	if (bpf_map_update_elem(bpf_map__fd(bt->skel->maps.tgids), &key, &how, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -296,8 +309,8 @@ int bpftrace_add(struct bpftrace *bt, pid_t tgid)
 	return add_tgid(bt, tgid, 1);
 }
 
-int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
-		    char *const envp[], mode_t mask, pid_t *pid)
+int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[], char *const envp[],
+		    mode_t mask, pid_t *pid)
 {
 	int go[2], err[2], rc, status;
 	pid_t child;
@@ -361,8 +374,7 @@ int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
 	return 0;
 }
 
-int bpftrace_poll(struct bpftrace *bt, int timeout_ms, bpftrace_cb cb,
-		  void *ctx)
+int bpftrace_poll(struct bpftrace *bt, int timeout_ms, bpftrace_cb cb, void *ctx)
 {
 	int rc;
 
@@ -384,8 +396,7 @@ int bpftrace_alive(struct bpftrace *bt)
 {
 	__u32 key;
 
-	return !bpf_map_get_next_key(bpf_map__fd(bt->skel->maps.tgids), NULL,
-				     &key);
+	return !bpf_map_get_next_key(bpf_map__fd(bt->skel->maps.tgids), NULL, &key);
 }
 
 static unsigned long long prog_misses(struct bpf_program *p)
@@ -399,8 +410,7 @@ static unsigned long long prog_misses(struct bpf_program *p)
 	return info.recursion_misses;
 }
 
-void bpftrace_lost(struct bpftrace *bt, unsigned long long *events,
-		   unsigned long long *bytes)
+void bpftrace_lost(struct bpftrace *bt, unsigned long long *events, unsigned long long *bytes)
 {
 	int fd = bpf_map__fd(bt->skel->maps.counters);
 	unsigned long long sum[BT_NCOUNTERS] = { 0 };
@@ -415,8 +425,8 @@ void bpftrace_lost(struct bpftrace *bt, unsigned long long *events,
 	free(v);
 	/* a program that could not run because it was already running on
 	   that CPU lost its event too */
-	sum[BT_LOST_EVENTS] += prog_misses(bt->skel->progs.trace_enter) +
-			       prog_misses(bt->skel->progs.trace_exit);
+	sum[BT_LOST_EVENTS] +=
+	    prog_misses(bt->skel->progs.trace_enter) + prog_misses(bt->skel->progs.trace_exit);
 	if (events)
 		*events = sum[BT_LOST_EVENTS];
 	if (bytes)
@@ -432,8 +442,8 @@ void bpftrace_close(struct bpftrace *bt)
 	free(bt);
 }
 
-int bpftrace_chunk(const struct bpftrace_event *ev, size_t i,
-		   struct bt_chunk *ch, const unsigned char **data)
+int bpftrace_chunk(const struct bpftrace_event *ev, size_t i, struct bt_chunk *ch,
+		   const unsigned char **data)
 {
 	size_t pos = 0;
 
@@ -455,8 +465,7 @@ int bpftrace_chunk(const struct bpftrace_event *ev, size_t i,
 	return -ENOENT;
 }
 
-long bpftrace_mem(const struct bpftrace_event *ev, unsigned long long addr,
-		  void *buf, size_t len)
+long bpftrace_mem(const struct bpftrace_event *ev, unsigned long long addr, void *buf, size_t len)
 {
 	const unsigned char *data, *best = NULL;
 	unsigned long long have = 0;
@@ -482,8 +491,7 @@ long bpftrace_mem(const struct bpftrace_event *ev, unsigned long long addr,
 	return have;
 }
 
-long bpftrace_mem2(const struct bpftrace_event *first,
-		   const struct bpftrace_event *second,
+long bpftrace_mem2(const struct bpftrace_event *first, const struct bpftrace_event *second,
 		   unsigned long long addr, void *buf, size_t len)
 {
 	long n = bpftrace_mem(first, addr, buf, len);

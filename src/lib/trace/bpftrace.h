@@ -43,32 +43,32 @@
 #include "lib/trace/trace.bpf.h"
 
 struct bpftrace_opts {
-	int follow;          /* add children of traced processes (-f) */
-	unsigned str_max;    /* bytes of a path or string; 0: 4096 */
-	unsigned buf_max;    /* bytes of a buffer (strace -s + 1); 0: 33 */
-	unsigned full_max;   /* bytes of a buffer on a -e read=/write= fd; 0: 32768 */
-	size_t ring_bytes;   /* ring buffer, a power of 2; 0: 8 MiB */
+	int follow;	   /* add children of traced processes (-f) */
+	unsigned str_max;  /* bytes of a path or string; 0: 4096 */
+	unsigned buf_max;  /* bytes of a buffer (strace -s + 1); 0: 33 */
+	unsigned full_max; /* bytes of a buffer on a -e read=/write= fd; 0: 32768 */
+	size_t ring_bytes; /* ring buffer, a power of 2; 0: 8 MiB */
 	/* traced[nr] non-zero for each traced call number < BT_NR_MAX;
 	   NULL traces every call, numbers beyond the table included */
 	const unsigned char *traced;
-	const int *read_fds;  /* -e read=FDS: full data read from these fds */
+	const int *read_fds; /* -e read=FDS: full data read from these fds */
 	size_t nread_fds;
 	const int *write_fds; /* -e write=FDS */
 	size_t nwrite_fds;
-	int env_strings;      /* copy execve's environment strings, not just
-				 their count (strace -v) */
-	int verbose;          /* libbpf's messages (verifier log) on stderr */
+	int env_strings; /* copy execve's environment strings, not just
+			    their count (strace -v) */
+	int verbose;	 /* libbpf's messages (verifier log) on stderr */
 };
 
 struct bpftrace_event {
-	int type;                  /* BT_ENTER, BT_EXIT, ... (bpf/trace.h) */
-	unsigned flags;            /* BT_EV_* */
+	int type;	/* BT_ENTER, BT_EXIT, ... (bpf/trace.h) */
+	unsigned flags; /* BT_EV_* */
 	pid_t tgid, tid;
-	long nr;                   /* call number; see bpf/trace.h per type */
+	long nr; /* call number; see bpf/trace.h per type */
 	unsigned long long args[6];
 	long long ret;
-	unsigned long long ts;     /* CLOCK_REALTIME, ns */
-	unsigned long long mono;   /* CLOCK_MONOTONIC, ns (for -T) */
+	unsigned long long ts;	     /* CLOCK_REALTIME, ns */
+	unsigned long long mono;     /* CLOCK_MONOTONIC, ns (for -T) */
 	const unsigned char *chunks; /* nchunks struct bt_chunk + data */
 	size_t nchunks;
 	size_t chunk_bytes;
@@ -90,17 +90,15 @@ int bpftrace_add(struct bpftrace *bt, pid_t tgid);
  * from that execve on.  -errno of the execve when it failed (the child is
  * reaped then).
  */
-int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[],
-		    char *const envp[], mode_t mask, pid_t *pid);
+int bpftrace_launch(struct bpftrace *bt, const char *path, char *const argv[], char *const envp[],
+		    mode_t mask, pid_t *pid);
 /* bpftrace_poll - wait up to timeout_ms, then hand every pending event to
    cb; the number handled, the callback's non-zero return, or -errno */
-int bpftrace_poll(struct bpftrace *bt, int timeout_ms, bpftrace_cb cb,
-		  void *ctx);
+int bpftrace_poll(struct bpftrace *bt, int timeout_ms, bpftrace_cb cb, void *ctx);
 /* bpftrace_alive - whether a traced thread group is still running */
 int bpftrace_alive(struct bpftrace *bt);
 /* bpftrace_lost - events dropped and captures cut short, so far */
-void bpftrace_lost(struct bpftrace *bt, unsigned long long *events,
-		   unsigned long long *bytes);
+void bpftrace_lost(struct bpftrace *bt, unsigned long long *events, unsigned long long *bytes);
 void bpftrace_close(struct bpftrace *bt);
 
 /*
@@ -110,17 +108,15 @@ void bpftrace_close(struct bpftrace *bt);
  * captured.  bpftrace_mem2() looks in `first` and then in `second` (the
  * entry event, for memory read at exit that was captured at entry).
  */
-long bpftrace_mem(const struct bpftrace_event *ev, unsigned long long addr,
-		  void *buf, size_t len);
-long bpftrace_mem2(const struct bpftrace_event *first,
-		   const struct bpftrace_event *second,
+long bpftrace_mem(const struct bpftrace_event *ev, unsigned long long addr, void *buf, size_t len);
+long bpftrace_mem2(const struct bpftrace_event *first, const struct bpftrace_event *second,
 		   unsigned long long addr, void *buf, size_t len);
 /* bpftrace_plan - what the kernel side copies for native call nr: its
  * row of the argument-shape table (lib/trace/syscall) as capture specs */
 void bpftrace_plan(long nr, struct bt_spec *spec);
 /* bpftrace_chunk - the i-th chunk of ev and its data; 0 or -ENOENT */
-int bpftrace_chunk(const struct bpftrace_event *ev, size_t i,
-		   struct bt_chunk *ch, const unsigned char **data);
+int bpftrace_chunk(const struct bpftrace_event *ev, size_t i, struct bt_chunk *ch,
+		   const unsigned char **data);
 /* bpftrace_event_dup - a heap copy of ev and its chunks; free() it */
 struct bpftrace_event *bpftrace_event_dup(const struct bpftrace_event *ev);
 

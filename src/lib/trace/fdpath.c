@@ -20,7 +20,7 @@ void trace_fd_quote(struct buf *o, const char *path, size_t n, int hex)
 			char next = i + 2 < q.len ? q.data[i + 1] : 0;
 			/* a digit after would read as part of a short escape */
 			buf_addstr(o, next >= '0' && next <= '7' ? (c == '<' ? "\\074" : "\\076")
-							    : (c == '<' ? "\\74" : "\\76"));
+								 : (c == '<' ? "\\74" : "\\76"));
 		} else {
 			buf_addc(o, c);
 		}
@@ -54,8 +54,8 @@ void trace_fd_decor(struct buf *o, pid_t pid, int fd, int yflag, int hex)
 	buf_addc(o, '<');
 	trace_fd_quote(o, target, (size_t)n, hex);
 	if (yflag >= 2 && have_st && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
-		buf_addf(o, "<%s %u:%u>", S_ISCHR(st.st_mode) ? "char" : "block",
-			 major(st.st_rdev), minor(st.st_rdev));
+		buf_addf(o, "<%s %u:%u>", S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
+			 minor(st.st_rdev));
 	buf_addc(o, '>');
 	if (deleted)
 		buf_addstr(o, "(deleted)");

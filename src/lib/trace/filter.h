@@ -26,13 +26,13 @@
 
 struct trace_filter {
 	unsigned char nr[SC_NARCH][TRACE_NR_MAX]; /* traced calls */
-	int unknown;                  /* calls the table does not know */
-	unsigned char sig[65];        /* signals shown */
+	int unknown;				  /* calls the table does not know */
+	unsigned char sig[65];			  /* signals shown */
 	unsigned char read_fds[SC_MAX_FD_SET], write_fds[SC_MAX_FD_SET];
-	int any_read, any_write;      /* some fd in read_fds / write_fds */
-	int filtered;                 /* trace= narrowed the set */
-	unsigned quiet;               /* TRACE_QUIET_* */
-	int quiet_set;                /* quiet= was given */
+	int any_read, any_write; /* some fd in read_fds / write_fds */
+	int filtered;		 /* trace= narrowed the set */
+	unsigned quiet;		 /* TRACE_QUIET_* */
+	int quiet_set;		 /* quiet= was given */
 };
 
 enum {

@@ -65,19 +65,40 @@ static int is(const char *name, const char *const *list)
 
 /* calls of the descriptor class whose first argument is not a descriptor */
 static const char *const no_fd[] = {
-	"bpf", "epoll_create", "epoll_create1", "eventfd", "eventfd2", "fanotify_init",
-	"inotify_init", "inotify_init1", "io_uring_setup", "memfd_create",
-	"memfd_secret", "perf_event_open", "pipe", "pipe2", "quotactl", "socket",
-	"socketpair", "timerfd_create", "userfaultfd", "pidfd_open", "open_tree",
-	"fsopen", "fspick", "mount_setattr", "landlock_create_ruleset", NULL,
+	"bpf",
+	"epoll_create",
+	"epoll_create1",
+	"eventfd",
+	"eventfd2",
+	"fanotify_init",
+	"inotify_init",
+	"inotify_init1",
+	"io_uring_setup",
+	"memfd_create",
+	"memfd_secret",
+	"perf_event_open",
+	"pipe",
+	"pipe2",
+	"quotactl",
+	"socket",
+	"socketpair",
+	"timerfd_create",
+	"userfaultfd",
+	"pidfd_open",
+	"open_tree",
+	"fsopen",
+	"fspick",
+	"mount_setattr",
+	"landlock_create_ruleset",
+	NULL,
 };
 
 /* the second descriptor argument's index, or 0 */
 static int second_fd(const char *name)
 {
 	static const char *const at1[] = { "dup2", "dup3", "sendfile", "tee", "symlinkat", NULL };
-	static const char *const at2[] = { "splice", "copy_file_range", "linkat", "renameat",
-					   "renameat2", "epoll_ctl", "move_mount", NULL };
+	static const char *const at2[] = { "splice",	"copy_file_range", "linkat",	 "renameat",
+					   "renameat2", "epoll_ctl",	   "move_mount", NULL };
 
 	if (is(name, at1))
 		return 1;

@@ -21,7 +21,7 @@
 #include "lib/trace/syscall/syscall.h"
 
 struct trace_paths {
-	char **v;   /* each given path, then its resolved form if it differs */
+	char **v; /* each given path, then its resolved form if it differs */
 	size_t n;
 };
 

@@ -65,8 +65,7 @@ static int contains(const pid_t *v, size_t n, pid_t x)
  * tasks again until a round finds none new (threads may be born while we
  * work).  The first failure on the thread group leader is the answer.
  */
-static int seize_all(pid_t pid, unsigned options,
-		     void (*add)(void *ctx, pid_t tid), void *ctx,
+static int seize_all(pid_t pid, unsigned options, void (*add)(void *ctx, pid_t tid), void *ctx,
 		     pid_t **seen, size_t *nseen)
 {
 	size_t cap = 0;
@@ -121,14 +120,14 @@ enum resume { RES_NONE, RES_SYSCALL, RES_CONT, RES_LISTEN };
 
 struct tracee {
 	pid_t pid;
-	pid_t tgid;        /* for telling threads from children without -f */
-	int hide;          /* launched child before its execve */
-	int want_exit;     /* seccomp mode: a traced call is in flight */
-	int filtered;      /* runs under our seccomp filter (the launched
-			      command and what it starts), so it stops only
-			      at the traced calls; an attached process never */
-	int listening;     /* group-stopped, PTRACE_LISTEN */
-	int deferred;      /* a wait status seen at attach, not yet handled */
+	pid_t tgid;    /* for telling threads from children without -f */
+	int hide;      /* launched child before its execve */
+	int want_exit; /* seccomp mode: a traced call is in flight */
+	int filtered;  /* runs under our seccomp filter (the launched
+			  command and what it starts), so it stops only
+			  at the traced calls; an attached process never */
+	int listening; /* group-stopped, PTRACE_LISTEN */
+	int deferred;  /* a wait status seen at attach, not yet handled */
 	int dstatus;
 };
 
@@ -144,8 +143,7 @@ struct ptrace_tracer {
 	void *idle_ctx;
 };
 
-void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run),
-			    void *ctx)
+void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run), void *ctx)
 {
 	t->idle = fn;
 	t->idle_ctx = ctx;
@@ -299,9 +297,9 @@ static int install_filter(const int *nrs, size_t n)
 	struct sock_fprog prog;
 	unsigned arch =
 #if defined(__aarch64__)
-		AUDIT_ARCH_AARCH64;
+	    AUDIT_ARCH_AARCH64;
 #else
-		AUDIT_ARCH_X86_64;
+	    AUDIT_ARCH_X86_64;
 #endif
 
 	if (n > 1000)
@@ -315,8 +313,7 @@ static int install_filter(const int *nrs, size_t n)
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					      offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < n; i++)
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						      (unsigned)nrs[i],
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i],
 						      (unsigned char)(n - i), 0);
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	/* every match jumps here */
@@ -403,9 +400,12 @@ static void resume(struct ptrace_tracer *t)
 static int arch_of(unsigned audit)
 {
 	switch (audit) {
-	case AUDIT_ARCH_X86_64: return SC_ARCH_X86_64;
-	case AUDIT_ARCH_AARCH64: return SC_ARCH_AARCH64;
-	default: return -1;
+	case AUDIT_ARCH_X86_64:
+		return SC_ARCH_X86_64;
+	case AUDIT_ARCH_AARCH64:
+		return SC_ARCH_AARCH64;
+	default:
+		return -1;
 	}
 }
 

@@ -37,11 +37,11 @@ long ptrace_mem_read(pid_t pid, unsigned long long addr, void *dst, size_t n);
 enum ptrace_event_kind {
 	PTE_SYSCALL_ENTRY,
 	PTE_SYSCALL_EXIT,
-	PTE_SIGNAL,     /* a signal is about to be delivered: si */
+	PTE_SIGNAL,	/* a signal is about to be delivered: si */
 	PTE_GROUP_STOP, /* stopped by sig (SIGSTOP...), stays stopped */
-	PTE_EXITED,     /* status = exit code */
-	PTE_KILLED,     /* sig, core */
-	PTE_ATTACHED,   /* a new tracee (a child under -f, a thread) */
+	PTE_EXITED,	/* status = exit code */
+	PTE_KILLED,	/* sig, core */
+	PTE_ATTACHED,	/* a new tracee (a child under -f, a thread) */
 };
 
 struct ptrace_event {
@@ -49,7 +49,7 @@ struct ptrace_event {
 	pid_t pid;
 	struct timespec when; /* CLOCK_REALTIME when the stop was seen */
 	/* syscalls */
-	int arch;             /* enum sc_arch */
+	int arch; /* enum sc_arch */
 	long nr;
 	unsigned long long args[6];
 	long long ret;
@@ -86,8 +86,7 @@ int ptrace_tracer_next(struct ptrace_tracer *t, struct ptrace_event *ev);
  * the tracer asks fn(ctx, 0) whether there is work; if so, and no event
  * is already waiting, it calls fn(ctx, 1) (flush) and then blocks.
  */
-void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run),
-			    void *ctx);
+void ptrace_tracer_set_idle(struct ptrace_tracer *t, int (*fn)(void *ctx, int run), void *ctx);
 /* ptrace_tracer_detach_all - let every tracee go as it was */
 void ptrace_tracer_detach_all(struct ptrace_tracer *t);
 /* ptrace_tracer_count - tracees alive */

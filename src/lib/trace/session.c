@@ -482,7 +482,8 @@ void on_gone(struct trace_session *t, const struct ptrace_event *ev)
 			struct buf r = BUF_INIT;
 			cut_pending(o, s);
 			prefix(t, s, &r, &ev->when);
-			buf_addf(&r, "<... %s resumed>", s->call.ent ? s->call.ent->name : "syscall");
+			buf_addf(&r, "<... %s resumed>",
+				 s->call.ent ? s->call.ent->name : "syscall");
 			s->call.line_start = (long long)s->line.len - (long long)r.len;
 			buf_add(&o->b, r.data, r.len);
 			buf_release(&r);
@@ -628,8 +629,8 @@ struct trace_session *trace_session_new(const struct trace_opts *o)
 		 * follows them all (strace's rule too).  Attached processes
 		 * never get one; the launch decides.
 		 */
-		t->use_seccomp = o->follow && !o->no_seccomp &&
-				 (o->seccomp || o->filter.filtered) && !o->npaths;
+		t->use_seccomp =
+		    o->follow && !o->no_seccomp && (o->seccomp || o->filter.filtered) && !o->npaths;
 		if (t->use_seccomp)
 			flags |= PTRACER_SECCOMP;
 		t->tr = ptrace_tracer_new(flags);

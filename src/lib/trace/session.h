@@ -33,15 +33,15 @@ enum trace_backend { TRACE_AUTO, TRACE_PTRACE, TRACE_BPF };
 struct trace_opts {
 	struct trace_filter filter;
 	struct sc_opts sco;
-	int json, tflag, timing, follow;        /* -f counts (-ff) */
-	const char *outname;                    /* -o FILE (the fd is given) */
-	const char *const *paths;               /* -P */
+	int json, tflag, timing, follow; /* -f counts (-ff) */
+	const char *outname;		 /* -o FILE (the fd is given) */
+	const char *const *paths;	 /* -P */
 	size_t npaths;
 	enum trace_backend backend;
-	size_t bufsize;                         /* bpf ring, 0: default */
+	size_t bufsize; /* bpf ring, 0: default */
 	int seccomp, no_seccomp;
-	int pid_prefix;                         /* -p with a command: always */
-	mode_t umask;                           /* the launched command's */
+	int pid_prefix; /* -p with a command: always */
+	mode_t umask;	/* the launched command's */
 };
 
 struct trace_session;

@@ -132,7 +132,8 @@ static void bpf_report_lost(struct trace_session *t, unsigned long long *seen_ev
 	bpftrace_lost(t->bt, &ev, &bytes);
 	if (ev > *seen_ev)
 		warning("%llu events lost: the ring buffer was full "
-			"(a larger --buffer-size helps)", ev - *seen_ev);
+			"(a larger --buffer-size helps)",
+			ev - *seen_ev);
 	if (bytes > *seen_bytes)
 		warning("%llu copies of call data cut short for lack of space",
 			bytes - *seen_bytes);
@@ -333,8 +334,8 @@ int bpf_run(struct trace_session *t)
 		if (t->launched > 0 && !reaped) {
 			int st;
 			if (waitpid(t->launched, &st, __WALL) == t->launched)
-				t->launched_status = WIFEXITED(st) ? WEXITSTATUS(st)
-								   : 128 + WTERMSIG(st);
+				t->launched_status =
+				    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		}
 	}
 	bpftrace_close(t->bt);

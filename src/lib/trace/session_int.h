@@ -24,14 +24,14 @@ struct tstate {
 	pid_t pid;
 	struct sc_call call;
 	struct buf line;
-	size_t printed;    /* bytes of line already written */
+	size_t printed; /* bytes of line already written */
 	int in_call, shown, cut;
 	struct timespec t0;
-	struct out *out;   /* -ff: its own file */
+	struct out *out; /* -ff: its own file */
 	/* bpf: the call's copied memory, at entry and (during exit) at exit */
 	struct bpftrace_event *bpf_entry;
 	const struct bpftrace_event *bpf_exit;
-	int bpf_held;      /* entry not decoded yet: it waits for the exit */
+	int bpf_held; /* entry not decoded yet: it waits for the exit */
 	struct ptrace_event bpf_held_ev;
 };
 
@@ -41,17 +41,17 @@ struct trace_session {
 	struct out main;
 	struct tstate **ts;
 	size_t nts, cap;
-	pid_t *attached;   /* -p PIDs, for the detach lines */
+	pid_t *attached; /* -p PIDs, for the detach lines */
 	size_t nattached;
 	pid_t launched;
 	int launched_status;
 	int write_failed;
 	long long last_flush;
 	int timer_armed;
-	struct bpftrace *bt;        /* the bpf engine, or NULL for ptrace */
-	struct ptrace_tracer *tr;   /* the ptrace engine */
+	struct bpftrace *bt;	  /* the bpf engine, or NULL for ptrace */
+	struct ptrace_tracer *tr; /* the ptrace engine */
 	int use_seccomp;
-	struct trace_paths paths;   /* -P, given and resolved */
+	struct trace_paths paths; /* -P, given and resolved */
 };
 
 extern volatile sig_atomic_t trace_interrupted, trace_alarmed;

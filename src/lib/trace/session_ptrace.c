@@ -20,7 +20,8 @@ int ptrace_session_attach(struct trace_session *t, pid_t pid)
 	if (r < 0) {
 		if (r == -EPERM)
 			error("attach %d: %s (ptrace is not allowed here: privileges or "
-			      "/proc/sys/kernel/yama/ptrace_scope)", (int)pid, strerror(-r));
+			      "/proc/sys/kernel/yama/ptrace_scope)",
+			      (int)pid, strerror(-r));
 		else
 			error("attach %d: %s", (int)pid, strerror(-r));
 		return -1;

@@ -36,9 +36,9 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before the programs are loaded. */
 const volatile __u32 cfg_follow = 0;
-const volatile __u32 cfg_str_max = 4096; /* path and string bytes */
-const volatile __u32 cfg_buf_max = 33;   /* buffer bytes (-s + 1) */
-const volatile __u32 cfg_full_max = 32768; /* buffer bytes, -e read/write fds */
+const volatile __u32 cfg_str_max = 4096;    /* path and string bytes */
+const volatile __u32 cfg_buf_max = 33;	    /* buffer bytes (-s + 1) */
+const volatile __u32 cfg_full_max = 32768;  /* buffer bytes, -e read/write fds */
 const volatile __u32 cfg_trace_unknown = 0; /* numbers beyond BT_NR_MAX */
 const volatile __u64 cfg_wake_bytes = 1 << 20;
 const volatile __s64 cfg_nr_execve = -1;
@@ -151,8 +151,7 @@ static __always_inline struct scratch *scratch_slot(__u32 slot)
  * the copy faulted.  The write offset lives in the event header (size), so
  * the verifier sees one bounded unknown here whatever the caller did.
  */
-__noinline int cap_copy(struct scratch *s, __u64 addr, __u32 want,
-			       __u32 total, __u32 argi_str)
+__noinline int cap_copy(struct scratch *s, __u64 addr, __u32 want, __u32 total, __u32 argi_str)
 {
 	struct bt_event *ev = (void *)s->b;
 	__u32 off, len, flags = 0, str = argi_str >> 8;
@@ -180,20 +179,17 @@ __noinline int cap_copy(struct scratch *s, __u64 addr, __u32 want,
 	asm volatile("%0 &= 0xffff" : "+r"(len));
 	if (str) {
 		flags |= BT_CH_STR;
-		n = bpf_probe_read_user_str(s->b + off + sizeof(*c), len,
-					    (const void *)addr);
+		n = bpf_probe_read_user_str(s->b + off + sizeof(*c), len, (const void *)addr);
 		if (n >= 0 && len && n == len)
 			flags |= BT_CH_TRUNC;
 	} else {
-		n = bpf_probe_read_user(s->b + off + sizeof(*c), len,
-					(const void *)addr);
+		n = bpf_probe_read_user(s->b + off + sizeof(*c), len, (const void *)addr);
 		if (n < 0 && len > 4096 - (addr & 4095)) {
 			/* what lies before an unreadable page, as a
 			   tracer reading page by page gets it */
 			len = 4096 - (addr & 4095);
 			asm volatile("%0 &= 0x1fff" : "+r"(len));
-			n = bpf_probe_read_user(s->b + off + sizeof(*c), len,
-						(const void *)addr);
+			n = bpf_probe_read_user(s->b + off + sizeof(*c), len, (const void *)addr);
 			flags |= BT_CH_TRUNC;
 		}
 		if (!n)
@@ -231,8 +227,7 @@ __noinline int cap_ptrs(struct scratch *s, __u64 addr, __u32 argi, __u32 max)
 	if (!s)
 		return -1;
 	off = ev->size;
-	if (off < sizeof(*ev) ||
-	    off > BT_CAP_SPACE - sizeof(*c) - 8 * (BT_PTRV_MAX + 1)) {
+	if (off < sizeof(*ev) || off > BT_CAP_SPACE - sizeof(*c) - 8 * (BT_PTRV_MAX + 1)) {
 		count(BT_LOST_BYTES);
 		return -1;
 	}
@@ -264,8 +259,7 @@ __noinline int cap_ptrs(struct scratch *s, __u64 addr, __u32 argi, __u32 max)
 }
 
 /* cap_vec - a pointer array, then, when strings is set, each string */
-__noinline int cap_vec(struct scratch *s, __u64 addr, __u32 argi,
-		       __u32 strings)
+__noinline int cap_vec(struct scratch *s, __u64 addr, __u32 argi, __u32 strings)
 {
 	int r, faulted = 0;
 	__u32 off, n;
@@ -295,8 +289,7 @@ __noinline int cap_vec(struct scratch *s, __u64 addr, __u32 argi,
  * cap_iov - struct iovec[cnt] at addr, then each buffer: at most `limit`
  * bytes of each and `budget` bytes in all (the return value of a read).
  */
-__noinline int cap_iov(struct scratch *s, __u64 addr, __u64 cnt,
-			      __u64 budget, __u32 limit_argi)
+__noinline int cap_iov(struct scratch *s, __u64 addr, __u64 cnt, __u64 budget, __u32 limit_argi)
 {
 	struct bt_event *ev = (void *)s->b;
 	__u32 limit = limit_argi >> 8, argi = limit_argi & 0xff, off;
@@ -325,8 +318,7 @@ __noinline int cap_iov(struct scratch *s, __u64 addr, __u64 cnt,
 }
 
 /* cap_msg - struct msghdr, its address, its iovecs and its control data */
-__noinline int cap_msg(struct scratch *s, __u64 addr, __u64 budget,
-			      __u32 limit_argi)
+__noinline int cap_msg(struct scratch *s, __u64 addr, __u64 budget, __u32 limit_argi)
 {
 	struct bt_event *ev = (void *)s->b;
 	__u32 argi = limit_argi & 0xff, off;
@@ -360,8 +352,7 @@ __noinline int cap_msg(struct scratch *s, __u64 addr, __u64 budget,
  * cap_arg - copy what the spec asks for argument i.  spec packs kind,
  * lenarg and size; full selects the -e read=/write= limit.
  */
-__noinline int cap_arg(struct scratch *s, __u32 i, __u32 spec,
-			      __u32 full)
+__noinline int cap_arg(struct scratch *s, __u32 i, __u32 spec, __u32 full)
 {
 	struct bt_event *ev = (void *)s->b;
 	__u32 kind = spec & BT_CAP_MASK, lenarg = (spec >> 8) & 0x0f;
@@ -409,12 +400,10 @@ __noinline int cap_arg(struct scratch *s, __u32 i, __u32 spec,
 	case BT_CAP_PTRV:
 		return cap_vec(s, addr, i, 0);
 	case BT_CAP_IOV:
-		return cap_iov(s, addr, n,
-			       ev->type == BT_EXIT && ev->ret >= 0 ? ev->ret : ~0ULL,
+		return cap_iov(s, addr, n, ev->type == BT_EXIT && ev->ret >= 0 ? ev->ret : ~0ULL,
 			       (limit << 8) | i);
 	case BT_CAP_MSG:
-		return cap_msg(s, addr,
-			       ev->type == BT_EXIT && ev->ret >= 0 ? ev->ret : ~0ULL,
+		return cap_msg(s, addr, ev->type == BT_EXIT && ev->ret >= 0 ? ev->ret : ~0ULL,
 			       (limit << 8) | i);
 	}
 	return 0;
@@ -422,13 +411,12 @@ __noinline int cap_arg(struct scratch *s, __u32 i, __u32 spec,
 
 static __always_inline __u32 pack(const struct bt_argspec *a)
 {
-	return (a->kind & BT_CAP_MASK) | (__u32)a->lenarg << 8 |
-	       (__u32)a->size << 16;
+	return (a->kind & BT_CAP_MASK) | (__u32)a->lenarg << 8 | (__u32)a->size << 16;
 }
 
 /* full_data - whether -e read=/write= asked for all of this call's data */
-static __always_inline __u32 full_data(const struct bt_spec *sp,
-				       const struct bt_event *ev, __u32 phase)
+static __always_inline __u32 full_data(const struct bt_spec *sp, const struct bt_event *ev,
+				       __u32 phase)
 {
 	__u32 fd = ev->args[0], *f;
 
@@ -591,15 +579,14 @@ int BPF_PROG(trace_exit, struct pt_regs *regs, long ret)
 		 * that the kernel has read it - unless the call replaced the
 		 * whole image.
 		 */
-		if (faulted && !(ret == 0 && (pd->nr == cfg_nr_execve ||
-					       pd->nr == cfg_nr_execveat)))
+		if (faulted &&
+		    !(ret == 0 && (pd->nr == cfg_nr_execve || pd->nr == cfg_nr_execveat)))
 			for (int i = 0; i < 6; i++)
 				if (faulted & (1 << i))
 					cap_arg(s, i, pack(&sp->a[i]), 0);
 		/* what the call wrote: when it succeeded, and when a signal
 		   cut it short (nanosleep's remaining time) */
-		if (!(ret < 0 && ret >= -4095) || ret == -4 ||
-		    (ret <= -512 && ret >= -516)) {
+		if (!(ret < 0 && ret >= -4095) || ret == -4 || (ret <= -512 && ret >= -516)) {
 			full = full_data(sp, ev, BT_OUT);
 			for (int i = 0; i < 6; i++) {
 				if (!(sp->a[i].kind & BT_OUT))
@@ -618,8 +605,7 @@ struct small_event {
 	__u8 data[48];
 };
 
-static __always_inline struct small_event *small_reserve(__u16 type,
-							 __u32 tgid, __u32 tid)
+static __always_inline struct small_event *small_reserve(__u16 type, __u32 tgid, __u32 tid)
 {
 	struct small_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 
@@ -699,8 +685,7 @@ static __always_inline void signal_event(struct task_struct *task, int sig,
 		return;
 	e->ev.nr = sig;
 	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) carry no siginfo */
-	if ((unsigned long)info > 1 &&
-	    !bpf_probe_read_kernel(e->data, sizeof(e->data), info)) {
+	if ((unsigned long)info > 1 && !bpf_probe_read_kernel(e->data, sizeof(e->data), info)) {
 		e->ev.nchunks = 1;
 		e->ev.size = sizeof(*e);
 		e->ch.len = sizeof(e->data);
@@ -712,8 +697,7 @@ static __always_inline void signal_event(struct task_struct *task, int sig,
 }
 
 SEC("tp_btf/signal_deliver")
-int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info,
-	     struct k_sigaction *ka)
+int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	int stops = 0;
@@ -721,8 +705,8 @@ int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info,
 	if (!traced_tgid(task->tgid))
 		return 0;
 	/* SIGSTOP, and SIGTSTP/SIGTTIN/SIGTTOU left to their default, stop it */
-	if (sig == 19 || ((sig == 20 || sig == 21 || sig == 22) && ka &&
-			  !BPF_CORE_READ(ka, sa.sa_handler)))
+	if (sig == 19 ||
+	    ((sig == 20 || sig == 21 || sig == 22) && ka && !BPF_CORE_READ(ka, sa.sa_handler)))
 		stops = 1;
 	signal_event(task, sig, info, stops);
 	return 0;
@@ -739,8 +723,8 @@ int BPF_PROG(trace_signal_deliver, int sig, struct kernel_siginfo *info,
  * anyway is not reported, as under ptrace.
  */
 SEC("tp_btf/signal_generate")
-int BPF_PROG(trace_signal_generate, int sig, struct kernel_siginfo *info,
-	     struct task_struct *task, int group, int result)
+int BPF_PROG(trace_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
 {
 	unsigned int flags;
 	int code;

@@ -21,31 +21,31 @@
 
 /* Event types. */
 enum bt_type {
-	BT_ENTER = 1,  /* a traced call entered: nr, args, ts; input captures */
-	BT_EXIT = 2,   /* the call returned: nr, args, ret, ts; output captures */
-	BT_FORK = 3,   /* a traced task forked: nr = child tid, ret = child tgid */
+	BT_ENTER = 1,	 /* a traced call entered: nr, args, ts; input captures */
+	BT_EXIT = 2,	 /* the call returned: nr, args, ret, ts; output captures */
+	BT_FORK = 3,	 /* a traced task forked: nr = child tid, ret = child tgid */
 	BT_TASKEXIT = 4, /* a traced task ended: nr = exit code (wait status),
 			    ret = 1 when it was the last of its thread group */
-	BT_SIGNAL = 5, /* a signal reached a traced task: nr = signo, ret = 1
-			  when it stops the task (group stop); one chunk
-			  (argi BT_ARG_SIGINFO) holds the kernel's siginfo
-			  when there is one */
+	BT_SIGNAL = 5,	 /* a signal reached a traced task: nr = signo, ret = 1
+			    when it stops the task (group stop); one chunk
+			    (argi BT_ARG_SIGINFO) holds the kernel's siginfo
+			    when there is one */
 };
 
 /* Event flags. */
 enum {
-	BT_EV_COMPAT = 1, /* a 32-bit call: nr is not a native number */
+	BT_EV_COMPAT = 1,  /* a 32-bit call: nr is not a native number */
 	BT_EV_NOSTART = 2, /* exit of a call whose entry was not recorded */
 };
 
 struct bt_event {
 	__u16 type;
 	__u16 nchunks;
-	__u32 size;   /* whole record, header and chunks */
+	__u32 size; /* whole record, header and chunks */
 	__u32 tgid;
 	__u32 tid;
 	__s64 nr;
-	__u64 ts;     /* CLOCK_MONOTONIC, ns */
+	__u64 ts; /* CLOCK_MONOTONIC, ns */
 	__u64 args[6];
 	__s64 ret;
 	__u32 flags;
@@ -56,7 +56,7 @@ struct bt_event {
 enum {
 	BT_CH_TRUNC = 1, /* the source was longer than what was copied */
 	BT_CH_FAULT = 2, /* the copy failed: len is 0 */
-	BT_CH_STR = 4,   /* copied as a NUL-terminated string */
+	BT_CH_STR = 4,	 /* copied as a NUL-terminated string */
 };
 
 #define BT_ARG_SIGINFO 15 /* argi of a signal's siginfo chunk */
@@ -64,7 +64,7 @@ enum {
 struct bt_chunk {
 	__u64 addr;
 	__u32 len;
-	__u8 argi;   /* which argument it belongs to (0-5) */
+	__u8 argi; /* which argument it belongs to (0-5) */
 	__u8 flags;
 	__u16 pad;
 };
@@ -115,12 +115,12 @@ struct bt_spec {
 	struct bt_argspec a[6];
 };
 
-#define BT_NR_MAX 1024          /* native syscall numbers covered by specs */
-#define BT_CAP_SPACE 65536      /* bytes of captures per event, at most */
-#define BT_STRV_MAX 64          /* argv strings copied, at most */
-#define BT_PTRV_MAX 1024        /* envp pointers counted, at most */
-#define BT_IOV_MAX 16           /* iovecs copied per call, at most */
-#define BT_ARRAY_MAX 4096       /* bytes of an array argument, at most */
+#define BT_NR_MAX 1024	   /* native syscall numbers covered by specs */
+#define BT_CAP_SPACE 65536 /* bytes of captures per event, at most */
+#define BT_STRV_MAX 64	   /* argv strings copied, at most */
+#define BT_PTRV_MAX 1024   /* envp pointers counted, at most */
+#define BT_IOV_MAX 16	   /* iovecs copied per call, at most */
+#define BT_ARRAY_MAX 4096  /* bytes of an array argument, at most */
 
 /* fds map values: full data wanted for this fd */
 enum { BT_FD_READ = 1, BT_FD_WRITE = 2 };
@@ -128,7 +128,7 @@ enum { BT_FD_READ = 1, BT_FD_WRITE = 2 };
 /* Slots of the `counters` per-CPU array. */
 enum {
 	BT_LOST_EVENTS = 0, /* ring buffer full: event dropped */
-	BT_LOST_BYTES,      /* capture space exhausted: data cut short */
+	BT_LOST_BYTES,	    /* capture space exhausted: data cut short */
 	BT_NCOUNTERS,
 };
 

@@ -34,8 +34,7 @@ int sc_mem_read(struct sc_call *c, unsigned long long addr, void *dst, size_t n)
 	return c->mem(c->mem_ctx, addr, dst, n) == (long)n ? 0 : -1;
 }
 
-long sc_mem_str(struct sc_call *c, unsigned long long addr, char *dst,
-		size_t max, int *complete)
+long sc_mem_str(struct sc_call *c, unsigned long long addr, char *dst, size_t max, int *complete)
 {
 	size_t got = 0;
 
@@ -129,14 +128,29 @@ static void quote_body(struct buf *o, const unsigned char *p, size_t n, int hex)
 			continue;
 		}
 		switch (ch) {
-		case '"': buf_add(o, "\\\"", 2); continue;
-		case '\\': buf_add(o, "\\\\", 2); continue;
-		case '\f': buf_add(o, "\\f", 2); continue;
-		case '\n': buf_add(o, "\\n", 2); continue;
-		case '\r': buf_add(o, "\\r", 2); continue;
-		case '\t': buf_add(o, "\\t", 2); continue;
-		case '\v': buf_add(o, "\\v", 2); continue;
-		default: break;
+		case '"':
+			buf_add(o, "\\\"", 2);
+			continue;
+		case '\\':
+			buf_add(o, "\\\\", 2);
+			continue;
+		case '\f':
+			buf_add(o, "\\f", 2);
+			continue;
+		case '\n':
+			buf_add(o, "\\n", 2);
+			continue;
+		case '\r':
+			buf_add(o, "\\r", 2);
+			continue;
+		case '\t':
+			buf_add(o, "\\t", 2);
+			continue;
+		case '\v':
+			buf_add(o, "\\v", 2);
+			continue;
+		default:
+			break;
 		}
 		if (ch >= 0x20 && ch < 0x7f) {
 			buf_addc(o, (char)ch);
@@ -185,8 +199,7 @@ static int xflag(const struct sc_call *c)
 	return c->opts ? c->opts->xflag : 0;
 }
 
-static void nul_string(struct sc_call *c, struct buf *o, unsigned long long addr,
-		       size_t max)
+static void nul_string(struct sc_call *c, struct buf *o, unsigned long long addr, size_t max)
 {
 	char *s;
 	int complete;
@@ -204,8 +217,7 @@ static void nul_string(struct sc_call *c, struct buf *o, unsigned long long addr
 	} else if (complete && (size_t)n <= max) {
 		sc_quote(o, (unsigned char *)s, (size_t)n, xflag(c));
 	} else {
-		sc_quote(o, (unsigned char *)s, (size_t)n < max ? (size_t)n : max,
-			 xflag(c));
+		sc_quote(o, (unsigned char *)s, (size_t)n < max ? (size_t)n : max, xflag(c));
 		buf_add(o, "...", 3);
 	}
 	free(s);
@@ -221,8 +233,7 @@ void sc_str(struct sc_call *c, struct buf *o, unsigned long long addr)
 	nul_string(c, o, addr, strsize(c));
 }
 
-void sc_bufn(struct sc_call *c, struct buf *o, unsigned long long addr,
-	     unsigned long long len)
+void sc_bufn(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len)
 {
 	size_t n = len < strsize(c) ? (size_t)len : strsize(c);
 	unsigned char *p;
@@ -267,8 +278,7 @@ const char *sc_xlat_name(unsigned long long v, const struct sc_named *t)
 	return NULL;
 }
 
-void sc_xlat(struct buf *o, unsigned long long v, const struct sc_named *t,
-	     int hex_fallback)
+void sc_xlat(struct buf *o, unsigned long long v, const struct sc_named *t, int hex_fallback)
 {
 	const char *n = sc_xlat_name(v, t);
 	if (n)
@@ -279,8 +289,7 @@ void sc_xlat(struct buf *o, unsigned long long v, const struct sc_named *t,
 		sc_dec(o, (long long)v);
 }
 
-void sc_flags(struct buf *o, unsigned long long v, const struct sc_named *t,
-	      const char *zero_name)
+void sc_flags(struct buf *o, unsigned long long v, const struct sc_named *t, const char *zero_name)
 {
 	int any = 0;
 
@@ -313,8 +322,7 @@ void sc_signal(struct buf *o, unsigned long long sig)
 		sc_dec(o, (long long)sig);
 }
 
-void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr,
-	       unsigned long long len)
+void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len)
 {
 	unsigned long long set = 0;
 	size_t n = len < 8 ? (size_t)len : 8;
@@ -354,8 +362,8 @@ void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr,
 	buf_addc(o, ']');
 }
 
-void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
-	    unsigned long long cnt, long long data)
+void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long cnt,
+	    long long data)
 {
 	unsigned long long max = strsize(c);
 
@@ -390,8 +398,8 @@ void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
 		if (data < 0) {
 			sc_ptr(o, v[0]);
 		} else {
-			unsigned long long n = v[1] < (unsigned long long)data ? v[1]
-									       : (unsigned long long)data;
+			unsigned long long n =
+			    v[1] < (unsigned long long)data ? v[1] : (unsigned long long)data;
 			sc_bufn(c, o, v[0], n);
 			data -= (long long)n;
 		}
@@ -402,8 +410,7 @@ void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
 	buf_addc(o, ']');
 }
 
-void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr,
-		 unsigned long long len)
+void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len)
 {
 	unsigned char p[65536];
 	/* the wiretap shows the whole data (up to 16 MiB a call), a piece at a
@@ -421,8 +428,8 @@ void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr,
 	}
 }
 
-void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
-		 unsigned long long cnt, unsigned long long total)
+void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long cnt,
+		 unsigned long long total)
 {
 	if (cnt > 1024)
 		cnt = 1024;
@@ -438,23 +445,53 @@ void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
 }
 
 static const struct sc_named families[] = {
-	{ AF_UNSPEC, "AF_UNSPEC" }, { AF_UNIX, "AF_UNIX" },
-	{ AF_INET, "AF_INET" },     { AF_INET6, "AF_INET6" },
-	{ AF_NETLINK, "AF_NETLINK" }, { AF_PACKET, "AF_PACKET" },
-	{ 3, "AF_AX25" },	    { 4, "AF_IPX" },	    { 5, "AF_APPLETALK" },
-	{ 6, "AF_NETROM" },	    { 7, "AF_BRIDGE" },	    { 8, "AF_ATMPVC" },
-	{ 9, "AF_X25" },	    { 11, "AF_ROSE" },	    { 12, "AF_DECnet" },
-	{ 13, "AF_NETBEUI" },	    { 14, "AF_SECURITY" },  { 15, "AF_KEY" },
-	{ 18, "AF_ASH" },	    { 19, "AF_ECONET" },    { 20, "AF_ATMSVC" },
-	{ 21, "AF_RDS" },	    { 22, "AF_SNA" },	    { 23, "AF_IRDA" },
-	{ 24, "AF_PPPOX" },	    { 25, "AF_WANPIPE" },   { 26, "AF_LLC" },
-	{ 27, "AF_IB" },	    { 28, "AF_MPLS" },	    { 29, "AF_CAN" },
-	{ 30, "AF_TIPC" },	    { 31, "AF_BLUETOOTH" }, { 32, "AF_IUCV" },
-	{ 33, "AF_RXRPC" },	    { 34, "AF_ISDN" },	    { 35, "AF_PHONET" },
-	{ 36, "AF_IEEE802154" },    { 37, "AF_CAIF" },	    { 38, "AF_ALG" },
-	{ 39, "AF_NFC" },	    { 40, "AF_VSOCK" },	    { 41, "AF_KCM" },
-	{ 42, "AF_QIPCRTR" },	    { 43, "AF_SMC" },	    { 44, "AF_XDP" },
-	{ 45, "AF_MCTP" },	    { 0, NULL },
+	{ AF_UNSPEC, "AF_UNSPEC" },
+	{ AF_UNIX, "AF_UNIX" },
+	{ AF_INET, "AF_INET" },
+	{ AF_INET6, "AF_INET6" },
+	{ AF_NETLINK, "AF_NETLINK" },
+	{ AF_PACKET, "AF_PACKET" },
+	{ 3, "AF_AX25" },
+	{ 4, "AF_IPX" },
+	{ 5, "AF_APPLETALK" },
+	{ 6, "AF_NETROM" },
+	{ 7, "AF_BRIDGE" },
+	{ 8, "AF_ATMPVC" },
+	{ 9, "AF_X25" },
+	{ 11, "AF_ROSE" },
+	{ 12, "AF_DECnet" },
+	{ 13, "AF_NETBEUI" },
+	{ 14, "AF_SECURITY" },
+	{ 15, "AF_KEY" },
+	{ 18, "AF_ASH" },
+	{ 19, "AF_ECONET" },
+	{ 20, "AF_ATMSVC" },
+	{ 21, "AF_RDS" },
+	{ 22, "AF_SNA" },
+	{ 23, "AF_IRDA" },
+	{ 24, "AF_PPPOX" },
+	{ 25, "AF_WANPIPE" },
+	{ 26, "AF_LLC" },
+	{ 27, "AF_IB" },
+	{ 28, "AF_MPLS" },
+	{ 29, "AF_CAN" },
+	{ 30, "AF_TIPC" },
+	{ 31, "AF_BLUETOOTH" },
+	{ 32, "AF_IUCV" },
+	{ 33, "AF_RXRPC" },
+	{ 34, "AF_ISDN" },
+	{ 35, "AF_PHONET" },
+	{ 36, "AF_IEEE802154" },
+	{ 37, "AF_CAIF" },
+	{ 38, "AF_ALG" },
+	{ 39, "AF_NFC" },
+	{ 40, "AF_VSOCK" },
+	{ 41, "AF_KCM" },
+	{ 42, "AF_QIPCRTR" },
+	{ 43, "AF_SMC" },
+	{ 44, "AF_XDP" },
+	{ 45, "AF_MCTP" },
+	{ 0, NULL },
 };
 
 /* sin6_scope_id: an interface name where the address needs one */
@@ -473,8 +510,7 @@ static void print_scope_id(struct buf *o, const struct sockaddr_in6 *in6)
 	}
 }
 
-void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
-		 unsigned long long len)
+void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len)
 {
 	unsigned char sa[128];
 	unsigned short fam;
@@ -497,8 +533,8 @@ void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
 		char ip[INET_ADDRSTRLEN];
 		memcpy(&in, sa, sizeof(in));
 		inet_ntop(AF_INET, &in.sin_addr, ip, sizeof(ip));
-		buf_addf(o, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}",
-			 ntohs(in.sin_port), ip);
+		buf_addf(o, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(in.sin_port),
+			 ip);
 	} else if (fam == AF_INET6 && n >= 24) {
 		/* 24 bytes: RFC 2133's sockaddr_in6, without the scope */
 		struct sockaddr_in6 in6;

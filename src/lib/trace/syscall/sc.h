@@ -53,16 +53,15 @@ int sc_fd_then_out(struct sc_call *c, struct buf *o, int exiting);
 int sc_mem_read(struct sc_call *c, unsigned long long addr, void *dst, size_t n);
 /* sc_mem_str - up to max bytes of a NUL-terminated string; length or -1,
  * *complete set when the NUL was found */
-long sc_mem_str(struct sc_call *c, unsigned long long addr, char *dst,
-		size_t max, int *complete);
+long sc_mem_str(struct sc_call *c, unsigned long long addr, char *dst, size_t max, int *complete);
 
 void sc_dec(struct buf *o, long long v);
 void sc_udec(struct buf *o, unsigned long long v);
-void sc_hex(struct buf *o, unsigned long long v);   /* 0x1f, or 0 */
-void sc_oct(struct buf *o, unsigned long long v);   /* 0644, or 0 */
-void sc_ptr(struct buf *o, unsigned long long v);   /* NULL or 0x... */
-void sc_int(struct buf *o, unsigned long long v);   /* as a C int */
-void sc_uid(struct buf *o, unsigned long long v);   /* uid_t: -1 or unsigned */
+void sc_hex(struct buf *o, unsigned long long v); /* 0x1f, or 0 */
+void sc_oct(struct buf *o, unsigned long long v); /* 0644, or 0 */
+void sc_ptr(struct buf *o, unsigned long long v); /* NULL or 0x... */
+void sc_int(struct buf *o, unsigned long long v); /* as a C int */
+void sc_uid(struct buf *o, unsigned long long v); /* uid_t: -1 or unsigned */
 /* sc_args - arguments from..to-1 as their shapes say (the simple kinds) */
 void sc_args(struct sc_call *c, struct buf *o, int from, int to);
 void sc_fd(struct sc_call *c, struct buf *o, unsigned long long v);
@@ -72,31 +71,25 @@ void sc_path(struct sc_call *c, struct buf *o, unsigned long long addr);
 /* sc_str - a NUL-terminated string, cut at -s with "..." */
 void sc_str(struct sc_call *c, struct buf *o, unsigned long long addr);
 /* sc_bufn - len bytes at addr, cut at -s with "..." */
-void sc_bufn(struct sc_call *c, struct buf *o, unsigned long long addr,
-	     unsigned long long len);
+void sc_bufn(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len);
 /* sc_flags - "A|B|0x40", or zero_name (or "0") for 0 */
-void sc_flags(struct buf *o, unsigned long long v, const struct sc_named *t,
-	      const char *zero_name);
+void sc_flags(struct buf *o, unsigned long long v, const struct sc_named *t, const char *zero_name);
 /* sc_xlat - the name of v, or v printed as fallback ("0x%llx" / decimal) */
-void sc_xlat(struct buf *o, unsigned long long v, const struct sc_named *t,
-	     int hex_fallback);
+void sc_xlat(struct buf *o, unsigned long long v, const struct sc_named *t, int hex_fallback);
 const char *sc_xlat_name(unsigned long long v, const struct sc_named *t);
 /* sc_sigset - "[INT TERM]", "~[RTMIN RT_1]", "[]" from len bytes */
-void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr,
-	       unsigned long long len);
+void sc_sigset(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len);
 void sc_signal(struct buf *o, unsigned long long sig);
 /* sc_iov - "[{iov_base="...", iov_len=5}, ...]"; data limited to `data` bytes
  * in total (-1: print no data) */
-void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
-	    unsigned long long cnt, long long data);
+void sc_iov(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long cnt,
+	    long long data);
 /* sc_sockaddr - {sa_family=AF_INET, sin_port=htons(22), ...} */
-void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr,
-		 unsigned long long len);
+void sc_sockaddr(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len);
 /* sc_dump_iov - the wiretap dump of an iovec array, `total` bytes */
-void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr,
-		 unsigned long long cnt, unsigned long long total);
-void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr,
-		 unsigned long long len);
+void sc_dump_iov(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long cnt,
+		 unsigned long long total);
+void sc_dump_mem(struct sc_call *c, struct buf *o, unsigned long long addr, unsigned long long len);
 
 /* time: "{tv_sec=1, tv_nsec=2}" (NULL, or the address when unreadable) */
 void sc_timespec(struct sc_call *c, struct buf *o, unsigned long long addr);

@@ -44,7 +44,7 @@ static void dec_write(struct sc_call *c, struct buf *o, int exiting)
 static void print_pos_flags(struct sc_call *c, struct buf *o)
 {
 	static const struct sc_named rwf[] = {
-		{ 1, "RWF_HIPRI" }, { 2, "RWF_DSYNC" }, { 4, "RWF_SYNC" },
+		{ 1, "RWF_HIPRI" },  { 2, "RWF_DSYNC" },     { 4, "RWF_SYNC" },
 		{ 8, "RWF_NOWAIT" }, { 0x10, "RWF_APPEND" }, { 0, NULL },
 	};
 	if (c->ent->nargs < 4)
@@ -82,11 +82,10 @@ static void dec_writev(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named poll_events[] = {
-	{ POLLIN, "POLLIN" },	  { POLLPRI, "POLLPRI" },     { POLLOUT, "POLLOUT" },
-	{ POLLERR, "POLLERR" },	  { POLLHUP, "POLLHUP" },     { POLLNVAL, "POLLNVAL" },
-	{ POLLRDNORM, "POLLRDNORM" }, { POLLRDBAND, "POLLRDBAND" },
-	{ POLLWRNORM, "POLLWRNORM" }, { POLLWRBAND, "POLLWRBAND" },
-	{ 0x2000, "POLLRDHUP" },  { 0, NULL },
+	{ POLLIN, "POLLIN" },	      { POLLPRI, "POLLPRI" },	    { POLLOUT, "POLLOUT" },
+	{ POLLERR, "POLLERR" },	      { POLLHUP, "POLLHUP" },	    { POLLNVAL, "POLLNVAL" },
+	{ POLLRDNORM, "POLLRDNORM" }, { POLLRDBAND, "POLLRDBAND" }, { POLLWRNORM, "POLLWRNORM" },
+	{ POLLWRBAND, "POLLWRBAND" }, { 0x2000, "POLLRDHUP" },	    { 0, NULL },
 };
 
 static void print_pollfds(struct sc_call *c, struct buf *o, int revents)
@@ -163,8 +162,7 @@ static void dec_poll(struct sc_call *c, struct buf *o, int exiting)
 	sc_udec(o, c->args[4]);
 }
 
-static void print_fdset(struct sc_call *c, struct buf *o, unsigned long long addr,
-			int nfds)
+static void print_fdset(struct sc_call *c, struct buf *o, unsigned long long addr, int nfds)
 {
 	unsigned char set[128];
 	size_t n = ((size_t)(nfds < 0 ? 0 : nfds > 1024 ? 1024 : nfds) + 7) / 8;
@@ -214,8 +212,8 @@ static void rdecor_select(struct sc_call *c, struct buf *o)
 	if (c->args[4]) {
 		long long tv[2];
 		if (!sc_mem_read(c, c->args[4], tv, sizeof(tv))) {
-			buf_addf(o, "%sleft {tv_sec=%lld, tv_%s=%lld}", any ? ", " : "",
-				 tv[0], ns ? "nsec" : "usec", tv[1]);
+			buf_addf(o, "%sleft {tv_sec=%lld, tv_%s=%lld}", any ? ", " : "", tv[0],
+				 ns ? "nsec" : "usec", tv[1]);
 			any = 1;
 		}
 	}
@@ -267,14 +265,14 @@ static void dec_select(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named epoll_events[] = {
-	{ EPOLLIN, "EPOLLIN" },	    { EPOLLPRI, "EPOLLPRI" },
-	{ EPOLLOUT, "EPOLLOUT" },   { EPOLLERR, "EPOLLERR" },
-	{ EPOLLHUP, "EPOLLHUP" },   { EPOLLRDNORM, "EPOLLRDNORM" },
+	{ EPOLLIN, "EPOLLIN" },		{ EPOLLPRI, "EPOLLPRI" },
+	{ EPOLLOUT, "EPOLLOUT" },	{ EPOLLERR, "EPOLLERR" },
+	{ EPOLLHUP, "EPOLLHUP" },	{ EPOLLRDNORM, "EPOLLRDNORM" },
 	{ EPOLLRDBAND, "EPOLLRDBAND" }, { EPOLLWRNORM, "EPOLLWRNORM" },
 	{ EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
-	{ EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
+	{ EPOLLRDHUP, "EPOLLRDHUP" },	{ EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
 	{ EPOLLWAKEUP, "EPOLLWAKEUP" }, { EPOLLONESHOT, "EPOLLONESHOT" },
-	{ EPOLLET, "EPOLLET" },	    { 0, NULL },
+	{ EPOLLET, "EPOLLET" },		{ 0, NULL },
 };
 
 static void print_epoll_event(struct buf *o, const unsigned char *p)
@@ -291,8 +289,10 @@ static void print_epoll_event(struct buf *o, const unsigned char *p)
 static void dec_epoll_ctl(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named ops[] = {
-		{ EPOLL_CTL_ADD, "EPOLL_CTL_ADD" }, { EPOLL_CTL_DEL, "EPOLL_CTL_DEL" },
-		{ EPOLL_CTL_MOD, "EPOLL_CTL_MOD" }, { 0, NULL },
+		{ EPOLL_CTL_ADD, "EPOLL_CTL_ADD" },
+		{ EPOLL_CTL_DEL, "EPOLL_CTL_DEL" },
+		{ EPOLL_CTL_MOD, "EPOLL_CTL_MOD" },
+		{ 0, NULL },
 	};
 	unsigned char ev[12];
 	sc_arg_fd0(c, o);
@@ -399,7 +399,9 @@ static void dec_sendfile(struct sc_call *c, struct buf *o, int exiting)
 static void dec_eventfd(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 02000000, "EFD_CLOEXEC" }, { 04000, "EFD_NONBLOCK" }, { 1, "EFD_SEMAPHORE" },
+		{ 02000000, "EFD_CLOEXEC" },
+		{ 04000, "EFD_NONBLOCK" },
+		{ 1, "EFD_SEMAPHORE" },
 		{ 0, NULL },
 	};
 	sc_arg(c, o);
@@ -414,8 +416,8 @@ static void dec_eventfd(struct sc_call *c, struct buf *o, int exiting)
 static void dec_memfd_create(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 1, "MFD_CLOEXEC" }, { 2, "MFD_ALLOW_SEALING" }, { 4, "MFD_HUGETLB" },
-		{ 8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" }, { 0, NULL },
+		{ 1, "MFD_CLOEXEC" },	  { 2, "MFD_ALLOW_SEALING" }, { 4, "MFD_HUGETLB" },
+		{ 8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" },	      { 0, NULL },
 	};
 	sc_args(c, o, 0, 1);
 	sc_arg(c, o);
@@ -424,14 +426,28 @@ static void dec_memfd_create(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named in_events[] = {
-	{ 0x001, "IN_ACCESS" },	       { 0x002, "IN_MODIFY" },	    { 0x004, "IN_ATTRIB" },
-	{ 0x008, "IN_CLOSE_WRITE" },   { 0x010, "IN_CLOSE_NOWRITE" }, { 0x020, "IN_OPEN" },
-	{ 0x040, "IN_MOVED_FROM" },    { 0x080, "IN_MOVED_TO" },    { 0x100, "IN_CREATE" },
-	{ 0x200, "IN_DELETE" },	       { 0x400, "IN_DELETE_SELF" }, { 0x800, "IN_MOVE_SELF" },
-	{ 0x2000, "IN_UNMOUNT" },      { 0x4000, "IN_Q_OVERFLOW" }, { 0x8000, "IN_IGNORED" },
-	{ 0x1000000, "IN_ONLYDIR" },   { 0x2000000, "IN_DONT_FOLLOW" },
-	{ 0x4000000, "IN_EXCL_UNLINK" }, { 0x10000000, "IN_MASK_CREATE" },
-	{ 0x20000000, "IN_MASK_ADD" }, { 0x40000000, "IN_ISDIR" },  { 0x80000000, "IN_ONESHOT" },
+	{ 0x001, "IN_ACCESS" },
+	{ 0x002, "IN_MODIFY" },
+	{ 0x004, "IN_ATTRIB" },
+	{ 0x008, "IN_CLOSE_WRITE" },
+	{ 0x010, "IN_CLOSE_NOWRITE" },
+	{ 0x020, "IN_OPEN" },
+	{ 0x040, "IN_MOVED_FROM" },
+	{ 0x080, "IN_MOVED_TO" },
+	{ 0x100, "IN_CREATE" },
+	{ 0x200, "IN_DELETE" },
+	{ 0x400, "IN_DELETE_SELF" },
+	{ 0x800, "IN_MOVE_SELF" },
+	{ 0x2000, "IN_UNMOUNT" },
+	{ 0x4000, "IN_Q_OVERFLOW" },
+	{ 0x8000, "IN_IGNORED" },
+	{ 0x1000000, "IN_ONLYDIR" },
+	{ 0x2000000, "IN_DONT_FOLLOW" },
+	{ 0x4000000, "IN_EXCL_UNLINK" },
+	{ 0x10000000, "IN_MASK_CREATE" },
+	{ 0x20000000, "IN_MASK_ADD" },
+	{ 0x40000000, "IN_ISDIR" },
+	{ 0x80000000, "IN_ONESHOT" },
 	{ 0, NULL },
 };
 
@@ -479,15 +495,19 @@ static void print_itimerspec(struct sc_call *c, struct buf *o, unsigned long lon
 	else if (sc_mem_read(c, addr, t, sizeof(t)))
 		sc_ptr(o, addr);
 	else
-		buf_addf(o, "{it_interval={tv_sec=%lld, tv_nsec=%lld}, it_value={tv_sec=%lld, "
-			 "tv_nsec=%lld}}", t[0], t[1], t[2], t[3]);
+		buf_addf(o,
+			 "{it_interval={tv_sec=%lld, tv_nsec=%lld}, it_value={tv_sec=%lld, "
+			 "tv_nsec=%lld}}",
+			 t[0], t[1], t[2], t[3]);
 }
 
 /* timerfd_settime(fd, flags, new, old): old at exit */
 static void dec_timerfd_settime(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" }, { 0, NULL },
+		{ 1, "TFD_TIMER_ABSTIME" },
+		{ 2, "TFD_TIMER_CANCEL_ON_SET" },
+		{ 0, NULL },
 	};
 	if (exiting) {
 		sc_arg(c, o);

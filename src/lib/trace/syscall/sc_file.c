@@ -17,16 +17,16 @@
 
 /* in strace's order: O_SYNC and O_TMPFILE whole before their parts */
 static const struct sc_named open_flags[] = {
-	{ O_CREAT, "O_CREAT" },		{ O_EXCL, "O_EXCL" },
-	{ O_NOCTTY, "O_NOCTTY" },	{ O_TRUNC, "O_TRUNC" },
-	{ O_APPEND, "O_APPEND" },	{ O_NONBLOCK, "O_NONBLOCK" },
-	{ O_SYNC, "O_SYNC" },		{ O_DSYNC, "O_DSYNC" },
-	{ 04000000, "__O_SYNC" },	{ O_DIRECT, "O_DIRECT" },
-	{ 0100000, "O_LARGEFILE" },	{ O_NOFOLLOW, "O_NOFOLLOW" },
-	{ O_NOATIME, "O_NOATIME" },	{ O_CLOEXEC, "O_CLOEXEC" },
-	{ O_PATH, "O_PATH" },		{ O_TMPFILE, "O_TMPFILE" },
-	{ 020000000, "__O_TMPFILE" },	{ O_DIRECTORY, "O_DIRECTORY" },
-	{ O_ASYNC, "FASYNC" },		{ 0, NULL },
+	{ O_CREAT, "O_CREAT" },	      { O_EXCL, "O_EXCL" },
+	{ O_NOCTTY, "O_NOCTTY" },     { O_TRUNC, "O_TRUNC" },
+	{ O_APPEND, "O_APPEND" },     { O_NONBLOCK, "O_NONBLOCK" },
+	{ O_SYNC, "O_SYNC" },	      { O_DSYNC, "O_DSYNC" },
+	{ 04000000, "__O_SYNC" },     { O_DIRECT, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" },   { O_NOFOLLOW, "O_NOFOLLOW" },
+	{ O_NOATIME, "O_NOATIME" },   { O_CLOEXEC, "O_CLOEXEC" },
+	{ O_PATH, "O_PATH" },	      { O_TMPFILE, "O_TMPFILE" },
+	{ 020000000, "__O_TMPFILE" }, { O_DIRECTORY, "O_DIRECTORY" },
+	{ O_ASYNC, "FASYNC" },	      { 0, NULL },
 };
 
 void sc_open_flags(struct buf *o, unsigned long long v)
@@ -137,8 +137,9 @@ void sc_at_flags(struct buf *o, unsigned long long v)
 void sc_file_mode(struct buf *o, unsigned mode)
 {
 	static const struct sc_named types[] = {
-		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFCHR, "S_IFCHR" },
-		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFLNK, "S_IFLNK" },
+		{ S_IFREG, "S_IFREG" },	  { S_IFDIR, "S_IFDIR" },
+		{ S_IFCHR, "S_IFCHR" },	  { S_IFBLK, "S_IFBLK" },
+		{ S_IFIFO, "S_IFIFO" },	  { S_IFLNK, "S_IFLNK" },
 		{ S_IFSOCK, "S_IFSOCK" }, { 0, NULL },
 	};
 	const char *t = sc_xlat_name(mode & S_IFMT, types);
@@ -156,8 +157,9 @@ void sc_file_mode(struct buf *o, unsigned mode)
 static void print_file_mode(struct buf *o, unsigned mode)
 {
 	static const struct sc_named types[] = {
-		{ S_IFREG, "S_IFREG" }, { S_IFDIR, "S_IFDIR" }, { S_IFCHR, "S_IFCHR" },
-		{ S_IFBLK, "S_IFBLK" }, { S_IFIFO, "S_IFIFO" }, { S_IFLNK, "S_IFLNK" },
+		{ S_IFREG, "S_IFREG" },	  { S_IFDIR, "S_IFDIR" },
+		{ S_IFCHR, "S_IFCHR" },	  { S_IFBLK, "S_IFBLK" },
+		{ S_IFIFO, "S_IFIFO" },	  { S_IFLNK, "S_IFLNK" },
 		{ S_IFSOCK, "S_IFSOCK" }, { 0, NULL },
 	};
 	sc_xlat(o, mode & S_IFMT, types, 1);
@@ -177,8 +179,7 @@ static void print_stat(struct sc_call *c, struct buf *o, unsigned long long addr
 	buf_addstr(o, "{st_mode=");
 	print_file_mode(o, st.st_mode);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-		buf_addf(o, ", st_rdev=makedev(%#x, %#x)", major(st.st_rdev),
-			 minor(st.st_rdev));
+		buf_addf(o, ", st_rdev=makedev(%#x, %#x)", major(st.st_rdev), minor(st.st_rdev));
 	else
 		buf_addf(o, ", st_size=%lld", (long long)st.st_size);
 	buf_addstr(o, ", ...}");
@@ -214,11 +215,22 @@ static void dec_newfstatat(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named statx_mask[] = {
-	{ 0xfff, "STATX_ALL" }, { 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" },	 { 0x2, "STATX_MODE" },
-	{ 0x4, "STATX_NLINK" },	      { 0x8, "STATX_UID" },	 { 0x10, "STATX_GID" },
-	{ 0x20, "STATX_ATIME" },      { 0x40, "STATX_MTIME" },	 { 0x80, "STATX_CTIME" },
-	{ 0x100, "STATX_INO" },	      { 0x200, "STATX_SIZE" },	 { 0x400, "STATX_BLOCKS" },
-	{ 0x800, "STATX_BTIME" },     { 0x1000, "STATX_MNT_ID" }, { 0x2000, "STATX_DIOALIGN" },
+	{ 0xfff, "STATX_ALL" },
+	{ 0x7ff, "STATX_BASIC_STATS" },
+	{ 0x1, "STATX_TYPE" },
+	{ 0x2, "STATX_MODE" },
+	{ 0x4, "STATX_NLINK" },
+	{ 0x8, "STATX_UID" },
+	{ 0x10, "STATX_GID" },
+	{ 0x20, "STATX_ATIME" },
+	{ 0x40, "STATX_MTIME" },
+	{ 0x80, "STATX_CTIME" },
+	{ 0x100, "STATX_INO" },
+	{ 0x200, "STATX_SIZE" },
+	{ 0x400, "STATX_BLOCKS" },
+	{ 0x800, "STATX_BTIME" },
+	{ 0x1000, "STATX_MNT_ID" },
+	{ 0x2000, "STATX_DIOALIGN" },
 	{ 0, NULL },
 };
 
@@ -263,7 +275,10 @@ static void dec_statx(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named access_modes[] = {
-	{ R_OK, "R_OK" }, { W_OK, "W_OK" }, { X_OK, "X_OK" }, { 0, NULL },
+	{ R_OK, "R_OK" },
+	{ W_OK, "W_OK" },
+	{ X_OK, "X_OK" },
+	{ 0, NULL },
 };
 
 static void dec_access(struct sc_call *c, struct buf *o, int exiting)
@@ -296,8 +311,10 @@ static void dec_unlinkat(struct sc_call *c, struct buf *o, int exiting)
 static void dec_renameat(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named rn[] = {
-		{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" },
-		{ 4, "RENAME_WHITEOUT" },  { 0, NULL },
+		{ 1, "RENAME_NOREPLACE" },
+		{ 2, "RENAME_EXCHANGE" },
+		{ 4, "RENAME_WHITEOUT" },
+		{ 0, NULL },
 	};
 	sc_arg(c, o);
 	sc_dirfd(c, o, c->args[0]);
@@ -371,9 +388,8 @@ static void dec_truncate(struct sc_call *c, struct buf *o, int exiting)
 static void dec_lseek(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named whence[] = {
-		{ SEEK_SET, "SEEK_SET" }, { SEEK_CUR, "SEEK_CUR" },
-		{ SEEK_END, "SEEK_END" }, { SEEK_DATA, "SEEK_DATA" },
-		{ SEEK_HOLE, "SEEK_HOLE" }, { 0, NULL },
+		{ SEEK_SET, "SEEK_SET" },   { SEEK_CUR, "SEEK_CUR" },	{ SEEK_END, "SEEK_END" },
+		{ SEEK_DATA, "SEEK_DATA" }, { SEEK_HOLE, "SEEK_HOLE" }, { 0, NULL },
 	};
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
@@ -412,18 +428,30 @@ static void dec_getdents(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named fcntl_cmds[] = {
-	{ F_DUPFD, "F_DUPFD" },	    { F_GETFD, "F_GETFD" },
-	{ F_SETFD, "F_SETFD" },	    { F_GETFL, "F_GETFL" },
-	{ F_SETFL, "F_SETFL" },	    { F_GETLK, "F_GETLK" },
-	{ F_SETLK, "F_SETLK" },	    { F_SETLKW, "F_SETLKW" },
-	{ F_SETOWN, "F_SETOWN" },   { F_GETOWN, "F_GETOWN" },
-	{ F_SETSIG, "F_SETSIG" },   { F_GETSIG, "F_GETSIG" },
-	{ F_OFD_GETLK, "F_OFD_GETLK" }, { F_OFD_SETLK, "F_OFD_SETLK" },
-	{ F_OFD_SETLKW, "F_OFD_SETLKW" }, { F_SETLEASE, "F_SETLEASE" },
-	{ F_GETLEASE, "F_GETLEASE" }, { F_NOTIFY, "F_NOTIFY" },
-	{ F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC" }, { F_SETPIPE_SZ, "F_SETPIPE_SZ" },
-	{ F_GETPIPE_SZ, "F_GETPIPE_SZ" }, { F_ADD_SEALS, "F_ADD_SEALS" },
-	{ F_GET_SEALS, "F_GET_SEALS" }, { 0, NULL },
+	{ F_DUPFD, "F_DUPFD" },
+	{ F_GETFD, "F_GETFD" },
+	{ F_SETFD, "F_SETFD" },
+	{ F_GETFL, "F_GETFL" },
+	{ F_SETFL, "F_SETFL" },
+	{ F_GETLK, "F_GETLK" },
+	{ F_SETLK, "F_SETLK" },
+	{ F_SETLKW, "F_SETLKW" },
+	{ F_SETOWN, "F_SETOWN" },
+	{ F_GETOWN, "F_GETOWN" },
+	{ F_SETSIG, "F_SETSIG" },
+	{ F_GETSIG, "F_GETSIG" },
+	{ F_OFD_GETLK, "F_OFD_GETLK" },
+	{ F_OFD_SETLK, "F_OFD_SETLK" },
+	{ F_OFD_SETLKW, "F_OFD_SETLKW" },
+	{ F_SETLEASE, "F_SETLEASE" },
+	{ F_GETLEASE, "F_GETLEASE" },
+	{ F_NOTIFY, "F_NOTIFY" },
+	{ F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC" },
+	{ F_SETPIPE_SZ, "F_SETPIPE_SZ" },
+	{ F_GETPIPE_SZ, "F_GETPIPE_SZ" },
+	{ F_ADD_SEALS, "F_ADD_SEALS" },
+	{ F_GET_SEALS, "F_GET_SEALS" },
+	{ 0, NULL },
 };
 
 static const struct sc_named fd_flags[] = { { FD_CLOEXEC, "FD_CLOEXEC" }, { 0, NULL } };
@@ -448,10 +476,15 @@ static void rdecor_getfd(struct sc_call *c, struct buf *o)
 static void print_flock(struct sc_call *c, struct buf *o, unsigned long long addr, int pid)
 {
 	static const struct sc_named types[] = {
-		{ F_RDLCK, "F_RDLCK" }, { F_WRLCK, "F_WRLCK" }, { F_UNLCK, "F_UNLCK" }, { 0, NULL },
+		{ F_RDLCK, "F_RDLCK" },
+		{ F_WRLCK, "F_WRLCK" },
+		{ F_UNLCK, "F_UNLCK" },
+		{ 0, NULL },
 	};
 	static const struct sc_named whence[] = {
-		{ SEEK_SET, "SEEK_SET" }, { SEEK_CUR, "SEEK_CUR" }, { SEEK_END, "SEEK_END" },
+		{ SEEK_SET, "SEEK_SET" },
+		{ SEEK_CUR, "SEEK_CUR" },
+		{ SEEK_END, "SEEK_END" },
 		{ 0, NULL },
 	};
 	struct flock fl;
@@ -498,8 +531,13 @@ static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 	sc_arg(c, o);
 	sc_xlat(o, cmd, fcntl_cmds, 1);
 	switch (cmd) {
-	case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG:
-	case F_GETLEASE: case F_GETPIPE_SZ: case F_GET_SEALS:
+	case F_GETFD:
+	case F_GETFL:
+	case F_GETOWN:
+	case F_GETSIG:
+	case F_GETLEASE:
+	case F_GETPIPE_SZ:
+	case F_GET_SEALS:
 		break;
 	case F_SETFD:
 		sc_arg(c, o);
@@ -509,13 +547,18 @@ static void dec_fcntl(struct sc_call *c, struct buf *o, int exiting)
 		sc_arg(c, o);
 		print_open_flags(o, c->args[2]);
 		break;
-	case F_GETLK: case F_OFD_GETLK:
+	case F_GETLK:
+	case F_OFD_GETLK:
 		break;
-	case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
 		sc_arg(c, o);
 		print_flock(c, o, c->args[2], 0);
 		break;
-	case F_DUPFD: case F_DUPFD_CLOEXEC:
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
 		sc_arg(c, o);
 		sc_int(o, c->args[2]);
 		c->rval = SC_RVAL_FD;
@@ -536,8 +579,8 @@ static void dec_umask(struct sc_call *c, struct buf *o, int exiting)
 static void dec_flock(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named ops[] = {
-		{ 1, "LOCK_SH" },    { 2, "LOCK_EX" },	  { 4, "LOCK_NB" },
-		{ 8, "LOCK_UN" },    { 0x20, "LOCK_MAND" }, { 0xc0, "LOCK_RW" },
+		{ 1, "LOCK_SH" },      { 2, "LOCK_EX" },       { 4, "LOCK_NB" },
+		{ 8, "LOCK_UN" },      { 0x20, "LOCK_MAND" },  { 0xc0, "LOCK_RW" },
 		{ 0x40, "LOCK_READ" }, { 0x80, "LOCK_WRITE" }, { 0, NULL },
 	};
 	sc_arg_fd0(c, o);
@@ -548,10 +591,10 @@ static void dec_flock(struct sc_call *c, struct buf *o, int exiting)
 static void dec_fallocate(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named modes[] = {
-		{ 0x01, "FALLOC_FL_KEEP_SIZE" },      { 0x02, "FALLOC_FL_PUNCH_HOLE" },
-		{ 0x04, "FALLOC_FL_NO_HIDE_STALE" },  { 0x08, "FALLOC_FL_COLLAPSE_RANGE" },
-		{ 0x10, "FALLOC_FL_ZERO_RANGE" },     { 0x20, "FALLOC_FL_INSERT_RANGE" },
-		{ 0x40, "FALLOC_FL_UNSHARE_RANGE" },  { 0, NULL },
+		{ 0x01, "FALLOC_FL_KEEP_SIZE" },     { 0x02, "FALLOC_FL_PUNCH_HOLE" },
+		{ 0x04, "FALLOC_FL_NO_HIDE_STALE" }, { 0x08, "FALLOC_FL_COLLAPSE_RANGE" },
+		{ 0x10, "FALLOC_FL_ZERO_RANGE" },    { 0x20, "FALLOC_FL_INSERT_RANGE" },
+		{ 0x40, "FALLOC_FL_UNSHARE_RANGE" }, { 0, NULL },
 	};
 	sc_arg_fd0(c, o);
 	sc_arg(c, o);
@@ -582,8 +625,11 @@ static void dec_fchownat(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named splice_flags[] = {
-	{ 1, "SPLICE_F_MOVE" }, { 2, "SPLICE_F_NONBLOCK" }, { 4, "SPLICE_F_MORE" },
-	{ 8, "SPLICE_F_GIFT" }, { 0, NULL },
+	{ 1, "SPLICE_F_MOVE" },
+	{ 2, "SPLICE_F_NONBLOCK" },
+	{ 4, "SPLICE_F_MORE" },
+	{ 8, "SPLICE_F_GIFT" },
+	{ 0, NULL },
 };
 
 static void print_loff(struct sc_call *c, struct buf *o, unsigned long long addr)
@@ -620,7 +666,7 @@ static void dec_tee(struct sc_call *c, struct buf *o, int exiting)
 static void dec_umount2(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 1, "MNT_FORCE" }, { 2, "MNT_DETACH" }, { 4, "MNT_EXPIRE" },
+		{ 1, "MNT_FORCE" },	  { 2, "MNT_DETACH" }, { 4, "MNT_EXPIRE" },
 		{ 8, "UMOUNT_NOFOLLOW" }, { 0, NULL },
 	};
 	sc_args(c, o, 0, 1);

@@ -5,15 +5,20 @@
 #include "lib/trace/syscall/sc.h"
 
 static const struct sc_named prots[] = {
-	{ PROT_READ, "PROT_READ" },   { PROT_WRITE, "PROT_WRITE" },
-	{ PROT_EXEC, "PROT_EXEC" },   { 0x10, "PROT_SEM" },
-	{ PROT_GROWSDOWN, "PROT_GROWSDOWN" }, { PROT_GROWSUP, "PROT_GROWSUP" },
+	{ PROT_READ, "PROT_READ" },
+	{ PROT_WRITE, "PROT_WRITE" },
+	{ PROT_EXEC, "PROT_EXEC" },
+	{ 0x10, "PROT_SEM" },
+	{ PROT_GROWSDOWN, "PROT_GROWSDOWN" },
+	{ PROT_GROWSUP, "PROT_GROWSUP" },
 	{ 0, NULL },
 };
 
 static const struct sc_named map_types[] = {
-	{ MAP_SHARED, "MAP_SHARED" }, { MAP_PRIVATE, "MAP_PRIVATE" },
-	{ 0x03, "MAP_SHARED_VALIDATE" }, { 0, NULL },
+	{ MAP_SHARED, "MAP_SHARED" },
+	{ MAP_PRIVATE, "MAP_PRIVATE" },
+	{ 0x03, "MAP_SHARED_VALIDATE" },
+	{ 0, NULL },
 };
 
 static const struct sc_named map_flags[] = {
@@ -78,7 +83,9 @@ static void dec_brk(struct sc_call *c, struct buf *o, int exiting)
 static void dec_mremap(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" },
+		{ 1, "MREMAP_MAYMOVE" },
+		{ 2, "MREMAP_FIXED" },
+		{ 4, "MREMAP_DONTUNMAP" },
 		{ 0, NULL },
 	};
 	c->rval = SC_RVAL_HEX;
@@ -99,13 +106,13 @@ static void dec_mremap(struct sc_call *c, struct buf *o, int exiting)
 static void dec_madvise(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named adv[] = {
-		{ MADV_NORMAL, "MADV_NORMAL" },	    { MADV_RANDOM, "MADV_RANDOM" },
+		{ MADV_NORMAL, "MADV_NORMAL" },		{ MADV_RANDOM, "MADV_RANDOM" },
 		{ MADV_SEQUENTIAL, "MADV_SEQUENTIAL" }, { MADV_WILLNEED, "MADV_WILLNEED" },
-		{ MADV_DONTNEED, "MADV_DONTNEED" }, { MADV_FREE, "MADV_FREE" },
-		{ MADV_REMOVE, "MADV_REMOVE" },	    { MADV_DONTFORK, "MADV_DONTFORK" },
-		{ MADV_DOFORK, "MADV_DOFORK" },	    { MADV_MERGEABLE, "MADV_MERGEABLE" },
-		{ MADV_HUGEPAGE, "MADV_HUGEPAGE" }, { MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE" },
-		{ MADV_DONTDUMP, "MADV_DONTDUMP" }, { MADV_DODUMP, "MADV_DODUMP" },
+		{ MADV_DONTNEED, "MADV_DONTNEED" },	{ MADV_FREE, "MADV_FREE" },
+		{ MADV_REMOVE, "MADV_REMOVE" },		{ MADV_DONTFORK, "MADV_DONTFORK" },
+		{ MADV_DOFORK, "MADV_DOFORK" },		{ MADV_MERGEABLE, "MADV_MERGEABLE" },
+		{ MADV_HUGEPAGE, "MADV_HUGEPAGE" },	{ MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE" },
+		{ MADV_DONTDUMP, "MADV_DONTDUMP" },	{ MADV_DODUMP, "MADV_DODUMP" },
 		{ MADV_WIPEONFORK, "MADV_WIPEONFORK" }, { 0, NULL },
 	};
 	sc_arg(c, o);
@@ -156,23 +163,18 @@ static void dec_mincore(struct sc_call *c, struct buf *o, int exiting)
 static void dec_mlockall(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 1, "MCL_CURRENT" }, { 2, "MCL_FUTURE" }, { 4, "MCL_ONFAULT" }, { 0, NULL },
+		{ 1, "MCL_CURRENT" },
+		{ 2, "MCL_FUTURE" },
+		{ 4, "MCL_ONFAULT" },
+		{ 0, NULL },
 	};
 	sc_arg(c, o);
 	sc_flags(o, c->args[0], fl, "0");
 }
 
 const struct sc_decoder sc_mem_decoders[] = {
-	{ "mlockall", dec_mlockall },
-	{ "mincore", dec_mincore },
-	{ "mmap", dec_mmap },
-	{ "mprotect", dec_mprotect },
-	{ "pkey_mprotect", dec_mprotect },
-	{ "munmap", dec_mprotect },
-	{ "mlock", dec_mprotect },
-	{ "munlock", dec_mprotect },
-	{ "brk", dec_brk },
-	{ "mremap", dec_mremap },
-	{ "madvise", dec_madvise },
-	{ NULL, NULL },
+	{ "mlockall", dec_mlockall }, { "mincore", dec_mincore },	 { "mmap", dec_mmap },
+	{ "mprotect", dec_mprotect }, { "pkey_mprotect", dec_mprotect }, { "munmap", dec_mprotect },
+	{ "mlock", dec_mprotect },    { "munlock", dec_mprotect },	 { "brk", dec_brk },
+	{ "mremap", dec_mremap },     { "madvise", dec_madvise },	 { NULL, NULL },
 };

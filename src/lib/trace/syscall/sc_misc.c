@@ -60,12 +60,18 @@ static void dec_clock_gettime(struct sc_call *c, struct buf *o, int exiting)
 static void dec_futex(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named ops[] = {
-		{ FUTEX_WAIT, "FUTEX_WAIT" },	  { FUTEX_WAKE, "FUTEX_WAKE" },
-		{ FUTEX_FD, "FUTEX_FD" },	  { FUTEX_REQUEUE, "FUTEX_REQUEUE" },
-		{ FUTEX_CMP_REQUEUE, "FUTEX_CMP_REQUEUE" }, { FUTEX_WAKE_OP, "FUTEX_WAKE_OP" },
-		{ FUTEX_LOCK_PI, "FUTEX_LOCK_PI" }, { FUTEX_UNLOCK_PI, "FUTEX_UNLOCK_PI" },
-		{ FUTEX_TRYLOCK_PI, "FUTEX_TRYLOCK_PI" }, { FUTEX_WAIT_BITSET, "FUTEX_WAIT_BITSET" },
-		{ FUTEX_WAKE_BITSET, "FUTEX_WAKE_BITSET" }, { 0, NULL },
+		{ FUTEX_WAIT, "FUTEX_WAIT" },
+		{ FUTEX_WAKE, "FUTEX_WAKE" },
+		{ FUTEX_FD, "FUTEX_FD" },
+		{ FUTEX_REQUEUE, "FUTEX_REQUEUE" },
+		{ FUTEX_CMP_REQUEUE, "FUTEX_CMP_REQUEUE" },
+		{ FUTEX_WAKE_OP, "FUTEX_WAKE_OP" },
+		{ FUTEX_LOCK_PI, "FUTEX_LOCK_PI" },
+		{ FUTEX_UNLOCK_PI, "FUTEX_UNLOCK_PI" },
+		{ FUTEX_TRYLOCK_PI, "FUTEX_TRYLOCK_PI" },
+		{ FUTEX_WAIT_BITSET, "FUTEX_WAIT_BITSET" },
+		{ FUTEX_WAKE_BITSET, "FUTEX_WAKE_BITSET" },
+		{ 0, NULL },
 	};
 	unsigned op = (unsigned)c->args[1], cmd = op & 127;
 	const char *n;
@@ -101,12 +107,13 @@ static void dec_futex(struct sc_call *c, struct buf *o, int exiting)
 	}
 }
 
-static void field(struct sc_call *c, struct buf *o, const char *name, const char *v,
-		  size_t n, int last)
+static void field(struct sc_call *c, struct buf *o, const char *name, const char *v, size_t n,
+		  int last)
 {
 	const char *z = memchr(v, 0, n);
 	buf_addf(o, "%s=", name);
-	sc_quote(o, (const unsigned char *)v, z ? (size_t)(z - v) : n, c->opts ? c->opts->xflag : 0);
+	sc_quote(o, (const unsigned char *)v, z ? (size_t)(z - v) : n,
+		 c->opts ? c->opts->xflag : 0);
 	if (!last)
 		buf_add(o, ", ", 2);
 }
@@ -139,7 +146,10 @@ static void dec_uname(struct sc_call *c, struct buf *o, int exiting)
 static void dec_getrandom(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named fl[] = {
-		{ 1, "GRND_NONBLOCK" }, { 2, "GRND_RANDOM" }, { 4, "GRND_INSECURE" }, { 0, NULL },
+		{ 1, "GRND_NONBLOCK" },
+		{ 2, "GRND_RANDOM" },
+		{ 4, "GRND_INSECURE" },
+		{ 0, NULL },
 	};
 	if (!exiting)
 		return;
@@ -164,12 +174,24 @@ static void dec_getrandom(struct sc_call *c, struct buf *o, int exiting)
 static void dec_ioctl(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named reqs[] = {
-		{ 0x5401, "TCGETS" },	  { 0x5402, "TCSETS" },	    { 0x5403, "TCSETSW" },
-		{ 0x5404, "TCSETSF" },	  { 0x540b, "TCFLSH" },	    { 0x540e, "TIOCSCTTY" },
-		{ 0x540f, "TIOCGPGRP" },  { 0x5410, "TIOCSPGRP" },  { 0x5413, "TIOCGWINSZ" },
-		{ 0x5414, "TIOCSWINSZ" }, { 0x541b, "FIONREAD" },   { 0x5421, "FIONBIO" },
-		{ 0x5422, "TIOCNOTTY" },  { 0x5450, "FIONCLEX" },   { 0x5451, "FIOCLEX" },
-		{ 0x5452, "FIOASYNC" },	  { 0x80045430, "TIOCGPTN" }, { 0x40045431, "TIOCSPTLCK" },
+		{ 0x5401, "TCGETS" },
+		{ 0x5402, "TCSETS" },
+		{ 0x5403, "TCSETSW" },
+		{ 0x5404, "TCSETSF" },
+		{ 0x540b, "TCFLSH" },
+		{ 0x540e, "TIOCSCTTY" },
+		{ 0x540f, "TIOCGPGRP" },
+		{ 0x5410, "TIOCSPGRP" },
+		{ 0x5413, "TIOCGWINSZ" },
+		{ 0x5414, "TIOCSWINSZ" },
+		{ 0x541b, "FIONREAD" },
+		{ 0x5421, "FIONBIO" },
+		{ 0x5422, "TIOCNOTTY" },
+		{ 0x5450, "FIONCLEX" },
+		{ 0x5451, "FIOCLEX" },
+		{ 0x5452, "FIOASYNC" },
+		{ 0x80045430, "TIOCGPTN" },
+		{ 0x40045431, "TIOCSPTLCK" },
 		{ 0, NULL },
 	};
 	sc_arg_fd0(c, o);
@@ -180,12 +202,23 @@ static void dec_ioctl(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named rlimits[] = {
-	{ 0, "RLIMIT_CPU" },	 { 1, "RLIMIT_FSIZE" },	  { 2, "RLIMIT_DATA" },
-	{ 3, "RLIMIT_STACK" },	 { 4, "RLIMIT_CORE" },	  { 5, "RLIMIT_RSS" },
-	{ 6, "RLIMIT_NPROC" },	 { 7, "RLIMIT_NOFILE" },  { 8, "RLIMIT_MEMLOCK" },
-	{ 9, "RLIMIT_AS" },	 { 10, "RLIMIT_LOCKS" },  { 11, "RLIMIT_SIGPENDING" },
-	{ 12, "RLIMIT_MSGQUEUE" }, { 13, "RLIMIT_NICE" }, { 14, "RLIMIT_RTPRIO" },
-	{ 15, "RLIMIT_RTTIME" }, { 0, NULL },
+	{ 0, "RLIMIT_CPU" },
+	{ 1, "RLIMIT_FSIZE" },
+	{ 2, "RLIMIT_DATA" },
+	{ 3, "RLIMIT_STACK" },
+	{ 4, "RLIMIT_CORE" },
+	{ 5, "RLIMIT_RSS" },
+	{ 6, "RLIMIT_NPROC" },
+	{ 7, "RLIMIT_NOFILE" },
+	{ 8, "RLIMIT_MEMLOCK" },
+	{ 9, "RLIMIT_AS" },
+	{ 10, "RLIMIT_LOCKS" },
+	{ 11, "RLIMIT_SIGPENDING" },
+	{ 12, "RLIMIT_MSGQUEUE" },
+	{ 13, "RLIMIT_NICE" },
+	{ 14, "RLIMIT_RTPRIO" },
+	{ 15, "RLIMIT_RTTIME" },
+	{ 0, NULL },
 };
 
 static void rlim_val(struct buf *o, unsigned long long v)
@@ -266,8 +299,12 @@ static void dec_rlimit(struct sc_call *c, struct buf *o, int exiting)
 static void dec_arch_prctl(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named codes[] = {
-		{ 0x1001, "ARCH_SET_GS" }, { 0x1002, "ARCH_SET_FS" }, { 0x1003, "ARCH_GET_FS" },
-		{ 0x1004, "ARCH_GET_GS" }, { 0x1011, "ARCH_GET_CPUID" }, { 0x1012, "ARCH_SET_CPUID" },
+		{ 0x1001, "ARCH_SET_GS" },
+		{ 0x1002, "ARCH_SET_FS" },
+		{ 0x1003, "ARCH_GET_FS" },
+		{ 0x1004, "ARCH_GET_GS" },
+		{ 0x1011, "ARCH_GET_CPUID" },
+		{ 0x1012, "ARCH_SET_CPUID" },
 		{ 0, NULL },
 	};
 	sc_arg(c, o);
@@ -286,40 +323,65 @@ static void dec_robust(struct sc_call *c, struct buf *o, int exiting)
 
 /* file system magic numbers (linux/magic.h) by strace's names */
 static const struct sc_named fs_magics[] = {
-	{ 0xef53, "EXT2_SUPER_MAGIC" },	     { 0x9fa0, "PROC_SUPER_MAGIC" },
-	{ 0x01021994, "TMPFS_MAGIC" },	     { 0x62656572, "SYSFS_MAGIC" },
-	{ 0x63677270, "CGROUP2_SUPER_MAGIC" }, { 0x27e0eb, "CGROUP_SUPER_MAGIC" },
-	{ 0x794c7630, "OVERLAYFS_SUPER_MAGIC" }, { 0x9123683e, "BTRFS_SUPER_MAGIC" },
-	{ 0x58465342, "XFS_SUPER_MAGIC" },    { 0x1cd1, "DEVPTS_SUPER_MAGIC" },
-	{ 0x6969, "NFS_SUPER_MAGIC" },	     { 0x73717368, "SQUASHFS_MAGIC" },
-	{ 0x64626720, "DEBUGFS_MAGIC" },      { 0x73636673, "SECURITYFS_MAGIC" },
-	{ 0xcafe4a11, "BPF_FS_MAGIC" },	     { 0x65735546, "FUSE_SUPER_MAGIC" },
-	{ 0x4d44, "MSDOS_SUPER_MAGIC" },      { 0x9660, "ISOFS_SUPER_MAGIC" },
-	{ 0x858458f6, "RAMFS_MAGIC" },	     { 0x534f434b, "SOCKFS_MAGIC" },
-	{ 0x50495045, "PIPEFS_MAGIC" },	     { 0x958458f6, "HUGETLBFS_MAGIC" },
-	{ 0x19800202, "MQUEUE_MAGIC" },	     { 0x74726163, "TRACEFS_MAGIC" },
-	{ 0x09041934, "ANON_INODE_FS_MAGIC" }, { 0x6e736673, "NSFS_MAGIC" },
-	{ 0x6165676c, "PSTOREFS_MAGIC" },     { 0xde5e81e4, "EFIVARFS_MAGIC" },
-	{ 0x62656570, "CONFIGFS_MAGIC" },     { 0x0187, "AUTOFS_SUPER_MAGIC" },
-	{ 0xf2f52010, "F2FS_SUPER_MAGIC" },   { 0x01021997, "V9FS_MAGIC" },
-	{ 0x42465331, "BEFS_SUPER_MAGIC" },   { 0x2011bab0, "EXFAT_SUPER_MAGIC" },
-	{ 0x5346544e, "NTFS_SB_MAGIC" },      { 0xff534d42, "CIFS_SUPER_MAGIC" },
-	{ 0x73757245, "CODA_SUPER_MAGIC" },   { 0x28cd3d45, "CRAMFS_MAGIC" },
-	{ 0x3153464a, "JFS_SUPER_MAGIC" },    { 0x52654973, "REISERFS_SUPER_MAGIC" },
-	{ 0x15013346, "UDF_SUPER_MAGIC" },    { 0x57ac6e9d, "STACK_END_MAGIC" },
-	{ 0x2fc12fc1, "ZFS_SUPER_MAGIC" },    { 0x6e667364, "NFSD_MAGIC" },
-	{ 0xabba1974, "XENFS_SUPER_MAGIC" },  { 0x42494e4d, "BINFMTFS_MAGIC" },
-	{ 0x13661366, "BALLOON_KVM_MAGIC" },  { 0x5a3c69f0, "AAFS_MAGIC" },
-	{ 0x6c6f6f70, "BINDERFS_SUPER_MAGIC" }, { 0x454d444d, "DEVMEM_MAGIC" },
+	{ 0xef53, "EXT2_SUPER_MAGIC" },
+	{ 0x9fa0, "PROC_SUPER_MAGIC" },
+	{ 0x01021994, "TMPFS_MAGIC" },
+	{ 0x62656572, "SYSFS_MAGIC" },
+	{ 0x63677270, "CGROUP2_SUPER_MAGIC" },
+	{ 0x27e0eb, "CGROUP_SUPER_MAGIC" },
+	{ 0x794c7630, "OVERLAYFS_SUPER_MAGIC" },
+	{ 0x9123683e, "BTRFS_SUPER_MAGIC" },
+	{ 0x58465342, "XFS_SUPER_MAGIC" },
+	{ 0x1cd1, "DEVPTS_SUPER_MAGIC" },
+	{ 0x6969, "NFS_SUPER_MAGIC" },
+	{ 0x73717368, "SQUASHFS_MAGIC" },
+	{ 0x64626720, "DEBUGFS_MAGIC" },
+	{ 0x73636673, "SECURITYFS_MAGIC" },
+	{ 0xcafe4a11, "BPF_FS_MAGIC" },
+	{ 0x65735546, "FUSE_SUPER_MAGIC" },
+	{ 0x4d44, "MSDOS_SUPER_MAGIC" },
+	{ 0x9660, "ISOFS_SUPER_MAGIC" },
+	{ 0x858458f6, "RAMFS_MAGIC" },
+	{ 0x534f434b, "SOCKFS_MAGIC" },
+	{ 0x50495045, "PIPEFS_MAGIC" },
+	{ 0x958458f6, "HUGETLBFS_MAGIC" },
+	{ 0x19800202, "MQUEUE_MAGIC" },
+	{ 0x74726163, "TRACEFS_MAGIC" },
+	{ 0x09041934, "ANON_INODE_FS_MAGIC" },
+	{ 0x6e736673, "NSFS_MAGIC" },
+	{ 0x6165676c, "PSTOREFS_MAGIC" },
+	{ 0xde5e81e4, "EFIVARFS_MAGIC" },
+	{ 0x62656570, "CONFIGFS_MAGIC" },
+	{ 0x0187, "AUTOFS_SUPER_MAGIC" },
+	{ 0xf2f52010, "F2FS_SUPER_MAGIC" },
+	{ 0x01021997, "V9FS_MAGIC" },
+	{ 0x42465331, "BEFS_SUPER_MAGIC" },
+	{ 0x2011bab0, "EXFAT_SUPER_MAGIC" },
+	{ 0x5346544e, "NTFS_SB_MAGIC" },
+	{ 0xff534d42, "CIFS_SUPER_MAGIC" },
+	{ 0x73757245, "CODA_SUPER_MAGIC" },
+	{ 0x28cd3d45, "CRAMFS_MAGIC" },
+	{ 0x3153464a, "JFS_SUPER_MAGIC" },
+	{ 0x52654973, "REISERFS_SUPER_MAGIC" },
+	{ 0x15013346, "UDF_SUPER_MAGIC" },
+	{ 0x57ac6e9d, "STACK_END_MAGIC" },
+	{ 0x2fc12fc1, "ZFS_SUPER_MAGIC" },
+	{ 0x6e667364, "NFSD_MAGIC" },
+	{ 0xabba1974, "XENFS_SUPER_MAGIC" },
+	{ 0x42494e4d, "BINFMTFS_MAGIC" },
+	{ 0x13661366, "BALLOON_KVM_MAGIC" },
+	{ 0x5a3c69f0, "AAFS_MAGIC" },
+	{ 0x6c6f6f70, "BINDERFS_SUPER_MAGIC" },
+	{ 0x454d444d, "DEVMEM_MAGIC" },
 	{ 0, NULL },
 };
 
 static const struct sc_named st_flags[] = {
-	{ 1, "ST_RDONLY" },	   { 2, "ST_NOSUID" },	     { 4, "ST_NODEV" },
-	{ 8, "ST_NOEXEC" },	   { 16, "ST_SYNCHRONOUS" }, { 32, "ST_VALID" },
-	{ 64, "ST_MANDLOCK" },	   { 128, "ST_WRITE" },	     { 256, "ST_APPEND" },
-	{ 512, "ST_IMMUTABLE" },   { 1024, "ST_NOATIME" },   { 2048, "ST_NODIRATIME" },
-	{ 4096, "ST_RELATIME" },   { 8192, "ST_NOSYMFOLLOW" }, { 0, NULL },
+	{ 1, "ST_RDONLY" },	 { 2, "ST_NOSUID" },	     { 4, "ST_NODEV" },
+	{ 8, "ST_NOEXEC" },	 { 16, "ST_SYNCHRONOUS" },   { 32, "ST_VALID" },
+	{ 64, "ST_MANDLOCK" },	 { 128, "ST_WRITE" },	     { 256, "ST_APPEND" },
+	{ 512, "ST_IMMUTABLE" }, { 1024, "ST_NOATIME" },     { 2048, "ST_NODIRATIME" },
+	{ 4096, "ST_RELATIME" }, { 8192, "ST_NOSYMFOLLOW" }, { 0, NULL },
 };
 
 static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
@@ -340,14 +402,15 @@ static void dec_statfs(struct sc_call *c, struct buf *o, int exiting)
 	}
 	buf_addstr(o, "{f_type=");
 	sc_xlat(o, (unsigned long long)f.f_type, fs_magics, 1);
-	buf_addf(o, ", f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, "
+	buf_addf(o,
+		 ", f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, "
 		 "f_files=%llu, f_ffree=%llu, f_fsid={val=[%#x, %#x]}, f_namelen=%lld, "
 		 "f_frsize=%lld, f_flags=",
 		 (long long)f.f_bsize, (unsigned long long)f.f_blocks,
 		 (unsigned long long)f.f_bfree, (unsigned long long)f.f_bavail,
 		 (unsigned long long)f.f_files, (unsigned long long)f.f_ffree,
-		 (unsigned)f.f_fsid.__val[0], (unsigned)f.f_fsid.__val[1],
-		 (long long)f.f_namelen, (long long)f.f_frsize);
+		 (unsigned)f.f_fsid.__val[0], (unsigned)f.f_fsid.__val[1], (long long)f.f_namelen,
+		 (long long)f.f_frsize);
 	sc_flags(o, (unsigned long long)f.f_flags, st_flags, "0");
 	buf_addc(o, '}');
 }

@@ -26,8 +26,8 @@ const char *sc_signame(int sig)
 	/* sigabbrev_np says "IOT"/"CLD"/"POLL" for some; strace's spelling */
 	static const struct {
 		const char *from, *to;
-	} fix[] = { { "CHLD", "SIGCHLD" }, { "IO", "SIGIO" }, { "POLL", "SIGIO" },
-		    { "IOT", "SIGABRT" }, { "ABRT", "SIGABRT" }, { "CLD", "SIGCHLD" } };
+	} fix[] = { { "CHLD", "SIGCHLD" }, { "IO", "SIGIO" },	  { "POLL", "SIGIO" },
+		    { "IOT", "SIGABRT" },  { "ABRT", "SIGABRT" }, { "CLD", "SIGCHLD" } };
 	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
 		if (!strcmp(ab, fix[i].from))
 			return fix[i].to;
@@ -59,23 +59,33 @@ int sc_signal_parse(const char *s)
 const char *sc_errname(int err)
 {
 	switch (err) {
-	case 512: return "ERESTARTSYS";
-	case 513: return "ERESTARTNOINTR";
-	case 514: return "ERESTARTNOHAND";
-	case 515: return "ENOIOCTLCMD";
-	case 516: return "ERESTART_RESTARTBLOCK";
-	default: return strerrorname_np(err);
+	case 512:
+		return "ERESTARTSYS";
+	case 513:
+		return "ERESTARTNOINTR";
+	case 514:
+		return "ERESTARTNOHAND";
+	case 515:
+		return "ENOIOCTLCMD";
+	case 516:
+		return "ERESTART_RESTARTBLOCK";
+	default:
+		return strerrorname_np(err);
 	}
 }
 
 const char *sc_errtext(int err)
 {
 	switch (err) {
-	case 512: return "To be restarted if SA_RESTART is set";
-	case 513: return "To be restarted";
-	case 514: return "To be restarted if no handler";
-	case 516: return "Interrupted by signal";
-	default: return strerror(err);
+	case 512:
+		return "To be restarted if SA_RESTART is set";
+	case 513:
+		return "To be restarted";
+	case 514:
+		return "To be restarted if no handler";
+	case 516:
+		return "Interrupted by signal";
+	default:
+		return strerror(err);
 	}
 }
-

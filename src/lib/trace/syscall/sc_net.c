@@ -8,40 +8,62 @@
 #include "lib/trace/syscall/sc.h"
 
 static const struct sc_named families[] = {
-	{ AF_UNSPEC, "AF_UNSPEC" }, { AF_UNIX, "AF_UNIX" },   { AF_INET, "AF_INET" },
-	{ AF_INET6, "AF_INET6" },   { AF_NETLINK, "AF_NETLINK" },
-	{ AF_PACKET, "AF_PACKET" }, { AF_KEY, "AF_KEY" },     { AF_ALG, "AF_ALG" },
-	{ AF_VSOCK, "AF_VSOCK" },   { AF_BLUETOOTH, "AF_BLUETOOTH" },
+	{ AF_UNSPEC, "AF_UNSPEC" },
+	{ AF_UNIX, "AF_UNIX" },
+	{ AF_INET, "AF_INET" },
+	{ AF_INET6, "AF_INET6" },
+	{ AF_NETLINK, "AF_NETLINK" },
+	{ AF_PACKET, "AF_PACKET" },
+	{ AF_KEY, "AF_KEY" },
+	{ AF_ALG, "AF_ALG" },
+	{ AF_VSOCK, "AF_VSOCK" },
+	{ AF_BLUETOOTH, "AF_BLUETOOTH" },
 	{ 0, NULL },
 };
 
 static const struct sc_named types[] = {
-	{ SOCK_STREAM, "SOCK_STREAM" }, { SOCK_DGRAM, "SOCK_DGRAM" },
-	{ SOCK_RAW, "SOCK_RAW" },	{ SOCK_RDM, "SOCK_RDM" },
-	{ SOCK_SEQPACKET, "SOCK_SEQPACKET" }, { SOCK_PACKET, "SOCK_PACKET" },
+	{ SOCK_STREAM, "SOCK_STREAM" },
+	{ SOCK_DGRAM, "SOCK_DGRAM" },
+	{ SOCK_RAW, "SOCK_RAW" },
+	{ SOCK_RDM, "SOCK_RDM" },
+	{ SOCK_SEQPACKET, "SOCK_SEQPACKET" },
+	{ SOCK_PACKET, "SOCK_PACKET" },
 	{ 0, NULL },
 };
 
 static const struct sc_named type_flags[] = {
-	{ SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { SOCK_NONBLOCK, "SOCK_NONBLOCK" }, { 0, NULL },
+	{ SOCK_CLOEXEC, "SOCK_CLOEXEC" },
+	{ SOCK_NONBLOCK, "SOCK_NONBLOCK" },
+	{ 0, NULL },
 };
 
 static const struct sc_named ip_protos[] = {
-	{ IPPROTO_IP, "IPPROTO_IP" },	{ IPPROTO_ICMP, "IPPROTO_ICMP" },
-	{ IPPROTO_TCP, "IPPROTO_TCP" }, { IPPROTO_UDP, "IPPROTO_UDP" },
-	{ IPPROTO_IPV6, "IPPROTO_IPV6" }, { IPPROTO_ICMPV6, "IPPROTO_ICMPV6" },
-	{ IPPROTO_RAW, "IPPROTO_RAW" }, { IPPROTO_SCTP, "IPPROTO_SCTP" },
+	{ IPPROTO_IP, "IPPROTO_IP" },
+	{ IPPROTO_ICMP, "IPPROTO_ICMP" },
+	{ IPPROTO_TCP, "IPPROTO_TCP" },
+	{ IPPROTO_UDP, "IPPROTO_UDP" },
+	{ IPPROTO_IPV6, "IPPROTO_IPV6" },
+	{ IPPROTO_ICMPV6, "IPPROTO_ICMPV6" },
+	{ IPPROTO_RAW, "IPPROTO_RAW" },
+	{ IPPROTO_SCTP, "IPPROTO_SCTP" },
 	{ 0, NULL },
 };
 
 static const struct sc_named msg_flags[] = {
-	{ MSG_OOB, "MSG_OOB" },		  { MSG_PEEK, "MSG_PEEK" },
-	{ MSG_DONTROUTE, "MSG_DONTROUTE" }, { MSG_CTRUNC, "MSG_CTRUNC" },
-	{ MSG_TRUNC, "MSG_TRUNC" },	  { MSG_DONTWAIT, "MSG_DONTWAIT" },
-	{ MSG_EOR, "MSG_EOR" },		  { MSG_WAITALL, "MSG_WAITALL" },
-	{ MSG_NOSIGNAL, "MSG_NOSIGNAL" }, { MSG_MORE, "MSG_MORE" },
-	{ MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" }, { MSG_ERRQUEUE, "MSG_ERRQUEUE" },
-	{ MSG_CONFIRM, "MSG_CONFIRM" },	  { MSG_FASTOPEN, "MSG_FASTOPEN" },
+	{ MSG_OOB, "MSG_OOB" },
+	{ MSG_PEEK, "MSG_PEEK" },
+	{ MSG_DONTROUTE, "MSG_DONTROUTE" },
+	{ MSG_CTRUNC, "MSG_CTRUNC" },
+	{ MSG_TRUNC, "MSG_TRUNC" },
+	{ MSG_DONTWAIT, "MSG_DONTWAIT" },
+	{ MSG_EOR, "MSG_EOR" },
+	{ MSG_WAITALL, "MSG_WAITALL" },
+	{ MSG_NOSIGNAL, "MSG_NOSIGNAL" },
+	{ MSG_MORE, "MSG_MORE" },
+	{ MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" },
+	{ MSG_ERRQUEUE, "MSG_ERRQUEUE" },
+	{ MSG_CONFIRM, "MSG_CONFIRM" },
+	{ MSG_FASTOPEN, "MSG_FASTOPEN" },
 	{ 0, NULL },
 };
 
@@ -187,8 +209,7 @@ static void dec_recvfrom(struct sc_call *c, struct buf *o, int exiting)
 
 /* struct msghdr on a 64-bit tracee: name, namelen, iov, iovlen, control,
  * controllen, flags */
-static void print_msghdr(struct sc_call *c, struct buf *o, unsigned long long addr,
-			 long long data)
+static void print_msghdr(struct sc_call *c, struct buf *o, unsigned long long addr, long long data)
 {
 	unsigned long long m[7];
 	if (sc_mem_read(c, addr, m, sizeof(m))) {
@@ -231,7 +252,9 @@ static void dec_recvmsg(struct sc_call *c, struct buf *o, int exiting)
 static void dec_shutdown(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named how[] = {
-		{ SHUT_RD, "SHUT_RD" }, { SHUT_WR, "SHUT_WR" }, { SHUT_RDWR, "SHUT_RDWR" },
+		{ SHUT_RD, "SHUT_RD" },
+		{ SHUT_WR, "SHUT_WR" },
+		{ SHUT_RDWR, "SHUT_RDWR" },
 		{ 0, NULL },
 	};
 	sc_arg_fd0(c, o);
@@ -240,29 +263,37 @@ static void dec_shutdown(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named levels[] = {
-	{ SOL_SOCKET, "SOL_SOCKET" }, { IPPROTO_IP, "SOL_IP" },
-	{ IPPROTO_TCP, "SOL_TCP" },   { IPPROTO_UDP, "SOL_UDP" },
-	{ IPPROTO_IPV6, "SOL_IPV6" }, { 0, NULL },
+	{ SOL_SOCKET, "SOL_SOCKET" }, { IPPROTO_IP, "SOL_IP" },	    { IPPROTO_TCP, "SOL_TCP" },
+	{ IPPROTO_UDP, "SOL_UDP" },   { IPPROTO_IPV6, "SOL_IPV6" }, { 0, NULL },
 };
 
 static const struct sc_named so_names[] = {
-	{ SO_DEBUG, "SO_DEBUG" },	{ SO_REUSEADDR, "SO_REUSEADDR" },
-	{ SO_TYPE, "SO_TYPE" },		{ SO_ERROR, "SO_ERROR" },
-	{ SO_DONTROUTE, "SO_DONTROUTE" }, { SO_BROADCAST, "SO_BROADCAST" },
-	{ SO_SNDBUF, "SO_SNDBUF" },	{ SO_RCVBUF, "SO_RCVBUF" },
-	{ SO_KEEPALIVE, "SO_KEEPALIVE" }, { SO_OOBINLINE, "SO_OOBINLINE" },
-	{ SO_LINGER, "SO_LINGER" },	{ SO_REUSEPORT, "SO_REUSEPORT" },
-	{ SO_PASSCRED, "SO_PASSCRED" }, { SO_PEERCRED, "SO_PEERCRED" },
-	{ SO_RCVTIMEO, "SO_RCVTIMEO_OLD" }, { SO_SNDTIMEO, "SO_SNDTIMEO_OLD" },
-	{ SO_BINDTODEVICE, "SO_BINDTODEVICE" }, { SO_ACCEPTCONN, "SO_ACCEPTCONN" },
+	{ SO_DEBUG, "SO_DEBUG" },
+	{ SO_REUSEADDR, "SO_REUSEADDR" },
+	{ SO_TYPE, "SO_TYPE" },
+	{ SO_ERROR, "SO_ERROR" },
+	{ SO_DONTROUTE, "SO_DONTROUTE" },
+	{ SO_BROADCAST, "SO_BROADCAST" },
+	{ SO_SNDBUF, "SO_SNDBUF" },
+	{ SO_RCVBUF, "SO_RCVBUF" },
+	{ SO_KEEPALIVE, "SO_KEEPALIVE" },
+	{ SO_OOBINLINE, "SO_OOBINLINE" },
+	{ SO_LINGER, "SO_LINGER" },
+	{ SO_REUSEPORT, "SO_REUSEPORT" },
+	{ SO_PASSCRED, "SO_PASSCRED" },
+	{ SO_PEERCRED, "SO_PEERCRED" },
+	{ SO_RCVTIMEO, "SO_RCVTIMEO_OLD" },
+	{ SO_SNDTIMEO, "SO_SNDTIMEO_OLD" },
+	{ SO_BINDTODEVICE, "SO_BINDTODEVICE" },
+	{ SO_ACCEPTCONN, "SO_ACCEPTCONN" },
 	{ 0, NULL },
 };
 
 static const struct sc_named tcp_names[] = {
-	{ TCP_NODELAY, "TCP_NODELAY" }, { TCP_MAXSEG, "TCP_MAXSEG" },
-	{ TCP_CORK, "TCP_CORK" },	{ TCP_KEEPIDLE, "TCP_KEEPIDLE" },
+	{ TCP_NODELAY, "TCP_NODELAY" },	    { TCP_MAXSEG, "TCP_MAXSEG" },
+	{ TCP_CORK, "TCP_CORK" },	    { TCP_KEEPIDLE, "TCP_KEEPIDLE" },
 	{ TCP_KEEPINTVL, "TCP_KEEPINTVL" }, { TCP_KEEPCNT, "TCP_KEEPCNT" },
-	{ TCP_INFO, "TCP_INFO" },	{ 0, NULL },
+	{ TCP_INFO, "TCP_INFO" },	    { 0, NULL },
 };
 
 static void print_optname(struct buf *o, unsigned level, unsigned name)

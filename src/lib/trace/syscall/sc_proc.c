@@ -85,7 +85,9 @@ static void dec_execve(struct sc_call *c, struct buf *o, int exiting)
 	print_env(c, o, c->args[at + 2]);
 	if (at) {
 		static const struct sc_named fl[] = {
-			{ 0x1000, "AT_EMPTY_PATH" }, { 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0, NULL },
+			{ 0x1000, "AT_EMPTY_PATH" },
+			{ 0x100, "AT_SYMLINK_NOFOLLOW" },
+			{ 0, NULL },
 		};
 		sc_arg(c, o);
 		sc_flags(o, c->args[4], fl, "0");
@@ -206,11 +208,9 @@ static void print_wstatus(struct buf *o, int s)
 }
 
 static const struct sc_named wait_opts[] = {
-	{ WNOHANG, "WNOHANG" },	    { WUNTRACED, "WSTOPPED" },
-	{ WEXITED, "WEXITED" },	    { WCONTINUED, "WCONTINUED" },
-	{ WNOWAIT, "WNOWAIT" },	    { __WNOTHREAD, "__WNOTHREAD" },
-	{ __WALL, "__WALL" },	    { __WCLONE, "__WCLONE" },
-	{ 0, NULL },
+	{ WNOHANG, "WNOHANG" },	      { WUNTRACED, "WSTOPPED" }, { WEXITED, "WEXITED" },
+	{ WCONTINUED, "WCONTINUED" }, { WNOWAIT, "WNOWAIT" },	 { __WNOTHREAD, "__WNOTHREAD" },
+	{ __WALL, "__WALL" },	      { __WCLONE, "__WCLONE" },	 { 0, NULL },
 };
 
 static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
@@ -238,8 +238,7 @@ static void dec_wait4(struct sc_call *c, struct buf *o, int exiting)
 static void dec_waitid(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named idtypes[] = {
-		{ 0, "P_ALL" }, { 1, "P_PID" }, { 2, "P_PGID" }, { 3, "P_PIDFD" },
-		{ 0, NULL },
+		{ 0, "P_ALL" }, { 1, "P_PID" }, { 2, "P_PGID" }, { 3, "P_PIDFD" }, { 0, NULL },
 	};
 	unsigned char si[128];
 	if (!exiting) {
@@ -359,27 +358,64 @@ static void dec_getgroups(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const char *const caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
 	"CAP_CHECKPOINT_RESTORE",
 };
 
 static const struct sc_named prctl_opts[] = {
-	{ PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG" }, { PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG" },
-	{ PR_GET_DUMPABLE, "PR_GET_DUMPABLE" },	  { PR_SET_DUMPABLE, "PR_SET_DUMPABLE" },
-	{ PR_GET_KEEPCAPS, "PR_GET_KEEPCAPS" },	  { PR_SET_KEEPCAPS, "PR_SET_KEEPCAPS" },
-	{ PR_SET_NAME, "PR_SET_NAME" },		  { PR_GET_NAME, "PR_GET_NAME" },
-	{ PR_GET_SECCOMP, "PR_GET_SECCOMP" },	  { PR_SET_SECCOMP, "PR_SET_SECCOMP" },
-	{ PR_CAPBSET_READ, "PR_CAPBSET_READ" },	  { PR_CAPBSET_DROP, "PR_CAPBSET_DROP" },
-	{ PR_SET_MM, "PR_SET_MM" },		  { PR_SET_PTRACER, "PR_SET_PTRACER" },
+	{ PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG" },
+	{ PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG" },
+	{ PR_GET_DUMPABLE, "PR_GET_DUMPABLE" },
+	{ PR_SET_DUMPABLE, "PR_SET_DUMPABLE" },
+	{ PR_GET_KEEPCAPS, "PR_GET_KEEPCAPS" },
+	{ PR_SET_KEEPCAPS, "PR_SET_KEEPCAPS" },
+	{ PR_SET_NAME, "PR_SET_NAME" },
+	{ PR_GET_NAME, "PR_GET_NAME" },
+	{ PR_GET_SECCOMP, "PR_GET_SECCOMP" },
+	{ PR_SET_SECCOMP, "PR_SET_SECCOMP" },
+	{ PR_CAPBSET_READ, "PR_CAPBSET_READ" },
+	{ PR_CAPBSET_DROP, "PR_CAPBSET_DROP" },
+	{ PR_SET_MM, "PR_SET_MM" },
+	{ PR_SET_PTRACER, "PR_SET_PTRACER" },
 	{ PR_SET_CHILD_SUBREAPER, "PR_SET_CHILD_SUBREAPER" },
 	{ PR_GET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER" },
 	{ PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS" },
@@ -406,8 +442,11 @@ static void dec_prctl(struct sc_call *c, struct buf *o, int exiting)
 	sc_arg(c, o);
 	sc_xlat(o, op, prctl_opts, 1);
 	switch (op) {
-	case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP:
-	case PR_GET_NO_NEW_PRIVS: case PR_GET_NAME:
+	case PR_GET_DUMPABLE:
+	case PR_GET_KEEPCAPS:
+	case PR_GET_SECCOMP:
+	case PR_GET_NO_NEW_PRIVS:
+	case PR_GET_NAME:
 		return;
 	case PR_SET_NAME:
 		sc_arg(c, o);
@@ -417,8 +456,11 @@ static void dec_prctl(struct sc_call *c, struct buf *o, int exiting)
 		sc_arg(c, o);
 		sc_signal(o, c->args[1]);
 		return;
-	case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS: case PR_SET_CHILD_SUBREAPER:
-	case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
+	case PR_SET_DUMPABLE:
+	case PR_SET_KEEPCAPS:
+	case PR_SET_CHILD_SUBREAPER:
+	case PR_CAPBSET_READ:
+	case PR_CAPBSET_DROP:
 		sc_arg(c, o);
 		if (c->args[1] < sizeof(caps) / sizeof(caps[0]))
 			buf_addstr(o, caps[c->args[1]]);
@@ -440,18 +482,29 @@ static void dec_prctl(struct sc_call *c, struct buf *o, int exiting)
 }
 
 static const struct sc_named ptrace_reqs[] = {
-	{ PTRACE_TRACEME, "PTRACE_TRACEME" },	  { PTRACE_PEEKTEXT, "PTRACE_PEEKTEXT" },
-	{ PTRACE_PEEKDATA, "PTRACE_PEEKDATA" },	  { PTRACE_PEEKUSER, "PTRACE_PEEKUSER" },
-	{ PTRACE_POKETEXT, "PTRACE_POKETEXT" },	  { PTRACE_POKEDATA, "PTRACE_POKEDATA" },
-	{ PTRACE_POKEUSER, "PTRACE_POKEUSER" },	  { PTRACE_CONT, "PTRACE_CONT" },
-	{ PTRACE_KILL, "PTRACE_KILL" },		  { PTRACE_SINGLESTEP, "PTRACE_SINGLESTEP" },
-	{ 12, "PTRACE_GETREGS" },		  { 13, "PTRACE_SETREGS" },
-	{ PTRACE_ATTACH, "PTRACE_ATTACH" },	  { PTRACE_DETACH, "PTRACE_DETACH" },
-	{ PTRACE_SYSCALL, "PTRACE_SYSCALL" },	  { PTRACE_SETOPTIONS, "PTRACE_SETOPTIONS" },
+	{ PTRACE_TRACEME, "PTRACE_TRACEME" },
+	{ PTRACE_PEEKTEXT, "PTRACE_PEEKTEXT" },
+	{ PTRACE_PEEKDATA, "PTRACE_PEEKDATA" },
+	{ PTRACE_PEEKUSER, "PTRACE_PEEKUSER" },
+	{ PTRACE_POKETEXT, "PTRACE_POKETEXT" },
+	{ PTRACE_POKEDATA, "PTRACE_POKEDATA" },
+	{ PTRACE_POKEUSER, "PTRACE_POKEUSER" },
+	{ PTRACE_CONT, "PTRACE_CONT" },
+	{ PTRACE_KILL, "PTRACE_KILL" },
+	{ PTRACE_SINGLESTEP, "PTRACE_SINGLESTEP" },
+	{ 12, "PTRACE_GETREGS" },
+	{ 13, "PTRACE_SETREGS" },
+	{ PTRACE_ATTACH, "PTRACE_ATTACH" },
+	{ PTRACE_DETACH, "PTRACE_DETACH" },
+	{ PTRACE_SYSCALL, "PTRACE_SYSCALL" },
+	{ PTRACE_SETOPTIONS, "PTRACE_SETOPTIONS" },
 	{ PTRACE_GETEVENTMSG, "PTRACE_GETEVENTMSG" },
-	{ PTRACE_GETSIGINFO, "PTRACE_GETSIGINFO" }, { PTRACE_SETSIGINFO, "PTRACE_SETSIGINFO" },
-	{ PTRACE_GETREGSET, "PTRACE_GETREGSET" }, { PTRACE_SETREGSET, "PTRACE_SETREGSET" },
-	{ PTRACE_SEIZE, "PTRACE_SEIZE" },	  { PTRACE_INTERRUPT, "PTRACE_INTERRUPT" },
+	{ PTRACE_GETSIGINFO, "PTRACE_GETSIGINFO" },
+	{ PTRACE_SETSIGINFO, "PTRACE_SETSIGINFO" },
+	{ PTRACE_GETREGSET, "PTRACE_GETREGSET" },
+	{ PTRACE_SETREGSET, "PTRACE_SETREGSET" },
+	{ PTRACE_SEIZE, "PTRACE_SEIZE" },
+	{ PTRACE_INTERRUPT, "PTRACE_INTERRUPT" },
 	{ PTRACE_LISTEN, "PTRACE_LISTEN" },
 	{ 0x420e, "PTRACE_GET_SYSCALL_INFO" },
 	{ 0, NULL },
@@ -475,22 +528,10 @@ static void dec_ptrace(struct sc_call *c, struct buf *o, int exiting)
 }
 
 const struct sc_decoder sc_proc_decoders[] = {
-	{ "execve", dec_execve },
-	{ "execveat", dec_execve },
-	{ "clone", dec_clone },
-	{ "clone3", dec_clone3 },
-	{ "wait4", dec_wait4 },
-	{ "exit", dec_exit },
-	{ "exit_group", dec_exit },
-	{ "kill", dec_kill },
-	{ "tkill", dec_kill },
-	{ "tgkill", dec_kill },
-	{ "getresuid", dec_getres },
-	{ "getresgid", dec_getres },
-	{ "setgroups", dec_setgroups },
-	{ "getgroups", dec_getgroups },
-	{ "waitid", dec_waitid },
-	{ "prctl", dec_prctl },
-	{ "ptrace", dec_ptrace },
-	{ NULL, NULL },
+	{ "execve", dec_execve },	{ "execveat", dec_execve },	{ "clone", dec_clone },
+	{ "clone3", dec_clone3 },	{ "wait4", dec_wait4 },		{ "exit", dec_exit },
+	{ "exit_group", dec_exit },	{ "kill", dec_kill },		{ "tkill", dec_kill },
+	{ "tgkill", dec_kill },		{ "getresuid", dec_getres },	{ "getresgid", dec_getres },
+	{ "setgroups", dec_setgroups }, { "getgroups", dec_getgroups }, { "waitid", dec_waitid },
+	{ "prctl", dec_prctl },		{ "ptrace", dec_ptrace },	{ NULL, NULL },
 };

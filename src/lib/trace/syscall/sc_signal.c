@@ -6,10 +6,14 @@
 #include "lib/trace/syscall/sc.h"
 
 static const struct sc_named sa_flags[] = {
-	{ SA_NOCLDSTOP, "SA_NOCLDSTOP" }, { SA_NOCLDWAIT, "SA_NOCLDWAIT" },
-	{ SA_SIGINFO, "SA_SIGINFO" },	  { 0x04000000, "SA_RESTORER" },
-	{ SA_ONSTACK, "SA_ONSTACK" },	  { SA_RESTART, "SA_RESTART" },
-	{ SA_NODEFER, "SA_NODEFER" },	  { SA_RESETHAND, "SA_RESETHAND" },
+	{ SA_NOCLDSTOP, "SA_NOCLDSTOP" },
+	{ SA_NOCLDWAIT, "SA_NOCLDWAIT" },
+	{ SA_SIGINFO, "SA_SIGINFO" },
+	{ 0x04000000, "SA_RESTORER" },
+	{ SA_ONSTACK, "SA_ONSTACK" },
+	{ SA_RESTART, "SA_RESTART" },
+	{ SA_NODEFER, "SA_NODEFER" },
+	{ SA_RESETHAND, "SA_RESETHAND" },
 	{ 0, NULL },
 };
 
@@ -65,8 +69,10 @@ static void dec_rt_sigaction(struct sc_call *c, struct buf *o, int exiting)
 static void dec_rt_sigprocmask(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named how[] = {
-		{ SIG_BLOCK, "SIG_BLOCK" }, { SIG_UNBLOCK, "SIG_UNBLOCK" },
-		{ SIG_SETMASK, "SIG_SETMASK" }, { 0, NULL },
+		{ SIG_BLOCK, "SIG_BLOCK" },
+		{ SIG_UNBLOCK, "SIG_UNBLOCK" },
+		{ SIG_SETMASK, "SIG_SETMASK" },
+		{ 0, NULL },
 	};
 	if (!exiting) {
 		sc_arg(c, o);
@@ -116,9 +122,10 @@ static void dec_sigaltstack(struct sc_call *c, struct buf *o, int exiting)
 	else if ((exiting && c->ret < 0) || sc_mem_read(c, c->args[i], ss, sizeof(ss)))
 		sc_ptr(o, c->args[i]);
 	else
-		buf_addf(o, "{ss_sp=%s%llx, ss_flags=%s, ss_size=%llu}",
-			 ss[0] ? "0x" : "", ss[0],
-			 (unsigned)ss[1] == 1 ? "SS_ONSTACK" : (unsigned)ss[1] == 2 ? "SS_DISABLE" : "0",
+		buf_addf(o, "{ss_sp=%s%llx, ss_flags=%s, ss_size=%llu}", ss[0] ? "0x" : "", ss[0],
+			 (unsigned)ss[1] == 1	? "SS_ONSTACK"
+			 : (unsigned)ss[1] == 2 ? "SS_DISABLE"
+						: "0",
 			 ss[2]);
 }
 
@@ -126,20 +133,29 @@ void sc_siginfo(struct buf *o, const void *p)
 {
 	const siginfo_t *si = p;
 	static const struct sc_named si_codes[] = {
-		{ (unsigned)SI_USER, "SI_USER" },   { (unsigned)SI_KERNEL, "SI_KERNEL" },
-		{ (unsigned)SI_QUEUE, "SI_QUEUE" }, { (unsigned)SI_TIMER, "SI_TIMER" },
-		{ (unsigned)SI_MESGQ, "SI_MESGQ" }, { (unsigned)SI_ASYNCIO, "SI_ASYNCIO" },
-		{ (unsigned)SI_SIGIO, "SI_SIGIO" }, { (unsigned)SI_TKILL, "SI_TKILL" },
+		{ (unsigned)SI_USER, "SI_USER" },
+		{ (unsigned)SI_KERNEL, "SI_KERNEL" },
+		{ (unsigned)SI_QUEUE, "SI_QUEUE" },
+		{ (unsigned)SI_TIMER, "SI_TIMER" },
+		{ (unsigned)SI_MESGQ, "SI_MESGQ" },
+		{ (unsigned)SI_ASYNCIO, "SI_ASYNCIO" },
+		{ (unsigned)SI_SIGIO, "SI_SIGIO" },
+		{ (unsigned)SI_TKILL, "SI_TKILL" },
 		{ 0, NULL },
 	};
 	static const struct sc_named cld[] = {
-		{ CLD_EXITED, "CLD_EXITED" },	{ CLD_KILLED, "CLD_KILLED" },
-		{ CLD_DUMPED, "CLD_DUMPED" },	{ CLD_TRAPPED, "CLD_TRAPPED" },
-		{ CLD_STOPPED, "CLD_STOPPED" }, { CLD_CONTINUED, "CLD_CONTINUED" },
+		{ CLD_EXITED, "CLD_EXITED" },
+		{ CLD_KILLED, "CLD_KILLED" },
+		{ CLD_DUMPED, "CLD_DUMPED" },
+		{ CLD_TRAPPED, "CLD_TRAPPED" },
+		{ CLD_STOPPED, "CLD_STOPPED" },
+		{ CLD_CONTINUED, "CLD_CONTINUED" },
 		{ 0, NULL },
 	};
 	static const struct sc_named segv[] = {
-		{ SEGV_MAPERR, "SEGV_MAPERR" }, { SEGV_ACCERR, "SEGV_ACCERR" }, { 0, NULL },
+		{ SEGV_MAPERR, "SEGV_MAPERR" },
+		{ SEGV_ACCERR, "SEGV_ACCERR" },
+		{ 0, NULL },
 	};
 	const char *code;
 
@@ -167,11 +183,9 @@ void sc_siginfo(struct buf *o, const void *p)
 			sc_dec(o, si->si_status);
 		else
 			sc_signal(o, (unsigned)si->si_status);
-		buf_addf(o, ", si_utime=%ld, si_stime=%ld", (long)si->si_utime,
-			 (long)si->si_stime);
-	} else if (si->si_signo == SIGSEGV || si->si_signo == SIGBUS ||
-		   si->si_signo == SIGILL || si->si_signo == SIGFPE ||
-		   si->si_signo == SIGTRAP) {
+		buf_addf(o, ", si_utime=%ld, si_stime=%ld", (long)si->si_utime, (long)si->si_stime);
+	} else if (si->si_signo == SIGSEGV || si->si_signo == SIGBUS || si->si_signo == SIGILL ||
+		   si->si_signo == SIGFPE || si->si_signo == SIGTRAP) {
 		buf_addstr(o, ", si_addr=");
 		sc_ptr(o, (unsigned long long)(unsigned long)si->si_addr);
 	}
@@ -179,10 +193,7 @@ void sc_siginfo(struct buf *o, const void *p)
 }
 
 const struct sc_decoder sc_signal_decoders[] = {
-	{ "rt_sigaction", dec_rt_sigaction },
-	{ "rt_sigprocmask", dec_rt_sigprocmask },
-	{ "rt_sigsuspend", dec_sigset_size },
-	{ "rt_sigpending", dec_rt_sigpending },
-	{ "sigaltstack", dec_sigaltstack },
-	{ NULL, NULL },
+	{ "rt_sigaction", dec_rt_sigaction }, { "rt_sigprocmask", dec_rt_sigprocmask },
+	{ "rt_sigsuspend", dec_sigset_size }, { "rt_sigpending", dec_rt_sigpending },
+	{ "sigaltstack", dec_sigaltstack },   { NULL, NULL },
 };

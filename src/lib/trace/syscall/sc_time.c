@@ -15,12 +15,18 @@
 #include "lib/trace/syscall/sc.h"
 
 static const struct sc_named clocks[] = {
-	{ 0, "CLOCK_REALTIME" },	 { 1, "CLOCK_MONOTONIC" },
-	{ 2, "CLOCK_PROCESS_CPUTIME_ID" }, { 3, "CLOCK_THREAD_CPUTIME_ID" },
-	{ 4, "CLOCK_MONOTONIC_RAW" },	 { 5, "CLOCK_REALTIME_COARSE" },
-	{ 6, "CLOCK_MONOTONIC_COARSE" }, { 7, "CLOCK_BOOTTIME" },
-	{ 8, "CLOCK_REALTIME_ALARM" },	 { 9, "CLOCK_BOOTTIME_ALARM" },
-	{ 11, "CLOCK_TAI" },		 { 0, NULL },
+	{ 0, "CLOCK_REALTIME" },
+	{ 1, "CLOCK_MONOTONIC" },
+	{ 2, "CLOCK_PROCESS_CPUTIME_ID" },
+	{ 3, "CLOCK_THREAD_CPUTIME_ID" },
+	{ 4, "CLOCK_MONOTONIC_RAW" },
+	{ 5, "CLOCK_REALTIME_COARSE" },
+	{ 6, "CLOCK_MONOTONIC_COARSE" },
+	{ 7, "CLOCK_BOOTTIME" },
+	{ 8, "CLOCK_REALTIME_ALARM" },
+	{ 9, "CLOCK_BOOTTIME_ALARM" },
+	{ 11, "CLOCK_TAI" },
+	{ 0, NULL },
 };
 
 void sc_clockid(struct buf *o, unsigned long long v)
@@ -274,20 +280,23 @@ void sc_rusage(struct sc_call *c, struct buf *o, unsigned long long addr)
 		buf_addstr(o, ", ...}");
 		return;
 	}
-	buf_addf(o, ", ru_maxrss=%ld, ru_ixrss=%ld, ru_idrss=%ld, ru_isrss=%ld, "
+	buf_addf(o,
+		 ", ru_maxrss=%ld, ru_ixrss=%ld, ru_idrss=%ld, ru_isrss=%ld, "
 		 "ru_minflt=%ld, ru_majflt=%ld, ru_nswap=%ld, ru_inblock=%ld, "
 		 "ru_oublock=%ld, ru_msgsnd=%ld, ru_msgrcv=%ld, ru_nsignals=%ld, "
 		 "ru_nvcsw=%ld, ru_nivcsw=%ld}",
-		 ru.ru_maxrss, ru.ru_ixrss, ru.ru_idrss, ru.ru_isrss, ru.ru_minflt,
-		 ru.ru_majflt, ru.ru_nswap, ru.ru_inblock, ru.ru_oublock, ru.ru_msgsnd,
-		 ru.ru_msgrcv, ru.ru_nsignals, ru.ru_nvcsw, ru.ru_nivcsw);
+		 ru.ru_maxrss, ru.ru_ixrss, ru.ru_idrss, ru.ru_isrss, ru.ru_minflt, ru.ru_majflt,
+		 ru.ru_nswap, ru.ru_inblock, ru.ru_oublock, ru.ru_msgsnd, ru.ru_msgrcv,
+		 ru.ru_nsignals, ru.ru_nvcsw, ru.ru_nivcsw);
 }
 
 static void dec_getrusage(struct sc_call *c, struct buf *o, int exiting)
 {
 	static const struct sc_named who[] = {
-		{ 0, "RUSAGE_SELF" }, { 0xffffffff, "RUSAGE_CHILDREN" },
-		{ 1, "RUSAGE_THREAD" }, { 0, NULL },
+		{ 0, "RUSAGE_SELF" },
+		{ 0xffffffff, "RUSAGE_CHILDREN" },
+		{ 1, "RUSAGE_THREAD" },
+		{ 0, NULL },
 	};
 	if (!exiting) {
 		const char *n = sc_xlat_name((unsigned)c->args[0], who);
@@ -312,7 +321,8 @@ static void dec_sysinfo(struct sc_call *c, struct buf *o, int exiting)
 		sc_ptr(o, c->args[0]);
 		return;
 	}
-	buf_addf(o, "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, freeram=%lu, "
+	buf_addf(o,
+		 "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, freeram=%lu, "
 		 "sharedram=%lu, bufferram=%lu, totalswap=%lu, freeswap=%lu, procs=%u, "
 		 "totalhigh=%lu, freehigh=%lu, mem_unit=%u}",
 		 si.uptime, si.loads[0], si.loads[1], si.loads[2], si.totalram, si.freeram,

@@ -34,9 +34,8 @@ static short by_nr[SC_NARCH][MAX_NR];
 static int ready;
 
 static const struct sc_decoder *const families[] = {
-	sc_file_decoders, sc_desc_decoders, sc_net_decoders,
-	sc_mem_decoders,  sc_proc_decoders, sc_signal_decoders,
-	sc_misc_decoders, sc_time_decoders,
+	sc_file_decoders, sc_desc_decoders,   sc_net_decoders,	sc_mem_decoders,
+	sc_proc_decoders, sc_signal_decoders, sc_misc_decoders, sc_time_decoders,
 };
 
 static unsigned class_bits(const char *s)
@@ -44,16 +43,35 @@ static unsigned class_bits(const char *s)
 	unsigned b = 0;
 	for (; *s; s++)
 		switch (*s) {
-		case 'd': b |= SC_CLASS_DESC; break;
-		case 'f': b |= SC_CLASS_FILE; break;
-		case 'n': b |= SC_CLASS_NETWORK; break;
-		case 'p': b |= SC_CLASS_PROCESS; break;
-		case 's': b |= SC_CLASS_SIGNAL; break;
-		case 'm': b |= SC_CLASS_MEMORY; break;
-		case 'i': b |= SC_CLASS_IPC; break;
-		case 'c': b |= SC_CLASS_CREDS; break;
-		case 'k': b |= SC_CLASS_CLOCK; break;
-		default: break;
+		case 'd':
+			b |= SC_CLASS_DESC;
+			break;
+		case 'f':
+			b |= SC_CLASS_FILE;
+			break;
+		case 'n':
+			b |= SC_CLASS_NETWORK;
+			break;
+		case 'p':
+			b |= SC_CLASS_PROCESS;
+			break;
+		case 's':
+			b |= SC_CLASS_SIGNAL;
+			break;
+		case 'm':
+			b |= SC_CLASS_MEMORY;
+			break;
+		case 'i':
+			b |= SC_CLASS_IPC;
+			break;
+		case 'c':
+			b |= SC_CLASS_CREDS;
+			break;
+		case 'k':
+			b |= SC_CLASS_CLOCK;
+			break;
+		default:
+			break;
 		}
 	return b;
 }
@@ -83,7 +101,7 @@ static void init(void)
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		for (const struct sc_decoder *d = families[f]; d->name; d++) {
 			const struct sc_entry *e =
-				bsearch(d->name, table, NROWS, sizeof(table[0]), row_cmp);
+			    bsearch(d->name, table, NROWS, sizeof(table[0]), row_cmp);
 			if (!e)
 				bug("decoder for unknown system call %s", d->name);
 			decoders[e - table] = d->fn;
@@ -94,8 +112,7 @@ static void init(void)
 const struct sc_entry *sc_lookup_nr(enum sc_arch arch, long nr)
 {
 	init();
-	if (arch < 0 || arch >= SC_NARCH || nr < 0 || nr >= MAX_NR ||
-	    by_nr[arch][nr] < 0)
+	if (arch < 0 || arch >= SC_NARCH || nr < 0 || nr >= MAX_NR || by_nr[arch][nr] < 0)
 		return NULL;
 	return &table[by_nr[arch][nr]];
 }
@@ -125,9 +142,17 @@ const struct sc_shape *sc_shape_of(const struct sc_entry *e)
 int sc_kind_int(unsigned kind)
 {
 	switch (kind) {
-	case SCK_INT: case SCK_FD: case SCK_DIRFD: case SCK_SIG: case SCK_CLOCK:
+	case SCK_INT:
+	case SCK_FD:
+	case SCK_DIRFD:
+	case SCK_SIG:
+	case SCK_CLOCK:
 		return 1;
-	case SCK_UINT: case SCK_XINT: case SCK_MODE: case SCK_FLAGS: case SCK_UID:
+	case SCK_UINT:
+	case SCK_XINT:
+	case SCK_MODE:
+	case SCK_FLAGS:
+	case SCK_UID:
 		return 2;
 	default:
 		return 0;
@@ -137,8 +162,14 @@ int sc_kind_int(unsigned kind)
 int sc_kind_at_exit(unsigned kind)
 {
 	switch (kind) {
-	case SCK_OUT: case SCK_SAOUT: case SCK_LENOUT: case SCK_IOVOUT:
-	case SCK_MSGOUT: case SCK_ARROUT: case SCK_STROUT: case SCK_IO:
+	case SCK_OUT:
+	case SCK_SAOUT:
+	case SCK_LENOUT:
+	case SCK_IOVOUT:
+	case SCK_MSGOUT:
+	case SCK_ARROUT:
+	case SCK_STROUT:
+	case SCK_IO:
 	case SCK_PAGEVEC:
 	case SCK_ARRIO:
 		return 1;
@@ -165,11 +196,11 @@ static const struct {
 	const char *name;
 	unsigned bits;
 } classes[] = {
-	{ "desc", SC_CLASS_DESC },	{ "file", SC_CLASS_FILE },
+	{ "desc", SC_CLASS_DESC },	 { "file", SC_CLASS_FILE },
 	{ "network", SC_CLASS_NETWORK }, { "net", SC_CLASS_NETWORK },
 	{ "process", SC_CLASS_PROCESS }, { "signal", SC_CLASS_SIGNAL },
-	{ "memory", SC_CLASS_MEMORY },	{ "ipc", SC_CLASS_IPC },
-	{ "creds", SC_CLASS_CREDS },	{ "clock", SC_CLASS_CLOCK },
+	{ "memory", SC_CLASS_MEMORY },	 { "ipc", SC_CLASS_IPC },
+	{ "creds", SC_CLASS_CREDS },	 { "clock", SC_CLASS_CLOCK },
 };
 
 unsigned sc_class_parse(const char *s)
@@ -186,15 +217,22 @@ unsigned sc_class_parse(const char *s)
 
 /* flag names for SCK_FLAGS arguments of calls without a decoder */
 static const struct sc_named msync_fl[] = {
-	{ 1, "MS_ASYNC" }, { 2, "MS_INVALIDATE" }, { 4, "MS_SYNC" }, { 0, NULL },
+	{ 1, "MS_ASYNC" },
+	{ 2, "MS_INVALIDATE" },
+	{ 4, "MS_SYNC" },
+	{ 0, NULL },
 };
 static const struct sc_named mlock2_fl[] = { { 1, "MLOCK_ONFAULT" }, { 0, NULL } };
 static const struct sc_named close_range_fl[] = {
-	{ 2, "CLOSE_RANGE_UNSHARE" }, { 4, "CLOSE_RANGE_CLOEXEC" }, { 0, NULL },
+	{ 2, "CLOSE_RANGE_UNSHARE" },
+	{ 4, "CLOSE_RANGE_CLOEXEC" },
+	{ 0, NULL },
 };
 static const struct sc_named pidfd_fl[] = { { 04000, "PIDFD_NONBLOCK" }, { 0, NULL } };
 static const struct sc_named xattr_fl[] = {
-	{ 1, "XATTR_CREATE" }, { 2, "XATTR_REPLACE" }, { 0, NULL },
+	{ 1, "XATTR_CREATE" },
+	{ 2, "XATTR_REPLACE" },
+	{ 0, NULL },
 };
 static const struct sc_named at_fl[] = {
 	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x200, "AT_REMOVEDIR" },
@@ -206,10 +244,9 @@ static const struct {
 	const char *call;
 	const struct sc_named *names;
 } flag_sets[] = {
-	{ "msync", msync_fl },	       { "mlock2", mlock2_fl },
-	{ "close_range", close_range_fl }, { "pidfd_open", pidfd_fl },
-	{ "setxattr", xattr_fl },      { "lsetxattr", xattr_fl },
-	{ "fsetxattr", xattr_fl },     { "fchmodat2", at_fl },
+	{ "msync", msync_fl },	    { "mlock2", mlock2_fl },  { "close_range", close_range_fl },
+	{ "pidfd_open", pidfd_fl }, { "setxattr", xattr_fl }, { "lsetxattr", xattr_fl },
+	{ "fsetxattr", xattr_fl },  { "fchmodat2", at_fl },
 };
 
 static void print_flags_of(const struct sc_call *c, struct buf *o, unsigned long long v)
@@ -235,28 +272,61 @@ static void print_arg(struct sc_call *c, struct buf *o, int i)
 
 	sc_arg(c, o);
 	switch (a->kind) {
-	case SCK_PTR: sc_ptr(o, v); break;
-	case SCK_LONG: sc_dec(o, (long long)v); break;
-	case SCK_ULONG: case SCK_UINT: sc_udec(o, v); break;
-	case SCK_OLONG: sc_oct(o, v); break;
-	case SCK_MODE: buf_addf(o, "%#03llo", v); break;
-	case SCK_FLAGS: print_flags_of(c, o, v); break;
-	case SCK_INT: sc_int(o, v); break;
-	case SCK_CLOCK: sc_clockid(o, v); break;
-	case SCK_FD: sc_fd(c, o, v); break;
-	case SCK_DIRFD: sc_dirfd(c, o, v); break;
-	case SCK_UID: sc_uid(o, v); break;
-	case SCK_SIG: sc_signal(o, (unsigned long long)(long long)(int)v); break;
-	case SCK_PATH: sc_path(c, o, v); break;
-	case SCK_STR: sc_str(c, o, v); break;
+	case SCK_PTR:
+		sc_ptr(o, v);
+		break;
+	case SCK_LONG:
+		sc_dec(o, (long long)v);
+		break;
+	case SCK_ULONG:
+	case SCK_UINT:
+		sc_udec(o, v);
+		break;
+	case SCK_OLONG:
+		sc_oct(o, v);
+		break;
+	case SCK_MODE:
+		buf_addf(o, "%#03llo", v);
+		break;
+	case SCK_FLAGS:
+		print_flags_of(c, o, v);
+		break;
+	case SCK_INT:
+		sc_int(o, v);
+		break;
+	case SCK_CLOCK:
+		sc_clockid(o, v);
+		break;
+	case SCK_FD:
+		sc_fd(c, o, v);
+		break;
+	case SCK_DIRFD:
+		sc_dirfd(c, o, v);
+		break;
+	case SCK_UID:
+		sc_uid(o, v);
+		break;
+	case SCK_SIG:
+		sc_signal(o, (unsigned long long)(long long)(int)v);
+		break;
+	case SCK_PATH:
+		sc_path(c, o, v);
+		break;
+	case SCK_STR:
+		sc_str(c, o, v);
+		break;
 	case SCK_IN:
 		if (a->lenarg < 6)
 			sc_bufn(c, o, v, len);
 		else
 			sc_ptr(o, v);
 		break;
-	case SCK_SA: sc_sockaddr(c, o, v, len); break;
-	case SCK_IOV: sc_iov(c, o, v, len, 1LL << 40); break;
+	case SCK_SA:
+		sc_sockaddr(c, o, v, len);
+		break;
+	case SCK_IOV:
+		sc_iov(c, o, v, len, 1LL << 40);
+		break;
 	case SCK_OUT:
 		if (c->ret < 0 || a->lenarg != SC_LEN_RET)
 			sc_ptr(o, v);
@@ -308,9 +378,14 @@ static void cut_ints(struct sc_call *c)
 {
 	for (int i = 0; i < 6; i++)
 		switch (sc_kind_int(c->shape->a[i].kind)) {
-		case 1: c->args[i] = (unsigned long long)(long long)(int)c->args[i]; break;
-		case 2: c->args[i] = (unsigned)c->args[i]; break;
-		default: break;
+		case 1:
+			c->args[i] = (unsigned long long)(long long)(int)c->args[i];
+			break;
+		case 2:
+			c->args[i] = (unsigned)c->args[i];
+			break;
+		default:
+			break;
 		}
 }
 
@@ -367,16 +442,24 @@ void sc_decode_exit(struct sc_call *c, struct buf *o, int ret_known)
 	}
 	buf_add(o, "= ", 2);
 	switch (c->rval) {
-	case SC_RVAL_HEX: sc_hex(o, (unsigned long long)r); break;
-	case SC_RVAL_OCT: buf_addf(o, "%#03llo", (unsigned long long)r); break;
-	case SC_RVAL_UDEC: sc_udec(o, (unsigned long long)r); break;
+	case SC_RVAL_HEX:
+		sc_hex(o, (unsigned long long)r);
+		break;
+	case SC_RVAL_OCT:
+		buf_addf(o, "%#03llo", (unsigned long long)r);
+		break;
+	case SC_RVAL_UDEC:
+		sc_udec(o, (unsigned long long)r);
+		break;
 	case SC_RVAL_FD:
 		if (c->opts && c->opts->show_paths && r >= 0)
 			sc_fd(c, o, (unsigned long long)r);
 		else
 			sc_dec(o, r);
 		break;
-	default: sc_dec(o, r); break;
+	default:
+		sc_dec(o, r);
+		break;
 	}
 	if (c->rdecor)
 		c->rdecor(c, o);
@@ -404,10 +487,12 @@ void sc_decode_dump(struct sc_call *c, struct buf *o)
 		return;
 	/* the data argument is the second; its kind says how it is laid out */
 	switch (c->shape->a[1].kind) {
-	case SCK_IOV: case SCK_IOVOUT:
+	case SCK_IOV:
+	case SCK_IOVOUT:
 		sc_dump_iov(c, o, c->args[1], c->args[2], rd ? len : ~0ULL);
 		return;
-	case SCK_MSG: case SCK_MSGOUT: {
+	case SCK_MSG:
+	case SCK_MSGOUT: {
 		unsigned long long m[7]; /* struct msghdr as 64-bit words */
 		if (!sc_mem_read(c, c->args[1], m, sizeof(m)))
 			sc_dump_iov(c, o, m[2], m[3], rd ? len : ~0ULL);
@@ -423,4 +508,3 @@ void sc_decode_dump(struct sc_call *c, struct buf *o)
 	if (in_set(rd ? op->read_fds : op->write_fds, fd))
 		sc_dump_mem(c, o, c->args[1], len);
 }
-

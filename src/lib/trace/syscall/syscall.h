@@ -64,40 +64,46 @@ struct sc_entry {
  * to copy, when, and how long).
  */
 enum sc_kind {
-	SCK_X = 0,  /* unknown: the 64-bit register in hex */
-	SCK_PTR,    /* an address, printed as such */
-	SCK_LONG, SCK_ULONG, SCK_XLONG, SCK_OLONG, /* 64-bit numbers */
-	SCK_INT, SCK_UINT, SCK_XINT, /* 32-bit numbers (cut) */
-	SCK_MODE,   /* mode_t: octal, 32 bits */
-	SCK_FLAGS,  /* unsigned int flags (names by the call's decoder) */
-	SCK_FD, SCK_DIRFD, /* int: a descriptor, AT_FDCWD */
-	SCK_UID,    /* uid_t/gid_t: unsigned, -1 as -1 */
-	SCK_SIG,    /* int: a signal number */
-	SCK_CLOCK,  /* clockid_t: int */
+	SCK_X = 0, /* unknown: the 64-bit register in hex */
+	SCK_PTR,   /* an address, printed as such */
+	SCK_LONG,
+	SCK_ULONG,
+	SCK_XLONG,
+	SCK_OLONG, /* 64-bit numbers */
+	SCK_INT,
+	SCK_UINT,
+	SCK_XINT,  /* 32-bit numbers (cut) */
+	SCK_MODE,  /* mode_t: octal, 32 bits */
+	SCK_FLAGS, /* unsigned int flags (names by the call's decoder) */
+	SCK_FD,
+	SCK_DIRFD, /* int: a descriptor, AT_FDCWD */
+	SCK_UID,   /* uid_t/gid_t: unsigned, -1 as -1 */
+	SCK_SIG,   /* int: a signal number */
+	SCK_CLOCK, /* clockid_t: int */
 	/* memory the kernel reads (copied at entry) */
-	SCK_PATH,   /* a file name, whole */
-	SCK_STR,    /* a string, cut at -s */
-	SCK_IN,     /* bytes: length from lenarg, or `size` bytes */
-	SCK_SA,     /* struct sockaddr, length from lenarg */
-	SCK_IOV,    /* struct iovec[lenarg] and their data */
-	SCK_MSG,    /* struct msghdr */
-	SCK_STRV,   /* argv */
-	SCK_PTRV,   /* envp: counted, not shown */
-	SCK_ARR,    /* lenarg elements of `size` bytes */
+	SCK_PATH, /* a file name, whole */
+	SCK_STR,  /* a string, cut at -s */
+	SCK_IN,	  /* bytes: length from lenarg, or `size` bytes */
+	SCK_SA,	  /* struct sockaddr, length from lenarg */
+	SCK_IOV,  /* struct iovec[lenarg] and their data */
+	SCK_MSG,  /* struct msghdr */
+	SCK_STRV, /* argv */
+	SCK_PTRV, /* envp: counted, not shown */
+	SCK_ARR,  /* lenarg elements of `size` bytes */
 	/* memory the kernel writes (copied at exit: the call is decoded at
 	   exit from this argument on) */
-	SCK_OUT,    /* bytes: length from the result (lenarg SC_LEN_RET) or
-		       `size` bytes */
-	SCK_SAOUT,  /* struct sockaddr, length at the socklen_t *lenarg */
-	SCK_LENOUT, /* bytes, length at the socklen_t *lenarg (up to size) */
-	SCK_IOVOUT, /* struct iovec[lenarg], data up to the result */
-	SCK_MSGOUT, /* struct msghdr */
-	SCK_ARROUT, /* elements of `size` bytes, count from lenarg (or the
-		       result) */
-	SCK_STROUT, /* a string the call writes (PR_GET_NAME) or reads */
+	SCK_OUT,     /* bytes: length from the result (lenarg SC_LEN_RET) or
+			`size` bytes */
+	SCK_SAOUT,   /* struct sockaddr, length at the socklen_t *lenarg */
+	SCK_LENOUT,  /* bytes, length at the socklen_t *lenarg (up to size) */
+	SCK_IOVOUT,  /* struct iovec[lenarg], data up to the result */
+	SCK_MSGOUT,  /* struct msghdr */
+	SCK_ARROUT,  /* elements of `size` bytes, count from lenarg (or the
+			result) */
+	SCK_STROUT,  /* a string the call writes (PR_GET_NAME) or reads */
 	SCK_PAGEVEC, /* one byte a page of the memory length in lenarg */
-	SCK_IO,     /* `size` bytes read at entry and written back */
-	SCK_ARRIO,  /* lenarg elements of `size` read and written back */
+	SCK_IO,	     /* `size` bytes read at entry and written back */
+	SCK_ARRIO,   /* lenarg elements of `size` read and written back */
 	SCK_NKINDS
 };
 
@@ -112,10 +118,10 @@ struct sc_argshape {
 
 /* row flags */
 enum {
-	SC_SHAPE_READ = 1,  /* moves data read from fd args[0] (-e read=) */
-	SC_SHAPE_WRITE = 2, /* moves data written to fd args[0] (-e write=) */
-	SC_SHAPE_EXIT = 4,  /* decoded at exit too (derived from the kinds) */
-	SC_SHAPE_KNOWN = 8, /* the row has a shape */
+	SC_SHAPE_READ = 1,   /* moves data read from fd args[0] (-e read=) */
+	SC_SHAPE_WRITE = 2,  /* moves data written to fd args[0] (-e write=) */
+	SC_SHAPE_EXIT = 4,   /* decoded at exit too (derived from the kinds) */
+	SC_SHAPE_KNOWN = 8,  /* the row has a shape */
 	SC_SHAPE_ENTRY = 16, /* every argument printed at entry although the
 				kernel writes some (poll, select): what it
 				wrote is a note after the result */
@@ -135,13 +141,13 @@ int sc_kind_at_exit(unsigned kind);
 
 /* how the decoded line is printed */
 struct sc_opts {
-	size_t strsize;    /* -s: bytes of a string or buffer shown (32) */
-	int xflag;         /* -x: 1 non-ASCII as hex, 2 everything as hex */
-	int verbose;       /* -v: whole structures */
-	int column;        /* -a: column of " = " (40) */
-	int show_paths;    /* -y: fd<path> */
-	int timing;        /* -T: <seconds in the call> */
-	const unsigned char *read_fds;  /* -e read=: 1024 flags, or NULL */
+	size_t strsize;			/* -s: bytes of a string or buffer shown (32) */
+	int xflag;			/* -x: 1 non-ASCII as hex, 2 everything as hex */
+	int verbose;			/* -v: whole structures */
+	int column;			/* -a: column of " = " (40) */
+	int show_paths;			/* -y: fd<path> */
+	int timing;			/* -T: <seconds in the call> */
+	const unsigned char *read_fds;	/* -e read=: 1024 flags, or NULL */
 	const unsigned char *write_fds; /* -e write=: 1024 flags, or NULL */
 };
 
@@ -151,8 +157,7 @@ struct sc_opts {
  * Read n bytes of the tracee's memory at addr into dst; returns the number
  * of bytes read (may be short) or -errno.
  */
-typedef long (*sc_mem_fn)(void *ctx, unsigned long long addr, void *dst,
-			  size_t n);
+typedef long (*sc_mem_fn)(void *ctx, unsigned long long addr, void *dst, size_t n);
 
 /* Where the parts of a decoded line start, for --json. */
 #define SC_MAX_ARGS 8
@@ -163,32 +168,32 @@ struct sc_call {
 	long nr;
 	pid_t pid;
 	unsigned long long args[6];
-	long long ret;          /* valid in sc_decode_exit */
+	long long ret; /* valid in sc_decode_exit */
 	sc_mem_fn mem;
 	void *mem_ctx;
 	const struct sc_opts *opts;
 	/* kept by the decoders between entry and exit */
 	const struct sc_entry *ent;
 	const struct sc_shape *shape; /* its argument shapes */
-	int rval;               /* SC_RVAL_* */
-	int nout;               /* arguments printed so far */
+	int rval;		      /* SC_RVAL_* */
+	int nout;		      /* arguments printed so far */
 	size_t argoff[SC_MAX_ARGS + 1];
-	long long line_start;   /* where the line began in the output buf (may
-	                         * be negative for a resumed line) */
+	long long line_start; /* where the line began in the output buf (may
+			       * be negative for a resumed line) */
 	unsigned long long saved[4];
-	int suppress_ret;       /* exit/exit_group: " = ?" */
-	int at_exit;            /* decoded at exit too: its row has an
-	                         * argument the kernel writes */
+	int suppress_ret; /* exit/exit_group: " = ?" */
+	int at_exit;	  /* decoded at exit too: its row has an
+			   * argument the kernel writes */
 	/* set at exit to print more after the return value, " (flags ...)" */
 	void (*rdecor)(struct sc_call *c, struct buf *o);
 };
 
 enum {
 	SC_RVAL_DEC = 0, /* = 3 */
-	SC_RVAL_HEX,     /* = 0x7f... (mmap, brk) */
-	SC_RVAL_OCT,     /* = 022 (umask) */
-	SC_RVAL_UDEC,    /* = 18446... */
-	SC_RVAL_FD,      /* like DEC, with <path> under -y */
+	SC_RVAL_HEX,	 /* = 0x7f... (mmap, brk) */
+	SC_RVAL_OCT,	 /* = 022 (umask) */
+	SC_RVAL_UDEC,	 /* = 18446... */
+	SC_RVAL_FD,	 /* like DEC, with <path> under -y */
 };
 
 const struct sc_entry *sc_lookup_nr(enum sc_arch arch, long nr);

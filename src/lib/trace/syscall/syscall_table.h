@@ -2,751 +2,500 @@
  * and scripts/syscall-attrs.txt.  Do not edit: regenerate.
  * { name, x86_64 nr, aarch64 nr, nargs, classes, shape flags,
  *   { kind, length argument, size } per argument } */
-SC_ROW("_sysctl",                  156,   -1, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("accept",                    43,  202, 3, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 }, { SCK_IO, 7, 4 })
-SC_ROW("accept4",                  288,  242, 4, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 }, { SCK_IO, 7, 4 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("access",                    21,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("acct",                     163,   89, 1, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 })
-SC_ROW("add_key",                  248,  217, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("adjtimex",                 159,  171, 1, "k", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("afs_syscall",              183,   -1, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("alarm",                     37,   -1, 1, "", SC_SHAPE_KNOWN,
-       { SCK_UINT, 7, 0 })
-SC_ROW("arch_prctl",               158,   -1, 2, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_XLONG, 7, 0 })
-SC_ROW("bind",                      49,  200, 3, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_SA, 2, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("bpf",                      321,  280, 3, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("brk",                       12,  214, 1, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 })
-SC_ROW("cachestat",                451,  451, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("capget",                   125,   90, 2, "c", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("capset",                   126,   91, 2, "c", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("chdir",                     80,   49, 1, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 })
-SC_ROW("chmod",                     90,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("chown",                     92,   -1, 3, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("chroot",                   161,   51, 1, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 })
-SC_ROW("clock_adjtime",            305,  266, 2, "k", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("clock_getres",             229,  114, 2, "k", SC_SHAPE_KNOWN,
-       { SCK_CLOCK, 7, 0 }, { SCK_OUT, 7, 16 })
-SC_ROW("clock_gettime",            228,  113, 2, "k", SC_SHAPE_KNOWN,
-       { SCK_CLOCK, 7, 0 }, { SCK_OUT, 7, 16 })
-SC_ROW("clock_nanosleep",          230,  115, 4, "", SC_SHAPE_KNOWN,
-       { SCK_CLOCK, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_OUT, 7, 16 })
-SC_ROW("clock_settime",            227,  112, 2, "k", SC_SHAPE_KNOWN,
-       { SCK_CLOCK, 7, 0 }, { SCK_IN, 7, 16 })
-SC_ROW("clone",                     56,  220, 5, "p", SC_SHAPE_KNOWN,
-       { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_XLONG, 7, 0 })
-SC_ROW("clone3",                   435,  435, 2, "p", SC_SHAPE_KNOWN,
-       { SCK_IN, 1, 88 }, { SCK_ULONG, 7, 0 })
-SC_ROW("close",                      3,   57, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 })
-SC_ROW("close_range",              436,  436, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_UINT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("connect",                   42,  203, 3, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_SA, 2, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("copy_file_range",          326,  285, 6, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("creat",                     85,   -1, 2, "df", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("create_module",            174,   -1, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("delete_module",            176,  106, 2, "", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("dup",                       32,   23, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 })
-SC_ROW("dup2",                      33,   -1, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 })
-SC_ROW("dup3",                     292,   24, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("epoll_create",             213,   -1, 1, "d", SC_SHAPE_KNOWN,
+SC_ROW("_sysctl", 156, -1, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("accept", 43, 202, 3, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 },
+       { SCK_IO, 7, 4 })
+SC_ROW("accept4", 288, 242, 4, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 },
+       { SCK_IO, 7, 4 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("access", 21, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("acct", 163, 89, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("add_key", 248, 217, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("adjtimex", 159, 171, 1, "k", 0, { SCK_X, 7, 0 })
+SC_ROW("afs_syscall", 183, -1, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("alarm", 37, -1, 1, "", SC_SHAPE_KNOWN, { SCK_UINT, 7, 0 })
+SC_ROW("arch_prctl", 158, -1, 2, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_XLONG, 7, 0 })
+SC_ROW("bind", 49, 200, 3, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_SA, 2, 0 },
        { SCK_INT, 7, 0 })
-SC_ROW("epoll_create1",            291,   20, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FLAGS, 7, 0 })
-SC_ROW("epoll_ctl",                233,   21, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_IN, 7, 12 })
-SC_ROW("epoll_ctl_old",            214,   -1, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("epoll_pwait",              281,   22, 6, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_ARROUT, 6, 12 }, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("epoll_pwait2",             441,  441, 6, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_ARROUT, 6, 12 }, { SCK_INT, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("epoll_wait",               232,   -1, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_ARROUT, 6, 12 }, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("epoll_wait_old",           215,   -1, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("eventfd",                  284,   -1, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_UINT, 7, 0 })
-SC_ROW("eventfd2",                 290,   19, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_UINT, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("execve",                    59,  221, 3, "fp", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_STRV, 7, 0 }, { SCK_PTRV, 7, 0 })
-SC_ROW("execveat",                 322,  281, 5, "dfp", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_STRV, 7, 0 }, { SCK_PTRV, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("exit",                      60,   93, 1, "p", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 })
-SC_ROW("exit_group",               231,   94, 1, "p", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 })
-SC_ROW("faccessat",                269,   48, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("faccessat2",               439,  439, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("fadvise64",                221,  223, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("fallocate",                285,   47, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("fanotify_init",            300,  262, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fanotify_mark",            301,  263, 5, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fchdir",                    81,   50, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 })
-SC_ROW("fchmod",                    91,   52, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("fchmodat",                 268,   53, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("fchmodat2",                452,  452, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("fchown",                    93,   55, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("fchownat",                 260,   54, 5, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("fcntl",                     72,   25, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_IO, 7, 32 })
-SC_ROW("fdatasync",                 75,   83, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 })
-SC_ROW("fgetxattr",                193,   10, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("finit_module",             313,  273, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("flistxattr",               196,   13, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("flock",                     73,   32, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("fork",                      57,   -1, 0, "p", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fremovexattr",             199,   16, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_STR, 7, 0 })
-SC_ROW("fsconfig",                 431,  431, 5, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fsetxattr",                190,    7, 5, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_IN, 3, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("fsmount",                  432,  432, 3, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fsopen",                   430,  430, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fspick",                   433,  433, 3, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("fstat",                      5,   80, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 7, 144 })
-SC_ROW("fstatfs",                  138,   44, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 7, 120 })
-SC_ROW("fsync",                     74,   82, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 })
-SC_ROW("ftruncate",                 77,   46, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("futex",                    202,   98, 6, "", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_UINT, 7, 0 })
-SC_ROW("futex_requeue",            456,  456, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("futex_wait",               455,  455, 6, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("futex_waitv",              449,  449, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("futex_wake",               454,  454, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("futimesat",                261,   -1, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_IN, 7, 32 })
-SC_ROW("get_kernel_syms",          177,   -1, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("get_mempolicy",            239,  236, 5, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("get_robust_list",          274,  100, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("get_thread_area",          211,   -1, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getcpu",                   309,  168, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getcwd",                    79,   17, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_OUT, 6, 4096 }, { SCK_ULONG, 7, 0 })
-SC_ROW("getdents",                  78,   -1, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 4096 }, { SCK_UINT, 7, 0 })
-SC_ROW("getdents64",               217,   61, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 4096 }, { SCK_UINT, 7, 0 })
-SC_ROW("getegid",                  108,  177, 0, "c", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("geteuid",                  107,  175, 0, "c", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getgid",                   104,  176, 0, "c", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getgroups",                115,  158, 2, "c", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_ARROUT, 6, 4 })
-SC_ROW("getitimer",                 36,  102, 2, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_OUT, 7, 32 })
-SC_ROW("getpeername",               52,  205, 3, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 }, { SCK_IO, 7, 4 })
-SC_ROW("getpgid",                  121,  155, 1, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 })
-SC_ROW("getpgrp",                  111,   -1, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getpid",                    39,  172, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getpmsg",                  181,   -1, 5, "n", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getppid",                  110,  173, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getpriority",              140,  141, 2, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("getrandom",                318,  278, 3, "", SC_SHAPE_KNOWN,
-       { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("getresgid",                120,  150, 3, "c", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 4 }, { SCK_OUT, 7, 4 }, { SCK_OUT, 7, 4 })
-SC_ROW("getresuid",                118,  148, 3, "c", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 4 }, { SCK_OUT, 7, 4 }, { SCK_OUT, 7, 4 })
-SC_ROW("getrlimit",                 97,  163, 2, "", SC_SHAPE_KNOWN,
-       { SCK_UINT, 7, 0 }, { SCK_OUT, 7, 16 })
-SC_ROW("getrusage",                 98,  165, 2, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_OUT, 7, 144 })
-SC_ROW("getsid",                   124,  156, 1, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 })
-SC_ROW("getsockname",               51,  204, 3, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 }, { SCK_IO, 7, 4 })
-SC_ROW("getsockopt",                55,  209, 5, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_LENOUT, 4, 256 }, { SCK_IO, 7, 4 })
-SC_ROW("gettid",                   186,  178, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("gettimeofday",              96,  169, 2, "k", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 16 }, { SCK_OUT, 7, 8 })
-SC_ROW("getuid",                   102,  174, 0, "c", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("getxattr",                 191,    8, 4, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("init_module",              175,  105, 3, "", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("inotify_add_watch",        254,   27, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("inotify_init",             253,   -1, 0, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("inotify_init1",            294,   26, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FLAGS, 7, 0 })
-SC_ROW("inotify_rm_watch",         255,   28, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("io_cancel",                210,    3, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_destroy",               207,    1, 1, "m", SC_SHAPE_KNOWN,
-       { SCK_XLONG, 7, 0 })
-SC_ROW("io_getevents",             208,    4, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_pgetevents",            333,  292, 6, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_setup",                 206,    0, 2, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_submit",                209,    2, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_uring_enter",           426,  426, 6, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_uring_register",        427,  427, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("io_uring_setup",           425,  425, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("ioctl",                     16,   29, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_XLONG, 7, 0 })
-SC_ROW("ioperm",                   173,   -1, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("iopl",                     172,   -1, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("ioprio_get",               252,   31, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("ioprio_set",               251,   30, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("kcmp",                     312,  272, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("kexec_file_load",          320,  294, 5, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("kexec_load",               246,  104, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("keyctl",                   250,  219, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("kill",                      62,  129, 2, "sp", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_SIG, 7, 0 })
-SC_ROW("landlock_add_rule",        445,  445, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("landlock_create_ruleset",  444,  444, 3, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("landlock_restrict_self",   446,  446, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("lchown",                    94,   -1, 3, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("lgetxattr",                192,    9, 4, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("link",                      86,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("linkat",                   265,   37, 5, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("listen",                    50,  201, 2, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("listmount",                458,  458, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("listxattr",                194,   11, 3, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("llistxattr",               195,   12, 3, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("lookup_dcookie",           212,   18, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("lremovexattr",             198,   15, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_STR, 7, 0 })
-SC_ROW("lseek",                      8,   62, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_UINT, 7, 0 })
-SC_ROW("lsetxattr",                189,    6, 5, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_IN, 3, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("lsm_get_self_attr",        459,  459, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("lsm_list_modules",         461,  461, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("lsm_set_self_attr",        460,  460, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("lstat",                      6,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 144 })
-SC_ROW("madvise",                   28,  233, 3, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("map_shadow_stack",         453,  453, 3, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mbind",                    237,  235, 6, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("membarrier",               324,  283, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("memfd_create",             319,  279, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("memfd_secret",             447,  447, 1, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("migrate_pages",            256,  238, 4, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mincore",                   27,  232, 3, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_PAGEVEC, 1, 0 })
-SC_ROW("mkdir",                     83,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("mkdirat",                  258,   34, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("mknod",                    133,   -1, 3, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 }, { SCK_UINT, 7, 0 })
-SC_ROW("mknodat",                  259,   33, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 }, { SCK_UINT, 7, 0 })
-SC_ROW("mlock",                    149,  228, 2, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("mlock2",                   325,  284, 3, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("mlockall",                 151,  230, 1, "m", SC_SHAPE_KNOWN,
-       { SCK_FLAGS, 7, 0 })
-SC_ROW("mmap",                       9,  222, 6, "dm", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_XLONG, 7, 0 })
-SC_ROW("modify_ldt",               154,   -1, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mount",                    165,   40, 5, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 })
-SC_ROW("mount_setattr",            442,  442, 5, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("move_mount",               429,  429, 5, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("move_pages",               279,  239, 6, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mprotect",                  10,  226, 3, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_XLONG, 7, 0 })
-SC_ROW("mq_getsetattr",            245,  185, 3, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mq_notify",                244,  184, 2, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mq_open",                  240,  180, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mq_timedreceive",          243,  183, 5, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mq_timedsend",             242,  182, 5, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("mq_unlink",                241,  181, 1, "", SC_SHAPE_KNOWN,
-       { SCK_STR, 7, 0 })
-SC_ROW("mremap",                    25,  216, 5, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 })
-SC_ROW("mseal",                    462,  462, 3, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("msgctl",                    71,  187, 3, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("msgget",                    68,  186, 2, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("msgrcv",                    70,  188, 5, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("msgsnd",                    69,  189, 4, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("msync",                     26,  227, 3, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("munlock",                  150,  229, 2, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("munlockall",               152,  231, 0, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("munmap",                    11,  215, 2, "m", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("name_to_handle_at",        303,  264, 5, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("nanosleep",                 35,  101, 2, "", SC_SHAPE_KNOWN,
+SC_ROW("bpf", 321, 280, 3, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("brk", 12, 214, 1, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 })
+SC_ROW("cachestat", 451, 451, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("capget", 125, 90, 2, "c", 0, { SCK_X, 7, 0 })
+SC_ROW("capset", 126, 91, 2, "c", 0, { SCK_X, 7, 0 })
+SC_ROW("chdir", 80, 49, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("chmod", 90, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
+SC_ROW("chown", 92, -1, 3, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_UID, 7, 0 },
+       { SCK_UID, 7, 0 })
+SC_ROW("chroot", 161, 51, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("clock_adjtime", 305, 266, 2, "k", 0, { SCK_X, 7, 0 })
+SC_ROW("clock_getres", 229, 114, 2, "k", SC_SHAPE_KNOWN, { SCK_CLOCK, 7, 0 }, { SCK_OUT, 7, 16 })
+SC_ROW("clock_gettime", 228, 113, 2, "k", SC_SHAPE_KNOWN, { SCK_CLOCK, 7, 0 }, { SCK_OUT, 7, 16 })
+SC_ROW("clock_nanosleep", 230, 115, 4, "", SC_SHAPE_KNOWN, { SCK_CLOCK, 7, 0 }, { SCK_FLAGS, 7, 0 },
        { SCK_IN, 7, 16 }, { SCK_OUT, 7, 16 })
-SC_ROW("newfstatat",               262,   79, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 144 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("nfsservctl",               180,   42, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("open",                       2,   -1, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("open_by_handle_at",        304,  265, 3, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("open_tree",                428,  428, 3, "df", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("openat",                   257,   56, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_MODE, 7, 0 })
-SC_ROW("openat2",                  437,  437, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_IN, 3, 64 }, { SCK_ULONG, 7, 0 })
-SC_ROW("pause",                     34,   -1, 0, "s", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("perf_event_open",          298,  241, 5, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("personality",              135,   92, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("pidfd_getfd",              438,  438, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("pidfd_open",               434,  434, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("pidfd_send_signal",        424,  424, 4, "ds", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("pipe",                      22,   -1, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 8 })
-SC_ROW("pipe2",                    293,   59, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 8 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("pivot_root",               155,   41, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("pkey_alloc",               330,  289, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("pkey_free",                331,  290, 1, "", SC_SHAPE_KNOWN,
+SC_ROW("clock_settime", 227, 112, 2, "k", SC_SHAPE_KNOWN, { SCK_CLOCK, 7, 0 }, { SCK_IN, 7, 16 })
+SC_ROW("clone", 56, 220, 5, "p", SC_SHAPE_KNOWN, { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 },
+       { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_XLONG, 7, 0 })
+SC_ROW("clone3", 435, 435, 2, "p", SC_SHAPE_KNOWN, { SCK_IN, 1, 88 }, { SCK_ULONG, 7, 0 })
+SC_ROW("close", 3, 57, 1, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 })
+SC_ROW("close_range", 436, 436, 3, "d", SC_SHAPE_KNOWN, { SCK_UINT, 7, 0 }, { SCK_UINT, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("connect", 42, 203, 3, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_SA, 2, 0 },
        { SCK_INT, 7, 0 })
-SC_ROW("pkey_mprotect",            329,  288, 4, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("poll",                       7,   -1, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
-       { SCK_ARRIO, 1, 8 }, { SCK_UINT, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("ppoll",                    271,   73, 5, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
-       { SCK_ARRIO, 1, 8 }, { SCK_UINT, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("prctl",                    157,  167, 5, "c", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_STROUT, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_XLONG, 7, 0 })
-SC_ROW("pread64",                   17,   67, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("preadv",                   295,   69, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_IOVOUT, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("preadv2",                  327,  286, 6, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_IOVOUT, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_X, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("prlimit64",                302,  261, 4, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_OUT, 7, 16 })
-SC_ROW("process_madvise",          440,  440, 5, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("process_mrelease",         448,  448, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("process_vm_readv",         310,  270, 6, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("process_vm_writev",        311,  271, 6, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("pselect6",                 270,   72, 6, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
-       { SCK_INT, 7, 0 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 16 }, { SCK_IN, 7, 16 })
-SC_ROW("ptrace",                   101,  117, 4, "", SC_SHAPE_KNOWN,
-       { SCK_XLONG, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 })
-SC_ROW("putpmsg",                  182,   -1, 5, "n", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("pwrite64",                  18,   68, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_IN, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("pwritev",                  296,   70, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_IOV, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("pwritev2",                 328,  287, 6, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_IOV, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_X, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("query_module",             178,   -1, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("quotactl",                 179,   60, 4, "f", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("quotactl_fd",              443,  443, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("read",                       0,   63, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("readahead",                187,  213, 3, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("readlink",                  89,   -1, 3, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_UINT, 7, 0 })
-SC_ROW("readlinkat",               267,   78, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_UINT, 7, 0 })
-SC_ROW("readv",                     19,   65, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_IOVOUT, 2, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("reboot",                   169,  142, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("recvfrom",                  45,  207, 6, "n", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_SAOUT, 5, 0 }, { SCK_IO, 7, 4 })
-SC_ROW("recvmmsg",                 299,  243, 5, "n", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("recvmsg",                   47,  212, 3, "n", SC_SHAPE_KNOWN | SC_SHAPE_READ,
-       { SCK_FD, 7, 0 }, { SCK_MSGOUT, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("remap_file_pages",         216,  234, 5, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("removexattr",              197,   14, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_STR, 7, 0 })
-SC_ROW("rename",                    82,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("renameat",                 264,   38, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("renameat2",                316,  276, 5, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("request_key",              249,  218, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("restart_syscall",          219,  128, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("rmdir",                     84,   -1, 1, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 })
-SC_ROW("rseq",                     334,  293, 4, "", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_XINT, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_XINT, 7, 0 })
-SC_ROW("rt_sigaction",              13,  134, 4, "s", SC_SHAPE_KNOWN,
-       { SCK_SIG, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 }, { SCK_ULONG, 7, 0 })
-SC_ROW("rt_sigpending",            127,  136, 2, "s", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("rt_sigprocmask",            14,  135, 4, "s", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_OUT, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("rt_sigqueueinfo",          129,  138, 3, "sp", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("rt_sigreturn",              15,  139, 0, "s", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("rt_sigsuspend",            130,  133, 2, "s", SC_SHAPE_KNOWN,
-       { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("rt_sigtimedwait",          128,  137, 4, "s", SC_SHAPE_KNOWN,
-       { SCK_IN, 7, 8 }, { SCK_OUT, 7, 128 }, { SCK_IN, 7, 16 }, { SCK_ULONG, 7, 0 })
-SC_ROW("rt_tgsigqueueinfo",        297,  240, 4, "ps", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_get_priority_max",   146,  125, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_get_priority_min",   147,  126, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_getaffinity",        204,  123, 3, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_OUT, 6, 128 })
-SC_ROW("sched_getattr",            315,  275, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_getparam",           143,  121, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_getscheduler",       145,  120, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_rr_get_interval",    148,  127, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_setaffinity",        203,  122, 3, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 }, { SCK_IN, 1, 128 })
-SC_ROW("sched_setattr",            314,  274, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_setparam",           142,  118, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_setscheduler",       144,  119, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sched_yield",               24,  124, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("seccomp",                  317,  277, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("security",                 185,   -1, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("select",                    23,   -1, 5, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY,
-       { SCK_INT, 7, 0 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 16 })
-SC_ROW("semctl",                    66,  191, 4, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("semget",                    64,  190, 3, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("semop",                     65,  193, 3, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("semtimedop",               220,  192, 4, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sendfile",                  40,   71, 4, "dn", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_IO, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("sendmmsg",                 307,  269, 4, "n", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sendmsg",                   46,  211, 3, "n", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_MSG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("sendto",                    44,  206, 6, "n", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_IN, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_SA, 5, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("set_mempolicy",            238,  237, 3, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("set_mempolicy_home_node",  450,  450, 4, "m", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("set_robust_list",          273,   99, 2, "", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("set_thread_area",          205,   -1, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("set_tid_address",          218,   96, 1, "", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 })
-SC_ROW("setdomainname",            171,  162, 2, "", SC_SHAPE_KNOWN,
-       { SCK_IN, 1, 64 }, { SCK_INT, 7, 0 })
-SC_ROW("setfsgid",                 123,  152, 1, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 })
-SC_ROW("setfsuid",                 122,  151, 1, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 })
-SC_ROW("setgid",                   106,  144, 1, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 })
-SC_ROW("setgroups",                116,  159, 2, "c", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_ARR, 0, 4 })
-SC_ROW("sethostname",              170,  161, 2, "", SC_SHAPE_KNOWN,
-       { SCK_IN, 1, 64 }, { SCK_INT, 7, 0 })
-SC_ROW("setitimer",                 38,  103, 3, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 })
-SC_ROW("setns",                    308,  268, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("setpgid",                  109,  154, 2, "", SC_SHAPE_KNOWN,
+SC_ROW("copy_file_range", 326, 285, 6, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("creat", 85, -1, 2, "df", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
+SC_ROW("create_module", 174, -1, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("delete_module", 176, 106, 2, "", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("dup", 32, 23, 1, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 })
+SC_ROW("dup2", 33, -1, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 })
+SC_ROW("dup3", 292, 24, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("epoll_create", 213, -1, 1, "d", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("epoll_create1", 291, 20, 1, "d", SC_SHAPE_KNOWN, { SCK_FLAGS, 7, 0 })
+SC_ROW("epoll_ctl", 233, 21, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_FD, 7, 0 }, { SCK_IN, 7, 12 })
+SC_ROW("epoll_ctl_old", 214, -1, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("epoll_pwait", 281, 22, 6, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_ARROUT, 6, 12 },
+       { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("epoll_pwait2", 441, 441, 6, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_ARROUT, 6, 12 },
+       { SCK_INT, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("epoll_wait", 232, -1, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_ARROUT, 6, 12 },
        { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("setpriority",              141,  140, 3, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("setregid",                 114,  143, 2, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("setresgid",                119,  149, 3, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("setresuid",                117,  147, 3, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("setreuid",                 113,  145, 2, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
-SC_ROW("setrlimit",                160,  164, 2, "", SC_SHAPE_KNOWN,
-       { SCK_UINT, 7, 0 }, { SCK_IN, 7, 16 })
-SC_ROW("setsid",                   112,  157, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("setsockopt",                54,  208, 5, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_IN, 4, 256 }, { SCK_INT, 7, 0 })
-SC_ROW("settimeofday",             164,  170, 2, "k", SC_SHAPE_KNOWN,
-       { SCK_IN, 7, 16 }, { SCK_IN, 7, 8 })
-SC_ROW("setuid",                   105,  146, 1, "c", SC_SHAPE_KNOWN,
-       { SCK_UID, 7, 0 })
-SC_ROW("setxattr",                 188,    5, 5, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_IN, 3, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("shmat",                     30,  196, 3, "im", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("shmctl",                    31,  195, 3, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("shmdt",                     67,  197, 1, "im", SC_SHAPE_KNOWN,
-       { SCK_PTR, 7, 0 })
-SC_ROW("shmget",                    29,  194, 3, "i", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("shutdown",                  48,  210, 2, "n", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("sigaltstack",              131,  132, 2, "s", SC_SHAPE_KNOWN,
-       { SCK_IN, 7, 24 }, { SCK_OUT, 7, 24 })
-SC_ROW("signalfd",                 282,   -1, 3, "ds", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
-SC_ROW("signalfd4",                289,   74, 4, "ds", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("socket",                    41,  198, 3, "n", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_INT, 7, 0 })
-SC_ROW("socketpair",                53,  199, 4, "n", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_OUT, 7, 8 })
-SC_ROW("splice",                   275,   76, 6, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("stat",                       4,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 144 })
-SC_ROW("statfs",                   137,   43, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 120 })
-SC_ROW("statmount",                457,  457, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("statx",                    332,  291, 5, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_OUT, 7, 256 })
-SC_ROW("swapoff",                  168,  225, 1, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 })
-SC_ROW("swapon",                   167,  224, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("symlink",                   88,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("symlinkat",                266,   36, 3, "df", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 })
-SC_ROW("sync",                     162,   81, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sync_file_range",          277,   84, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("syncfs",                   306,  267, 1, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 })
-SC_ROW("sysfs",                    139,   -1, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("sysinfo",                   99,  179, 1, "", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 112 })
-SC_ROW("syslog",                   103,  116, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("tee",                      276,   77, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("tgkill",                   234,  131, 3, "sp", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_SIG, 7, 0 })
-SC_ROW("time",                     201,   -1, 1, "k", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 8 })
-SC_ROW("timer_create",             222,  107, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("timer_delete",             226,  111, 1, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 })
-SC_ROW("timer_getoverrun",         225,  109, 1, "", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 })
-SC_ROW("timer_gettime",            224,  108, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("timer_settime",            223,  110, 4, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("timerfd_create",           283,   85, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_CLOCK, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("timerfd_gettime",          287,   87, 2, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_OUT, 7, 32 })
-SC_ROW("timerfd_settime",          286,   86, 4, "d", SC_SHAPE_KNOWN,
-       { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 })
-SC_ROW("times",                    100,  153, 1, "", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 32 })
-SC_ROW("tkill",                    200,  130, 2, "sp", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_SIG, 7, 0 })
-SC_ROW("truncate",                  76,   45, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_LONG, 7, 0 })
-SC_ROW("tuxcall",                  184,   -1, 3, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("umask",                     95,  166, 1, "", SC_SHAPE_KNOWN,
+SC_ROW("epoll_wait_old", 215, -1, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("eventfd", 284, -1, 1, "d", SC_SHAPE_KNOWN, { SCK_UINT, 7, 0 })
+SC_ROW("eventfd2", 290, 19, 2, "d", SC_SHAPE_KNOWN, { SCK_UINT, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("execve", 59, 221, 3, "fp", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_STRV, 7, 0 },
+       { SCK_PTRV, 7, 0 })
+SC_ROW("execveat", 322, 281, 5, "dfp", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_STRV, 7, 0 }, { SCK_PTRV, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("exit", 60, 93, 1, "p", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("exit_group", 231, 94, 1, "p", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("faccessat", 269, 48, 3, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("faccessat2", 439, 439, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("fadvise64", 221, 223, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 },
+       { SCK_LONG, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("fallocate", 285, 47, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 },
+       { SCK_LONG, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("fanotify_init", 300, 262, 2, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("fanotify_mark", 301, 263, 5, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("fchdir", 81, 50, 1, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 })
+SC_ROW("fchmod", 91, 52, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_MODE, 7, 0 })
+SC_ROW("fchmodat", 268, 53, 3, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
        { SCK_MODE, 7, 0 })
-SC_ROW("umount2",                  166,   39, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("uname",                     63,  160, 1, "", SC_SHAPE_KNOWN,
-       { SCK_OUT, 7, 390 })
-SC_ROW("unlink",                    87,   -1, 1, "f", SC_SHAPE_KNOWN,
+SC_ROW("fchmodat2", 452, 452, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_MODE, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("fchown", 93, 55, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_UID, 7, 0 },
+       { SCK_UID, 7, 0 })
+SC_ROW("fchownat", 260, 54, 5, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("fcntl", 72, 25, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY, { SCK_FD, 7, 0 },
+       { SCK_INT, 7, 0 }, { SCK_IO, 7, 32 })
+SC_ROW("fdatasync", 75, 83, 1, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 })
+SC_ROW("fgetxattr", 193, 10, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("finit_module", 313, 273, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("flistxattr", 196, 13, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("flock", 73, 32, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("fork", 57, -1, 0, "p", 0, { SCK_X, 7, 0 })
+SC_ROW("fremovexattr", 199, 16, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_STR, 7, 0 })
+SC_ROW("fsconfig", 431, 431, 5, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("fsetxattr", 190, 7, 5, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_IN, 3, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("fsmount", 432, 432, 3, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("fsopen", 430, 430, 2, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("fspick", 433, 433, 3, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("fstat", 5, 80, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_OUT, 7, 144 })
+SC_ROW("fstatfs", 138, 44, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_OUT, 7, 120 })
+SC_ROW("fsync", 74, 82, 1, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 })
+SC_ROW("ftruncate", 77, 46, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("futex", 202, 98, 6, "", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_UINT, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 }, { SCK_UINT, 7, 0 })
+SC_ROW("futex_requeue", 456, 456, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("futex_wait", 455, 455, 6, "", 0, { SCK_X, 7, 0 })
+SC_ROW("futex_waitv", 449, 449, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("futex_wake", 454, 454, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("futimesat", 261, -1, 3, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_IN, 7, 32 })
+SC_ROW("get_kernel_syms", 177, -1, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("get_mempolicy", 239, 236, 5, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("get_robust_list", 274, 100, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("get_thread_area", 211, -1, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("getcpu", 309, 168, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("getcwd", 79, 17, 2, "f", SC_SHAPE_KNOWN, { SCK_OUT, 6, 4096 }, { SCK_ULONG, 7, 0 })
+SC_ROW("getdents", 78, -1, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_OUT, 6, 4096 },
+       { SCK_UINT, 7, 0 })
+SC_ROW("getdents64", 217, 61, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_OUT, 6, 4096 },
+       { SCK_UINT, 7, 0 })
+SC_ROW("getegid", 108, 177, 0, "c", 0, { SCK_X, 7, 0 })
+SC_ROW("geteuid", 107, 175, 0, "c", 0, { SCK_X, 7, 0 })
+SC_ROW("getgid", 104, 176, 0, "c", 0, { SCK_X, 7, 0 })
+SC_ROW("getgroups", 115, 158, 2, "c", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_ARROUT, 6, 4 })
+SC_ROW("getitimer", 36, 102, 2, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_OUT, 7, 32 })
+SC_ROW("getpeername", 52, 205, 3, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 },
+       { SCK_IO, 7, 4 })
+SC_ROW("getpgid", 121, 155, 1, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("getpgrp", 111, -1, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("getpid", 39, 172, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("getpmsg", 181, -1, 5, "n", 0, { SCK_X, 7, 0 })
+SC_ROW("getppid", 110, 173, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("getpriority", 140, 141, 2, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("getrandom", 318, 278, 3, "", SC_SHAPE_KNOWN, { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("getresgid", 120, 150, 3, "c", SC_SHAPE_KNOWN, { SCK_OUT, 7, 4 }, { SCK_OUT, 7, 4 },
+       { SCK_OUT, 7, 4 })
+SC_ROW("getresuid", 118, 148, 3, "c", SC_SHAPE_KNOWN, { SCK_OUT, 7, 4 }, { SCK_OUT, 7, 4 },
+       { SCK_OUT, 7, 4 })
+SC_ROW("getrlimit", 97, 163, 2, "", SC_SHAPE_KNOWN, { SCK_UINT, 7, 0 }, { SCK_OUT, 7, 16 })
+SC_ROW("getrusage", 98, 165, 2, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_OUT, 7, 144 })
+SC_ROW("getsid", 124, 156, 1, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("getsockname", 51, 204, 3, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_SAOUT, 2, 0 },
+       { SCK_IO, 7, 4 })
+SC_ROW("getsockopt", 55, 209, 5, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_INT, 7, 0 }, { SCK_LENOUT, 4, 256 }, { SCK_IO, 7, 4 })
+SC_ROW("gettid", 186, 178, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("gettimeofday", 96, 169, 2, "k", SC_SHAPE_KNOWN, { SCK_OUT, 7, 16 }, { SCK_OUT, 7, 8 })
+SC_ROW("getuid", 102, 174, 0, "c", 0, { SCK_X, 7, 0 })
+SC_ROW("getxattr", 191, 8, 4, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("init_module", 175, 105, 3, "", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
        { SCK_PATH, 7, 0 })
-SC_ROW("unlinkat",                 263,   35, 3, "df", SC_SHAPE_KNOWN,
+SC_ROW("inotify_add_watch", 254, 27, 3, "df", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("inotify_init", 253, -1, 0, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("inotify_init1", 294, 26, 1, "d", SC_SHAPE_KNOWN, { SCK_FLAGS, 7, 0 })
+SC_ROW("inotify_rm_watch", 255, 28, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("io_cancel", 210, 3, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("io_destroy", 207, 1, 1, "m", SC_SHAPE_KNOWN, { SCK_XLONG, 7, 0 })
+SC_ROW("io_getevents", 208, 4, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("io_pgetevents", 333, 292, 6, "", 0, { SCK_X, 7, 0 })
+SC_ROW("io_setup", 206, 0, 2, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("io_submit", 209, 2, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("io_uring_enter", 426, 426, 6, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("io_uring_register", 427, 427, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("io_uring_setup", 425, 425, 2, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("ioctl", 16, 29, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_UINT, 7, 0 },
+       { SCK_XLONG, 7, 0 })
+SC_ROW("ioperm", 173, -1, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("iopl", 172, -1, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("ioprio_get", 252, 31, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("ioprio_set", 251, 30, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("kcmp", 312, 272, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("kexec_file_load", 320, 294, 5, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("kexec_load", 246, 104, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("keyctl", 250, 219, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("kill", 62, 129, 2, "sp", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_SIG, 7, 0 })
+SC_ROW("landlock_add_rule", 445, 445, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("landlock_create_ruleset", 444, 444, 3, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("landlock_restrict_self", 446, 446, 2, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("lchown", 94, -1, 3, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_UID, 7, 0 },
+       { SCK_UID, 7, 0 })
+SC_ROW("lgetxattr", 192, 9, 4, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("link", 86, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
+SC_ROW("linkat", 265, 37, 5, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
        { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("unshare",                  272,   97, 1, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("uselib",                   134,   -1, 1, "f", SC_SHAPE_KNOWN,
+SC_ROW("listen", 50, 201, 2, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("listmount", 458, 458, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("listxattr", 194, 11, 3, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("llistxattr", 195, 12, 3, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("lookup_dcookie", 212, 18, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("lremovexattr", 198, 15, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_STR, 7, 0 })
+SC_ROW("lseek", 8, 62, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 },
+       { SCK_UINT, 7, 0 })
+SC_ROW("lsetxattr", 189, 6, 5, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_IN, 3, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("lsm_get_self_attr", 459, 459, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("lsm_list_modules", 461, 461, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("lsm_set_self_attr", 460, 460, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("lstat", 6, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 144 })
+SC_ROW("madvise", 28, 233, 3, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_INT, 7, 0 })
+SC_ROW("map_shadow_stack", 453, 453, 3, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("mbind", 237, 235, 6, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("membarrier", 324, 283, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("memfd_create", 319, 279, 2, "d", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("memfd_secret", 447, 447, 1, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("migrate_pages", 256, 238, 4, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("mincore", 27, 232, 3, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_PAGEVEC, 1, 0 })
+SC_ROW("mkdir", 83, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 })
+SC_ROW("mkdirat", 258, 34, 3, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_MODE, 7, 0 })
+SC_ROW("mknod", 133, -1, 3, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_MODE, 7, 0 },
+       { SCK_UINT, 7, 0 })
+SC_ROW("mknodat", 259, 33, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_MODE, 7, 0 }, { SCK_UINT, 7, 0 })
+SC_ROW("mlock", 149, 228, 2, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("mlock2", 325, 284, 3, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("mlockall", 151, 230, 1, "m", SC_SHAPE_KNOWN, { SCK_FLAGS, 7, 0 })
+SC_ROW("mmap", 9, 222, 6, "dm", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_XLONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_FD, 7, 0 }, { SCK_XLONG, 7, 0 })
+SC_ROW("modify_ldt", 154, -1, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("mount", 165, 40, 5, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_PATH, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 })
+SC_ROW("mount_setattr", 442, 442, 5, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("move_mount", 429, 429, 5, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("move_pages", 279, 239, 6, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("mprotect", 10, 226, 3, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_XLONG, 7, 0 })
+SC_ROW("mq_getsetattr", 245, 185, 3, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("mq_notify", 244, 184, 2, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("mq_open", 240, 180, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("mq_timedreceive", 243, 183, 5, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("mq_timedsend", 242, 182, 5, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("mq_unlink", 241, 181, 1, "", SC_SHAPE_KNOWN, { SCK_STR, 7, 0 })
+SC_ROW("mremap", 25, 216, 5, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_ULONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_PTR, 7, 0 })
+SC_ROW("mseal", 462, 462, 3, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("msgctl", 71, 187, 3, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("msgget", 68, 186, 2, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("msgrcv", 70, 188, 5, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("msgsnd", 69, 189, 4, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("msync", 26, 227, 3, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("munlock", 150, 229, 2, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("munlockall", 152, 231, 0, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("munmap", 11, 215, 2, "m", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("name_to_handle_at", 303, 264, 5, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("nanosleep", 35, 101, 2, "", SC_SHAPE_KNOWN, { SCK_IN, 7, 16 }, { SCK_OUT, 7, 16 })
+SC_ROW("newfstatat", 262, 79, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_OUT, 7, 144 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("nfsservctl", 180, 42, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("open", 2, -1, 3, "df", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 },
+       { SCK_MODE, 7, 0 })
+SC_ROW("open_by_handle_at", 304, 265, 3, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("open_tree", 428, 428, 3, "df", 0, { SCK_X, 7, 0 })
+SC_ROW("openat", 257, 56, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 }, { SCK_MODE, 7, 0 })
+SC_ROW("openat2", 437, 437, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_IN, 3, 64 }, { SCK_ULONG, 7, 0 })
+SC_ROW("pause", 34, -1, 0, "s", 0, { SCK_X, 7, 0 })
+SC_ROW("perf_event_open", 298, 241, 5, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("personality", 135, 92, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("pidfd_getfd", 438, 438, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("pidfd_open", 434, 434, 2, "d", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("pidfd_send_signal", 424, 424, 4, "ds", 0, { SCK_X, 7, 0 })
+SC_ROW("pipe", 22, -1, 1, "d", SC_SHAPE_KNOWN, { SCK_OUT, 7, 8 })
+SC_ROW("pipe2", 293, 59, 2, "d", SC_SHAPE_KNOWN, { SCK_OUT, 7, 8 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("pivot_root", 155, 41, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
+SC_ROW("pkey_alloc", 330, 289, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("pkey_free", 331, 290, 1, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("pkey_mprotect", 329, 288, 4, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("poll", 7, -1, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY, { SCK_ARRIO, 1, 8 },
+       { SCK_UINT, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("ppoll", 271, 73, 5, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY, { SCK_ARRIO, 1, 8 },
+       { SCK_UINT, 7, 0 }, { SCK_IN, 7, 16 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("prctl", 157, 167, 5, "c", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_STROUT, 7, 0 },
+       { SCK_XLONG, 7, 0 }, { SCK_XLONG, 7, 0 }, { SCK_XLONG, 7, 0 })
+SC_ROW("pread64", 17, 67, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 },
+       { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("preadv", 295, 69, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 },
+       { SCK_IOVOUT, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("preadv2", 327, 286, 6, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 },
+       { SCK_IOVOUT, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_X, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("prlimit64", 302, 261, 4, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 },
+       { SCK_IN, 7, 16 }, { SCK_OUT, 7, 16 })
+SC_ROW("process_madvise", 440, 440, 5, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("process_mrelease", 448, 448, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("process_vm_readv", 310, 270, 6, "", 0, { SCK_X, 7, 0 })
+SC_ROW("process_vm_writev", 311, 271, 6, "", 0, { SCK_X, 7, 0 })
+SC_ROW("pselect6", 270, 72, 6, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY, { SCK_INT, 7, 0 },
+       { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 16 },
+       { SCK_IN, 7, 16 })
+SC_ROW("ptrace", 101, 117, 4, "", SC_SHAPE_KNOWN, { SCK_XLONG, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_PTR, 7, 0 }, { SCK_PTR, 7, 0 })
+SC_ROW("putpmsg", 182, -1, 5, "n", 0, { SCK_X, 7, 0 })
+SC_ROW("pwrite64", 18, 68, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 },
+       { SCK_IN, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("pwritev", 296, 70, 4, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 },
+       { SCK_IOV, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("pwritev2", 328, 287, 6, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 },
+       { SCK_IOV, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_LONG, 7, 0 }, { SCK_X, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("query_module", 178, -1, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("quotactl", 179, 60, 4, "f", 0, { SCK_X, 7, 0 })
+SC_ROW("quotactl_fd", 443, 443, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("read", 0, 63, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 }, { SCK_OUT, 6, 0 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("readahead", 187, 213, 3, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_LONG, 7, 0 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("readlink", 89, -1, 3, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_OUT, 6, 0 },
+       { SCK_UINT, 7, 0 })
+SC_ROW("readlinkat", 267, 78, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_OUT, 6, 0 }, { SCK_UINT, 7, 0 })
+SC_ROW("readv", 19, 65, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 },
+       { SCK_IOVOUT, 2, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("reboot", 169, 142, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("recvfrom", 45, 207, 6, "n", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 },
+       { SCK_OUT, 6, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_SAOUT, 5, 0 },
+       { SCK_IO, 7, 4 })
+SC_ROW("recvmmsg", 299, 243, 5, "n", 0, { SCK_X, 7, 0 })
+SC_ROW("recvmsg", 47, 212, 3, "n", SC_SHAPE_KNOWN | SC_SHAPE_READ, { SCK_FD, 7, 0 },
+       { SCK_MSGOUT, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("remap_file_pages", 216, 234, 5, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("removexattr", 197, 14, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_STR, 7, 0 })
+SC_ROW("rename", 82, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
+SC_ROW("renameat", 264, 38, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 })
+SC_ROW("renameat2", 316, 276, 5, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("request_key", 249, 218, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("restart_syscall", 219, 128, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("rmdir", 84, -1, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("rseq", 334, 293, 4, "", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_XINT, 7, 0 },
+       { SCK_FLAGS, 7, 0 }, { SCK_XINT, 7, 0 })
+SC_ROW("rt_sigaction", 13, 134, 4, "s", SC_SHAPE_KNOWN, { SCK_SIG, 7, 0 }, { SCK_IN, 7, 32 },
+       { SCK_OUT, 7, 32 }, { SCK_ULONG, 7, 0 })
+SC_ROW("rt_sigpending", 127, 136, 2, "s", SC_SHAPE_KNOWN, { SCK_OUT, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("rt_sigprocmask", 14, 135, 4, "s", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_IN, 7, 8 },
+       { SCK_OUT, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("rt_sigqueueinfo", 129, 138, 3, "sp", 0, { SCK_X, 7, 0 })
+SC_ROW("rt_sigreturn", 15, 139, 0, "s", 0, { SCK_X, 7, 0 })
+SC_ROW("rt_sigsuspend", 130, 133, 2, "s", SC_SHAPE_KNOWN, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("rt_sigtimedwait", 128, 137, 4, "s", SC_SHAPE_KNOWN, { SCK_IN, 7, 8 }, { SCK_OUT, 7, 128 },
+       { SCK_IN, 7, 16 }, { SCK_ULONG, 7, 0 })
+SC_ROW("rt_tgsigqueueinfo", 297, 240, 4, "ps", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_get_priority_max", 146, 125, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_get_priority_min", 147, 126, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_getaffinity", 204, 123, 3, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 },
+       { SCK_OUT, 6, 128 })
+SC_ROW("sched_getattr", 315, 275, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_getparam", 143, 121, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_getscheduler", 145, 120, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_rr_get_interval", 148, 127, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_setaffinity", 203, 122, 3, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_UINT, 7, 0 },
+       { SCK_IN, 1, 128 })
+SC_ROW("sched_setattr", 314, 274, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_setparam", 142, 118, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_setscheduler", 144, 119, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sched_yield", 24, 124, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("seccomp", 317, 277, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("security", 185, -1, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("select", 23, -1, 5, "d", SC_SHAPE_KNOWN | SC_SHAPE_ENTRY, { SCK_INT, 7, 0 },
+       { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 128 }, { SCK_IO, 7, 16 })
+SC_ROW("semctl", 66, 191, 4, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("semget", 64, 190, 3, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("semop", 65, 193, 3, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("semtimedop", 220, 192, 4, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("sendfile", 40, 71, 4, "dn", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 },
+       { SCK_IO, 7, 8 }, { SCK_ULONG, 7, 0 })
+SC_ROW("sendmmsg", 307, 269, 4, "n", 0, { SCK_X, 7, 0 })
+SC_ROW("sendmsg", 46, 211, 3, "n", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 },
+       { SCK_MSG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("sendto", 44, 206, 6, "n", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 },
+       { SCK_IN, 2, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_SA, 5, 0 },
+       { SCK_INT, 7, 0 })
+SC_ROW("set_mempolicy", 238, 237, 3, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("set_mempolicy_home_node", 450, 450, 4, "m", 0, { SCK_X, 7, 0 })
+SC_ROW("set_robust_list", 273, 99, 2, "", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("set_thread_area", 205, -1, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("set_tid_address", 218, 96, 1, "", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 })
+SC_ROW("setdomainname", 171, 162, 2, "", SC_SHAPE_KNOWN, { SCK_IN, 1, 64 }, { SCK_INT, 7, 0 })
+SC_ROW("setfsgid", 123, 152, 1, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 })
+SC_ROW("setfsuid", 122, 151, 1, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 })
+SC_ROW("setgid", 106, 144, 1, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 })
+SC_ROW("setgroups", 116, 159, 2, "c", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_ARR, 0, 4 })
+SC_ROW("sethostname", 170, 161, 2, "", SC_SHAPE_KNOWN, { SCK_IN, 1, 64 }, { SCK_INT, 7, 0 })
+SC_ROW("setitimer", 38, 103, 3, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_IN, 7, 32 },
+       { SCK_OUT, 7, 32 })
+SC_ROW("setns", 308, 268, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("setpgid", 109, 154, 2, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("setpriority", 141, 140, 3, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_INT, 7, 0 })
+SC_ROW("setregid", 114, 143, 2, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
+SC_ROW("setresgid", 119, 149, 3, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 },
+       { SCK_UID, 7, 0 })
+SC_ROW("setresuid", 117, 147, 3, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 },
+       { SCK_UID, 7, 0 })
+SC_ROW("setreuid", 113, 145, 2, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 }, { SCK_UID, 7, 0 })
+SC_ROW("setrlimit", 160, 164, 2, "", SC_SHAPE_KNOWN, { SCK_UINT, 7, 0 }, { SCK_IN, 7, 16 })
+SC_ROW("setsid", 112, 157, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("setsockopt", 54, 208, 5, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_INT, 7, 0 }, { SCK_IN, 4, 256 }, { SCK_INT, 7, 0 })
+SC_ROW("settimeofday", 164, 170, 2, "k", SC_SHAPE_KNOWN, { SCK_IN, 7, 16 }, { SCK_IN, 7, 8 })
+SC_ROW("setuid", 105, 146, 1, "c", SC_SHAPE_KNOWN, { SCK_UID, 7, 0 })
+SC_ROW("setxattr", 188, 5, 5, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_IN, 3, 0 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("shmat", 30, 196, 3, "im", 0, { SCK_X, 7, 0 })
+SC_ROW("shmctl", 31, 195, 3, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("shmdt", 67, 197, 1, "im", SC_SHAPE_KNOWN, { SCK_PTR, 7, 0 })
+SC_ROW("shmget", 29, 194, 3, "i", 0, { SCK_X, 7, 0 })
+SC_ROW("shutdown", 48, 210, 2, "n", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_INT, 7, 0 })
+SC_ROW("sigaltstack", 131, 132, 2, "s", SC_SHAPE_KNOWN, { SCK_IN, 7, 24 }, { SCK_OUT, 7, 24 })
+SC_ROW("signalfd", 282, -1, 3, "ds", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("signalfd4", 289, 74, 4, "ds", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 },
+       { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("socket", 41, 198, 3, "n", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 },
+       { SCK_INT, 7, 0 })
+SC_ROW("socketpair", 53, 199, 4, "n", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_FLAGS, 7, 0 },
+       { SCK_INT, 7, 0 }, { SCK_OUT, 7, 8 })
+SC_ROW("splice", 275, 76, 6, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 },
+       { SCK_FD, 7, 0 }, { SCK_IN, 7, 8 }, { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("stat", 4, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 144 })
+SC_ROW("statfs", 137, 43, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_OUT, 7, 120 })
+SC_ROW("statmount", 457, 457, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("statx", 332, 291, 5, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 }, { SCK_FLAGS, 7, 0 }, { SCK_OUT, 7, 256 })
+SC_ROW("swapoff", 168, 225, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("swapon", 167, 224, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("symlink", 88, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_PATH, 7, 0 })
+SC_ROW("symlinkat", 266, 36, 3, "df", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_DIRFD, 7, 0 },
        { SCK_PATH, 7, 0 })
-SC_ROW("userfaultfd",              323,  282, 1, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("ustat",                    136,   -1, 2, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("utime",                    132,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_IN, 7, 16 })
-SC_ROW("utimensat",                280,   88, 4, "df", SC_SHAPE_KNOWN,
-       { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 }, { SCK_IN, 7, 32 }, { SCK_FLAGS, 7, 0 })
-SC_ROW("utimes",                   235,   -1, 2, "f", SC_SHAPE_KNOWN,
-       { SCK_PATH, 7, 0 }, { SCK_IN, 7, 32 })
-SC_ROW("vfork",                     58,   -1, 0, "p", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("vhangup",                  153,   58, 0, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("vmsplice",                 278,   75, 4, "d", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("vserver",                  236,   -1, 5, "", 0,
-       { SCK_X, 7, 0 })
-SC_ROW("wait4",                     61,  260, 4, "p", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_OUT, 7, 4 }, { SCK_FLAGS, 7, 0 }, { SCK_OUT, 7, 144 })
-SC_ROW("waitid",                   247,   95, 5, "p", SC_SHAPE_KNOWN,
-       { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 }, { SCK_OUT, 7, 128 }, { SCK_FLAGS, 7, 0 }, { SCK_OUT, 7, 144 })
-SC_ROW("write",                      1,   64, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_IN, 2, 0 }, { SCK_ULONG, 7, 0 })
-SC_ROW("writev",                    20,   66, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE,
-       { SCK_FD, 7, 0 }, { SCK_IOV, 2, 0 }, { SCK_ULONG, 7, 0 })
+SC_ROW("sync", 162, 81, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sync_file_range", 277, 84, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("syncfs", 306, 267, 1, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 })
+SC_ROW("sysfs", 139, -1, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("sysinfo", 99, 179, 1, "", SC_SHAPE_KNOWN, { SCK_OUT, 7, 112 })
+SC_ROW("syslog", 103, 116, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("tee", 276, 77, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FD, 7, 0 },
+       { SCK_ULONG, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("tgkill", 234, 131, 3, "sp", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_SIG, 7, 0 })
+SC_ROW("time", 201, -1, 1, "k", SC_SHAPE_KNOWN, { SCK_OUT, 7, 8 })
+SC_ROW("timer_create", 222, 107, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("timer_delete", 226, 111, 1, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("timer_getoverrun", 225, 109, 1, "", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 })
+SC_ROW("timer_gettime", 224, 108, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("timer_settime", 223, 110, 4, "", 0, { SCK_X, 7, 0 })
+SC_ROW("timerfd_create", 283, 85, 2, "d", SC_SHAPE_KNOWN, { SCK_CLOCK, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("timerfd_gettime", 287, 87, 2, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_OUT, 7, 32 })
+SC_ROW("timerfd_settime", 286, 86, 4, "d", SC_SHAPE_KNOWN, { SCK_FD, 7, 0 }, { SCK_FLAGS, 7, 0 },
+       { SCK_IN, 7, 32 }, { SCK_OUT, 7, 32 })
+SC_ROW("times", 100, 153, 1, "", SC_SHAPE_KNOWN, { SCK_OUT, 7, 32 })
+SC_ROW("tkill", 200, 130, 2, "sp", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_SIG, 7, 0 })
+SC_ROW("truncate", 76, 45, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_LONG, 7, 0 })
+SC_ROW("tuxcall", 184, -1, 3, "", 0, { SCK_X, 7, 0 })
+SC_ROW("umask", 95, 166, 1, "", SC_SHAPE_KNOWN, { SCK_MODE, 7, 0 })
+SC_ROW("umount2", 166, 39, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("uname", 63, 160, 1, "", SC_SHAPE_KNOWN, { SCK_OUT, 7, 390 })
+SC_ROW("unlink", 87, -1, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("unlinkat", 263, 35, 3, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_FLAGS, 7, 0 })
+SC_ROW("unshare", 272, 97, 1, "", 0, { SCK_X, 7, 0 })
+SC_ROW("uselib", 134, -1, 1, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 })
+SC_ROW("userfaultfd", 323, 282, 1, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("ustat", 136, -1, 2, "", 0, { SCK_X, 7, 0 })
+SC_ROW("utime", 132, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_IN, 7, 16 })
+SC_ROW("utimensat", 280, 88, 4, "df", SC_SHAPE_KNOWN, { SCK_DIRFD, 7, 0 }, { SCK_PATH, 7, 0 },
+       { SCK_IN, 7, 32 }, { SCK_FLAGS, 7, 0 })
+SC_ROW("utimes", 235, -1, 2, "f", SC_SHAPE_KNOWN, { SCK_PATH, 7, 0 }, { SCK_IN, 7, 32 })
+SC_ROW("vfork", 58, -1, 0, "p", 0, { SCK_X, 7, 0 })
+SC_ROW("vhangup", 153, 58, 0, "", 0, { SCK_X, 7, 0 })
+SC_ROW("vmsplice", 278, 75, 4, "d", 0, { SCK_X, 7, 0 })
+SC_ROW("vserver", 236, -1, 5, "", 0, { SCK_X, 7, 0 })
+SC_ROW("wait4", 61, 260, 4, "p", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_OUT, 7, 4 },
+       { SCK_FLAGS, 7, 0 }, { SCK_OUT, 7, 144 })
+SC_ROW("waitid", 247, 95, 5, "p", SC_SHAPE_KNOWN, { SCK_INT, 7, 0 }, { SCK_INT, 7, 0 },
+       { SCK_OUT, 7, 128 }, { SCK_FLAGS, 7, 0 }, { SCK_OUT, 7, 144 })
+SC_ROW("write", 1, 64, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 }, { SCK_IN, 2, 0 },
+       { SCK_ULONG, 7, 0 })
+SC_ROW("writev", 20, 66, 3, "d", SC_SHAPE_KNOWN | SC_SHAPE_WRITE, { SCK_FD, 7, 0 },
+       { SCK_IOV, 2, 0 }, { SCK_ULONG, 7, 0 })
