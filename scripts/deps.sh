@@ -7,12 +7,8 @@ need="gcc make clang clang-format libc6-dev libssl-dev libseccomp-dev libcmocka-
 libelf-dev libarchive-dev libzstd-dev liblz4-dev libacl1-dev libxml2-dev libicu-dev nettle-dev libbz2-dev
 liblzma-dev zlib1g-dev libbpf-dev bpftool binutils gdb lsof strace
 sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc
-bubblewrap"
-sleuthkit unhide debsums aide iproute2 openssh-server openssh-client procps python3 hyperfine time patch bc"
-chromium"
-sleuthkit unhide debsums aide iproute2 openssh-server openssh-client systemd-journal-remote procps python3 hyperfine time patch bc"
-ansible openssh-server openssh-client dpkg-dev lintian
-sleuthkit unhide debsums aide iproute2 procps python3 hyperfine time patch bc"
+bubblewrap chromium openssh-server openssh-client systemd-journal-remote
+ansible dpkg-dev lintian"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
