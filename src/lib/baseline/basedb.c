@@ -1,25 +1,10 @@
 #include "lib/baseline/basedb.h"
 #include "lib/baseline/basedb_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/openat2.h>
-#include <pthread.h>
-#include <sys/resource.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "util/pool.h"
-#include "lib/baseline/sha256x.h"
-#include "lib/baseline/walk.h"
-#include "util/escape.h"
 #include "util/xalloc.h"
-#include "util/noatime.h"
 
 static const char *const field_names[BASEDB_NFIELDS] = {
 	"type",	  "mode",  "uid",   "gid",   "size",  "sha256",

@@ -7,17 +7,13 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/pool.h"
 #include "lib/baseline/sha256x.h"
 #include "lib/baseline/walk.h"
-#include "util/escape.h"
 #include "util/xalloc.h"
 #include "util/noatime.h"
 

@@ -3,17 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <utmp.h>
 
-#include "util/json_read.h"
-#include "lib/collect/manifest.h"
 #include "util/escape.h"
-#include "util/xalloc.h"
 
 static const char css[] =
     "body{font:14px/1.4 sans-serif;margin:2em;max-width:80em;color:#222}"

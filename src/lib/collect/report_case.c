@@ -2,16 +2,12 @@
 #include "lib/collect/report_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <utmp.h>
 
-#include "util/json_read.h"
-#include "lib/collect/manifest.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
 

@@ -1,23 +1,16 @@
 #include "lib/collect/report.h"
 #include "lib/collect/report_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <utmp.h>
 
-#include "util/json_read.h"
-#include "lib/collect/manifest.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
 
 /* ---- escaping: everything from the case passes here ---- */
 
-/* h - bytes as text in HTML: util/escape's rule first, then & < > " ' */
+/* report_h - bytes as text in HTML: util/escape's rule first, then & < > " ' */
 void report_h(struct buf *o, const char *s, size_t n)
 {
 	struct buf e = BUF_INIT;
@@ -60,7 +53,7 @@ void report_hs(struct buf *o, const char *s)
 		report_h(o, s, strlen(s));
 }
 
-/* t - the same for the terminal: util/escape only */
+/* report_t - the same for the terminal: util/escape only */
 void report_t(struct buf *o, const char *s)
 {
 	if (!s)

@@ -5,11 +5,9 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/buf.h"
 #include "util/xalloc.h"
 
 void scan_fmtx_init(struct fmtx *x, const struct scan_fmt *f, struct buf *prefix)

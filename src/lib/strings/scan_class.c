@@ -1,17 +1,6 @@
 #include "lib/strings/scan.h"
 #include "lib/strings/scan_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "util/buf.h"
-#include "util/xalloc.h"
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define SCAN_X86 1

@@ -1,15 +1,8 @@
 #include "lib/strings/scan.h"
 #include "lib/strings/scan_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* ---- multi-byte encodings: one sequential state machine ---- */
