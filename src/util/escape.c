@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/hex.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -58,17 +59,6 @@ int escape_is_clean(const void *p, size_t n)
 	return 1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int escape_unescape(struct buf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -92,8 +82,8 @@ int escape_unescape(struct buf *out, const char *s, size_t n)
 			int hi, lo;
 			if (i + 2 >= n)
 				return -1;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = hex_value((unsigned char)s[i + 1]);
+			lo = hex_value((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			buf_addc(out, hi << 4 | lo);

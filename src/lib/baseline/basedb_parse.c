@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "util/escape.h"
 
 struct field {
@@ -73,21 +74,12 @@ static int unescape_field(struct field f, char **out, size_t *len)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int parse_hex(struct field f, unsigned char out[HASH_LEN])
 {
 	if (f.n != HASH_HEX_LEN)
 		return -1;
 	for (size_t i = 0; i < HASH_LEN; i++) {
-		int hi = hexval(f.s[2 * i]), lo = hexval(f.s[2 * i + 1]);
+		int hi = hex_value_lower(f.s[2 * i]), lo = hex_value_lower(f.s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -8,17 +8,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include "util/hex.h"
 
 #define PREFIX "stranger-signature ed25519 "
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 int sign_parse_line(const char *line, size_t len, unsigned char sig[64])
 {
@@ -28,7 +20,8 @@ int sign_parse_line(const char *line, size_t len, unsigned char sig[64])
 	if (len != pl + 128 || memcmp(line, PREFIX, pl))
 		return -EINVAL;
 	for (size_t i = 0; i < 64; i++) {
-		int hi = hexval(line[pl + 2 * i]), lo = hexval(line[pl + 2 * i + 1]);
+		int hi = hex_value_lower(line[pl + 2 * i]),
+		    lo = hex_value_lower(line[pl + 2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		sig[i] = (unsigned char)(hi << 4 | lo);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -36,23 +37,12 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int dpkg_md5_parse(const char *s, size_t n, unsigned char out[DPKG_MD5_LEN])
 {
 	if (n != 2 * DPKG_MD5_LEN)
 		return -1;
 	for (size_t i = 0; i < DPKG_MD5_LEN; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/timeline/xsort.h"
+#include "util/hex.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
 
@@ -791,17 +792,6 @@ static int has_digit(const char *s, int dash)
 	return 0;
 }
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int tl_body_parse(const char *line, size_t n, struct buf *scratch, struct tl_event *e)
 {
 	size_t off[12], len[12], nf = 0, start = 0;
@@ -838,8 +828,8 @@ int tl_body_parse(const char *line, size_t n, struct buf *scratch, struct tl_eve
 		at[f] = w;
 		for (size_t i = 0; i < len[f]; i++) {
 			int h, l;
-			if (p[i] == '%' && i + 2 < len[f] && (h = hexv(p[i + 1])) >= 0 &&
-			    (l = hexv(p[i + 2])) >= 0) {
+			if (p[i] == '%' && i + 2 < len[f] && (h = hex_value(p[i + 1])) >= 0 &&
+			    (l = hex_value(p[i + 2])) >= 0) {
 				d[w++] = (char)(h * 16 + l);
 				i += 2;
 			} else
